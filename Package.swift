@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-inotify",
+    products: [
+        .library(name: "Inotify", targets: ["Inotify"]),
+        .executable(name: "inotify-monitor", targets: ["inotify-monitor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // The C declarations Swift cannot import on its own: macros built from
+        // other macros (IN_ALL_EVENTS), eventfd, and the variadic ioctl(FIONREAD).
+        .target(name: "CInotify"),
+        .target(
+            name: "Inotify",
+            dependencies: [
+                "CInotify",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(
+            name: "inotify-monitor",
+            dependencies: [
+                "Inotify",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Examples/inotify-monitor"
+        ),
+        .testTarget(
+            name: "InotifyTests",
+            dependencies: [
+                "Inotify",
+                "CInotify",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

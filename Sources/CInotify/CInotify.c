@@ -1,0 +1,1 @@
+// Everything lives in include/CInotify.h as static inline functions.

@@ -1,0 +1,59 @@
+#ifndef C_INOTIFY_H
+#define C_INOTIFY_H
+
+// What Swift cannot import from <sys/inotify.h> and friends by itself:
+// macros composed of other macros (IN_ALL_EVENTS, IN_CLOSE, IN_MOVE), eventfd,
+// and ioctl(2), which is variadic. Everything here is a thin, inline forward.
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/eventfd.h>
+#include <limits.h>
+
+/// ioctl(fd, FIONREAD, &count): bytes queued on the descriptor.
+static inline int cinotify_fionread(int fd, int *count) {
+    return ioctl(fd, FIONREAD, count);
+}
+
+static inline int cinotify_eventfd(unsigned int initval, int flags) {
+    return eventfd(initval, flags);
+}
+
+static inline int cinotify_efd_cloexec(void) { return EFD_CLOEXEC; }
+static inline int cinotify_efd_nonblock(void) { return EFD_NONBLOCK; }
+
+// The header's values, so that tests can hold the Swift constants against the
+// C header rather than against a second hand-written list.
+static inline uint32_t cinotify_IN_ACCESS(void) { return IN_ACCESS; }
+static inline uint32_t cinotify_IN_MODIFY(void) { return IN_MODIFY; }
+static inline uint32_t cinotify_IN_ATTRIB(void) { return IN_ATTRIB; }
+static inline uint32_t cinotify_IN_CLOSE_WRITE(void) { return IN_CLOSE_WRITE; }
+static inline uint32_t cinotify_IN_CLOSE_NOWRITE(void) { return IN_CLOSE_NOWRITE; }
+static inline uint32_t cinotify_IN_OPEN(void) { return IN_OPEN; }
+static inline uint32_t cinotify_IN_MOVED_FROM(void) { return IN_MOVED_FROM; }
+static inline uint32_t cinotify_IN_MOVED_TO(void) { return IN_MOVED_TO; }
+static inline uint32_t cinotify_IN_CREATE(void) { return IN_CREATE; }
+static inline uint32_t cinotify_IN_DELETE(void) { return IN_DELETE; }
+static inline uint32_t cinotify_IN_DELETE_SELF(void) { return IN_DELETE_SELF; }
+static inline uint32_t cinotify_IN_MOVE_SELF(void) { return IN_MOVE_SELF; }
+static inline uint32_t cinotify_IN_UNMOUNT(void) { return IN_UNMOUNT; }
+static inline uint32_t cinotify_IN_Q_OVERFLOW(void) { return IN_Q_OVERFLOW; }
+static inline uint32_t cinotify_IN_IGNORED(void) { return IN_IGNORED; }
+static inline uint32_t cinotify_IN_CLOSE(void) { return IN_CLOSE; }
+static inline uint32_t cinotify_IN_MOVE(void) { return IN_MOVE; }
+static inline uint32_t cinotify_IN_ONLYDIR(void) { return IN_ONLYDIR; }
+static inline uint32_t cinotify_IN_DONT_FOLLOW(void) { return IN_DONT_FOLLOW; }
+static inline uint32_t cinotify_IN_EXCL_UNLINK(void) { return IN_EXCL_UNLINK; }
+static inline uint32_t cinotify_IN_MASK_CREATE(void) { return IN_MASK_CREATE; }
+static inline uint32_t cinotify_IN_MASK_ADD(void) { return IN_MASK_ADD; }
+static inline uint32_t cinotify_IN_ISDIR(void) { return IN_ISDIR; }
+static inline uint32_t cinotify_IN_ONESHOT(void) { return IN_ONESHOT; }
+static inline uint32_t cinotify_IN_ALL_EVENTS(void) { return IN_ALL_EVENTS; }
+static inline uint32_t cinotify_IN_NONBLOCK(void) { return IN_NONBLOCK; }
+static inline uint32_t cinotify_IN_CLOEXEC(void) { return IN_CLOEXEC; }
+static inline size_t cinotify_event_header_size(void) { return sizeof(struct inotify_event); }
+static inline size_t cinotify_name_max(void) { return NAME_MAX; }
+
+#endif

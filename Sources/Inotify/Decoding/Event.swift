@@ -1,0 +1,60 @@
+import SystemPackage
+
+extension Inotify {
+    /// One inotify event, as py-inotify's `Event(wd, mask, cookie, len, name)`.
+    ///
+    /// The name is kept as the exact bytes the kernel sent (``nameBytes``);
+    /// ``name`` is a String view of them and ``nameComponent`` a `FilePath`
+    /// view, both byte-exact where the bytes are UTF-8, and the component
+    /// byte-exact always.
+    public struct Event: Sendable, Hashable, CustomStringConvertible {
+        /// The watch the event belongs to; -1 for `IN_Q_OVERFLOW`.
+        public var wd: Int32
+        /// What happened, and flags such as `isDir`.
+        public var mask: EventMask
+        /// Pairs an `IN_MOVED_FROM` with its `IN_MOVED_TO`; 0 otherwise.
+        public var cookie: UInt32
+        /// The kernel's `len`: the name's size including its NUL padding; 0 for
+        /// events on the watched object itself.
+        public var len: UInt32
+        /// The name inside the watched directory, without the padding; empty for
+        /// events on the watched object itself.
+        public var nameBytes: [UInt8]
+
+        public init(wd: Int32, mask: EventMask, cookie: UInt32 = 0, len: UInt32 = 0, nameBytes: [UInt8] = []) {
+            self.wd = wd
+            self.mask = mask
+            self.cookie = cookie
+            self.len = len
+            self.nameBytes = nameBytes
+        }
+
+        /// The name as a String. Bytes that are not UTF-8 show as U+FFFD here;
+        /// use ``nameBytes`` or ``nameComponent`` where every byte matters.
+        public var name: String { String(decoding: nameBytes, as: UTF8.self) }
+
+        /// The name as a path component, byte for byte; nil when the event has no name.
+        public var nameComponent: FilePath.Component? {
+            guard !nameBytes.isEmpty else { return nil }
+            return (nameBytes + [0]).withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) {
+                    FilePath.Component(platformString: $0.baseAddress!)
+                }
+            }
+        }
+
+        /// Exactly py-inotify's line: `Event(wd=1, mask=256, cookie=0, len=16, name='test.txt')`.
+        /// The name is quoted as Python's `repr` quotes it; bytes that are not
+        /// UTF-8 show as `\xNN`.
+        public var description: String {
+            "Event(wd=\(wd), mask=\(mask.rawValue), cookie=\(cookie), len=\(len), name=\(PythonRepr.string(nameBytes)))"
+        }
+    }
+
+    /// The size of `struct inotify_event` without its name: 16 bytes.
+    public static let eventHeaderSize = 16
+    /// The size of the largest event: the header and a name of NAME_MAX (255)
+    /// bytes plus its NUL, 272 bytes. A read buffer this large never fails
+    /// with EINVAL.
+    public static let maxEventSize = eventHeaderSize + 255 + 1
+}

@@ -1,0 +1,34 @@
+// Fault injection for tests: a task-local plan of errnos that the next calls
+// of the syscall seam return instead of calling the kernel. Task-local, so
+// tests that run in parallel never see each other's faults; a plain build
+// pays one task-local lookup per call, which is noise next to a syscall.
+
+import Synchronization
+import SystemPackage
+
+final class FaultPlan: Sendable {
+    @TaskLocal static var current: FaultPlan?
+
+    private let queued: Mutex<[Syscall: [Errno]]>
+
+    /// `failures[call]` lists the errnos the next calls of `call` fail with, in order.
+    /// `.interrupted` (EINTR) is consumed by the seam's retry and never surfaces.
+    init(_ failures: [Syscall: [Errno]]) {
+        queued = Mutex(failures)
+    }
+
+    /// How many injected failures have not been used yet.
+    var remaining: Int {
+        queued.withLock { $0.values.reduce(0) { $0 + $1.count } }
+    }
+
+    static func next(for call: Syscall) -> Errno? {
+        guard let plan = current else { return nil }
+        return plan.queued.withLock { table in
+            guard var list = table[call], !list.isEmpty else { return nil }
+            let first = list.removeFirst()
+            table[call] = list
+            return first
+        }
+    }
+}
