@@ -14,6 +14,11 @@ extension Inotify {
         public let offset: Int
         public let reason: Reason
 
+        public init(offset: Int, reason: Reason) {
+            self.offset = offset
+            self.reason = reason
+        }
+
         public var description: String {
             switch reason {
             case .truncatedHeader(let left):

@@ -10,16 +10,25 @@ final class FaultPlan: Sendable {
     @TaskLocal static var current: FaultPlan?
 
     private let queued: Mutex<[Syscall: [Errno]]>
+    private let closedDescriptors = Mutex<[CInt]>([])
 
     /// `failures[call]` lists the errnos the next calls of `call` fail with, in order.
     /// `.interrupted` (EINTR) is consumed by the seam's retry and never surfaces.
-    init(_ failures: [Syscall: [Errno]]) {
+    init(_ failures: [Syscall: [Errno]] = [:]) {
         queued = Mutex(failures)
     }
 
     /// How many injected failures have not been used yet.
     var remaining: Int {
         queued.withLock { $0.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// The descriptors the seam closed while this plan was current, in order:
+    /// lets a test see that an instance closes its descriptor exactly once.
+    var closed: [CInt] { closedDescriptors.withLock { $0 } }
+
+    static func recordClose(_ fd: CInt) {
+        current?.closedDescriptors.withLock { $0.append(fd) }
     }
 
     static func next(for call: Syscall) -> Errno? {

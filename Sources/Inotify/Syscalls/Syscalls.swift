@@ -81,6 +81,7 @@ enum Syscalls {
     /// even then, and a retry could close a number another thread just got.
     static func close(_ fd: CInt) -> Result<Void, Errno> {
         if let fault = FaultPlan.next(for: .close) { return .failure(fault) }
+        FaultPlan.recordClose(fd)
         return Glibc.close(fd) == 0 ? .success(()) : .failure(Errno(rawValue: errno))
     }
 
