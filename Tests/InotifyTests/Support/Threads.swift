@@ -1,0 +1,34 @@
+import Foundation
+
+/// Runs blocking `body` on a thread of its own (never on the concurrency
+/// pool) and returns its result.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}
+
+/// A thread's id, as /proc/self/task names it.
+func currentThreadID() -> Int {
+    let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? ""
+    return Int(target.split(separator: "/").last ?? "") ?? -1
+}
+
+/// Waits, polling /proc with a deadline, until thread `tid` is blocked in one of
+/// `syscalls` (numbers from /proc/PID/task/TID/syscall). Returns false on timeout.
+func waitUntilThread(_ tid: Int, isIn syscalls: Set<Int>, timeout: Duration = .seconds(5)) async -> Bool {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if let text = try? String(contentsOfFile: "/proc/self/task/\(tid)/syscall", encoding: .utf8),
+           let number = Int(text.split(separator: " ").first ?? ""), syscalls.contains(number)
+        {
+            return true
+        }
+        await Task.yield()
+    }
+    return false
+}
+
+/// x86_64 and aarch64 numbers of the calls a waiting read sits in.
+let pollSyscalls: Set<Int> = [7, 271, 73]  // poll, ppoll (x86_64), ppoll (aarch64)
