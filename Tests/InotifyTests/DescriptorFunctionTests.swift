@@ -2,7 +2,7 @@ import Inotify
 import SystemPackage
 import Testing
 
-@Suite("py-inotify's functions on a plain descriptor")
+@Suite("py-inotify's functions on a plain descriptor", .timeLimit(.minutes(1)))
 struct DescriptorFunctionTests {
     @Test("init1, add_watch, read_events, rm_watch, close: py-inotify's whole cycle")
     func wholeCycle() throws {

@@ -2,7 +2,7 @@
 import SystemPackage
 import Testing
 
-@Suite("Owning the descriptor")
+@Suite("Owning the descriptor", .timeLimit(.minutes(1)))
 struct LifecycleTests {
     @Test("an instance that goes away closes its descriptor exactly once")
     func deinitClosesOnce() throws {

@@ -2,7 +2,7 @@ import Inotify
 import SystemPackage
 import Testing
 
-@Suite("Reading events")
+@Suite("Reading events", .timeLimit(.minutes(1)))
 struct ReadTests {
     @Test("one read returns every queued event, in order")
     func readsEverythingQueued() throws {

@@ -11,6 +11,12 @@
 #include <sys/ioctl.h>
 #include <sys/eventfd.h>
 #include <limits.h>
+#include <sys/prctl.h>
+
+/// Names the calling thread (prctl(PR_SET_NAME), 15 bytes at most).
+static inline int cinotify_set_thread_name(const char *name) {
+    return prctl(PR_SET_NAME, name, 0, 0, 0);
+}
 
 /// ioctl(fd, FIONREAD, &count): bytes queued on the descriptor.
 static inline int cinotify_fionread(int fd, int *count) {

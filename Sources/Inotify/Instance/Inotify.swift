@@ -22,6 +22,8 @@ public final class Inotify: Sendable {
     /// Held for the whole of a read, so concurrent reads take turns instead of
     /// racing for the same bytes and the same buffer.
     private let reader: Mutex<ReadBuffer>
+    /// The state of `events` and `eventBatches`.
+    let streamCore = StreamCore()
 
     private static let identities = Atomic<UInt64>(0)
 
@@ -154,6 +156,7 @@ public final class Inotify: Sendable {
                 return .wake(state.wakeDescriptor)
             }
         }
+        streamCore.shutdown()
         switch action {
         case .closeNow(let descriptors):
             var failure: Errno?
@@ -246,6 +249,13 @@ extension Inotify {
 
     func read(maxBytes: Int, wait: Wait) throws -> [Event] {
         try Inotify.validate(maxBytes: maxBytes)
+        let leftovers = try streamCore.beginPlainRead(self)
+        defer { streamCore.endPlainRead() }
+        if !leftovers.isEmpty {
+            let events = try leftovers.flatMap { try $0.decoded() }
+            forgetIgnored(events)
+            return events
+        }
         let events = try reader.withLock { buffer throws -> [Event] in
             let count = try use(.read) { (fd) throws(Error) -> Int in
                 while true {
@@ -263,7 +273,7 @@ extension Inotify {
     }
 
     /// Drops the table entries of watches whose IN_IGNORED just arrived.
-    private func forgetIgnored(_ events: [Event]) {
+    func forgetIgnored(_ events: [Event]) {
         guard events.contains(where: { $0.mask.contains(.ignored) }) else { return }
         state.withLock { state in
             for event in events where event.mask.contains(.ignored) {
@@ -305,7 +315,7 @@ extension Inotify {
         }
     }
 
-    private func wakeDescriptor() throws(Error) -> CInt {
+    func wakeDescriptor() throws(Error) -> CInt {
         try state.withLock { (state) throws(Error) -> CInt in
             guard state.lifecycle == .open else {
                 throw Error(

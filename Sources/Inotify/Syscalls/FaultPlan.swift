@@ -11,6 +11,7 @@ final class FaultPlan: Sendable {
 
     private let queued: Mutex<[Syscall: [Errno]]>
     private let closedDescriptors = Mutex<[CInt]>([])
+    private let openedDescriptors = Mutex<[CInt]>([])
 
     /// `failures[call]` lists the errnos the next calls of `call` fail with, in order.
     /// `.interrupted` (EINTR) is consumed by the seam's retry and never surfaces.
@@ -26,6 +27,14 @@ final class FaultPlan: Sendable {
     /// The descriptors the seam closed while this plan was current, in order:
     /// lets a test see that an instance closes its descriptor exactly once.
     var closed: [CInt] { closedDescriptors.withLock { $0 } }
+
+    /// The descriptors the seam opened (inotify instances, eventfds, files)
+    /// while this plan was current: with ``closed``, a leak check.
+    var opened: [CInt] { openedDescriptors.withLock { $0 } }
+
+    static func recordOpen(_ fd: CInt) {
+        current?.openedDescriptors.withLock { $0.append(fd) }
+    }
 
     static func recordClose(_ fd: CInt) {
         current?.closedDescriptors.withLock { $0.append(fd) }

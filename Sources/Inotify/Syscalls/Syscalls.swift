@@ -10,12 +10,12 @@ import SystemPackage
 enum Syscalls {
     /// inotify_init(2).
     static func inotifyInit() -> Result<CInt, Errno> {
-        retrying(.inotifyInit) { inotify_init() }
+        opening(retrying(.inotifyInit) { inotify_init() })
     }
 
     /// inotify_init1(2).
     static func inotifyInit1(_ flags: CInt) -> Result<CInt, Errno> {
-        retrying(.inotifyInit1) { inotify_init1(flags) }
+        opening(retrying(.inotifyInit1) { inotify_init1(flags) })
     }
 
     /// inotify_add_watch(2). `path` must be NUL-terminated.
@@ -72,9 +72,9 @@ enum Syscalls {
 
     /// eventfd(2), close-on-exec and non-blocking: the wake-up line of an instance.
     static func eventfd() -> Result<CInt, Errno> {
-        retrying(.eventfd) {
+        opening(retrying(.eventfd) {
             cinotify_eventfd(0, cinotify_efd_cloexec() | cinotify_efd_nonblock())
-        }
+        })
     }
 
     /// close(2). Not retried on EINTR: on Linux the descriptor is released
@@ -85,19 +85,42 @@ enum Syscalls {
         return Glibc.close(fd) == 0 ? .success(()) : .failure(Errno(rawValue: errno))
     }
 
-    /// fcntl(fd, F_GETFL).
-    static func statusFlags(_ fd: CInt) -> Result<CInt, Errno> {
-        retrying(.fcntl) { fcntl(fd, F_GETFL) }
-    }
-
     /// Reads a small text file such as /proc/sys/fs/inotify/max_user_watches.
     static func readSmallFile(_ path: String) -> Result<String, Errno> {
-        let opened = retrying(.open) { open(path, O_RDONLY | O_CLOEXEC) }
+        let opened = opening(retrying(.open) { open(path, O_RDONLY | O_CLOEXEC) })
         guard case .success(let fd) = opened else { return opened.map { _ in "" } }
         defer { _ = close(fd) }
         var bytes = [UInt8](repeating: 0, count: 64)
         let result = bytes.withUnsafeMutableBytes { read(fd, $0) }
         return result.map { count in String(decoding: bytes[..<count], as: UTF8.self) }
+    }
+
+    /// pthread_create(3), detached: starts `body` on a thread of its own, named
+    /// `name` (at most 15 bytes) for ps, top and /proc. The thread inherits
+    /// the caller's fault plan.
+    static func spawnThread(named name: String, _ body: @escaping @Sendable () -> Void) -> Result<Void, Errno> {
+        if let fault = FaultPlan.next(for: .spawnThread) { return .failure(fault) }
+        let plan = FaultPlan.current
+        let context = Unmanaged.passRetained(ThreadBody {
+            _ = cinotify_set_thread_name(name)
+            FaultPlan.$current.withValue(plan) { body() }
+        }).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { context in
+            Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().body()
+            return nil
+        }, context)
+        guard status == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(context).release()
+            return .failure(Errno(rawValue: status))
+        }
+        pthread_detach(thread)
+        return .success(())
+    }
+
+    private static func opening(_ result: Result<CInt, Errno>) -> Result<CInt, Errno> {
+        if case .success(let fd) = result { FaultPlan.recordOpen(fd) }
+        return result
     }
 
     private static func retrying<T: BinaryInteger>(
@@ -116,8 +139,13 @@ enum Syscalls {
     }
 }
 
+private final class ThreadBody: Sendable {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+}
+
 /// The C calls of the library, named for fault injection.
 enum Syscall: Hashable, Sendable {
     case inotifyInit, inotifyInit1, inotifyAddWatch, inotifyRmWatch
-    case read, write, fionread, poll, eventfd, close, fcntl, open
+    case read, write, fionread, poll, eventfd, close, open, spawnThread
 }

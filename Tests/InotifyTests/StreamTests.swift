@@ -1,0 +1,264 @@
+@testable import Inotify
+import Foundation
+import SystemPackage
+import Testing
+
+@Suite("Async event streams", .timeLimit(.minutes(2)))
+struct StreamTests {
+    func readerThreadName(_ inotify: Inotify) -> String { "inotify-r\(inotify.identity)" }
+
+    @Test("events arrive in order with their names")
+    func eventsInOrder() async throws {
+        let dir = try TemporaryDirectory()
+        let inotify = try Inotify()
+        try inotify.addWatch(dir.path, mask: .create)
+        for index in 0..<50 { try dir.createFile("f\(index)") }
+        var names: [String] = []
+        for try await event in inotify.events {
+            names.append(event.name)
+            if names.count == 50 { break }
+        }
+        #expect(names == (0..<50).map { "f\($0)" })
+    }
+
+    @Test("eventBatches gives one array per kernel read, in order")
+    func batchesInOrder() async throws {
+        let dir = try TemporaryDirectory()
+        let inotify = try Inotify()
+        try inotify.addWatch(dir.path, mask: .create)
+        for index in 0..<30 { try dir.createFile("f\(index)") }
+        var names: [String] = []
+        var batches = 0
+        for try await batch in inotify.eventBatches {
+            batches += 1
+            names += batch.map(\.name)
+            if names.count >= 30 { break }
+        }
+        #expect(names == (0..<30).map { "f\($0)" })
+        #expect(batches <= 30)
+    }
+
+    @Test("100,000 events made while the consumer sleeps all arrive, with no overflow")
+    func eagerDrainingPreventsOverflow() async throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.createFile("target")
+        let inotify = try Inotify()
+        try inotify.addWatch(dir.path, mask: [.open, .closeNoWrite, .create])
+        var iterator = inotify.events.makeAsyncIterator()
+        try dir.createFile("ready")
+        #expect(try await iterator.next()?.name == "ready")  // the reader now runs
+
+        let total = 100_000
+        try await onThread { openClosePairs(file.string, total / 2) }
+        try await Task.sleep(for: .milliseconds(200))  // the consumer is slow: the scenario, not a sync
+
+        var count = 0
+        var overflows = 0
+        while count < total, let event = try await iterator.next() {
+            if event.mask.contains(.queueOverflow) { overflows += 1 } else { count += 1 }
+            if overflows > 0 { break }
+        }
+        #expect(overflows == 0)
+        #expect(count == total)
+    }
+
+    @Test("with a small in-memory bound, the kernel's overflow event arrives in sequence")
+    func overflowInSequence() async throws {
+        let limit = try #require(Files.sysctl("max_queued_events"))
+        try #require(limit <= 100_000, "max_queued_events is \(limit): too large to overflow in a test")
+        let dir = try TemporaryDirectory()
+        let file = try dir.createFile("target")
+        let inotify = try Inotify()
+        try inotify.addWatch(dir.path, mask: [.open, .closeNoWrite, .create])
+        var iterator = inotify.events(bufferLimit: 4096).makeAsyncIterator()
+        try dir.makeDirectory("ready")  // CREATE|ISDIR only: no OPEN to disturb the pattern below
+        #expect(try await iterator.next()?.name == "ready")
+
+        let pairs = limit + 1000
+        try await onThread { openClosePairs(file.string, pairs) }
+
+        var before: [Inotify.Event] = []
+        var overflow: Inotify.Event?
+        while overflow == nil, let event = try await iterator.next() {
+            if event.mask.contains(.queueOverflow) { overflow = event } else { before.append(event) }
+        }
+        let delivered = try #require(overflow)
+        #expect(delivered.wd == -1)
+        // Everything before the overflow is the exact start of what was made:
+        // OPEN, CLOSE_NOWRITE, OPEN, ... with nothing missing in between.
+        #expect(before.count >= limit)
+        #expect(before.count < pairs * 2)
+        #expect(before.enumerated().allSatisfy { index, event in
+            event.mask == (index % 2 == 0 ? .open : .closeNoWrite) && event.name == "target"
+        })
+
+        // The stream goes on after the overflow.
+        try dir.makeDirectory("after")
+        var after: Inotify.Event?
+        while let event = try await iterator.next() {
+            #expect(!event.mask.contains(.queueOverflow))
+            if event.name == "after" { after = event; break }
+        }
+        #expect(after?.mask == [.create, .isDir])
+    }
+
+    @Test("cancelling the consumer ends the iteration, leaves no thread or descriptor, and the instance stays usable")
+    func cancellation() async throws {
+        let plan = FaultPlan()
+        let dir = try TemporaryDirectory()
+        weak var released: Inotify?
+        let name = try await FaultPlan.$current.withValue(plan) { () async throws -> String in
+            let inotify = try Inotify()
+            released = inotify
+            let name = readerThreadName(inotify)
+            try inotify.addWatch(dir.path, mask: .create)
+            let consumer = Task { () throws -> Int in
+                var count = 0
+                for try await _ in inotify.events { count += 1 }
+                return count
+            }
+            #expect(await eventually { threads(named: name).count == 1 })
+            if let tid = threads(named: name).first {
+                #expect(await waitUntilThread(tid, isIn: pollSyscalls))
+            }
+            consumer.cancel()
+            #expect(try await consumer.value == 0)
+            #expect(await eventually { threads(named: name).isEmpty }, "the reader thread is still there")
+
+            try dir.createFile("after-cancel")
+            var again = inotify.events.makeAsyncIterator()
+            #expect(try await again.next()?.name == "after-cancel")
+            try inotify.close()
+            #expect(try await again.next() == nil)
+            return name
+        }
+        #expect(await eventually { threads(named: name).isEmpty })
+        #expect(await eventually { released == nil }, "the instance outlived its streams")
+        let balanced = await eventually { Set(plan.opened) == Set(plan.closed) }
+        #expect(balanced, "opened \(plan.opened), closed \(plan.closed)")
+        #expect(plan.closed.count == plan.opened.count, "a descriptor closed twice: \(plan.closed)")
+    }
+
+    @Test("events read but not delivered when a consumer stops go to the next iteration")
+    func undeliveredEventsAreKept() async throws {
+        let dir = try TemporaryDirectory()
+        let inotify = try Inotify()
+        try inotify.addWatch(dir.path, mask: .create)
+        for index in 0..<10 { try dir.createFile("f\(index)") }
+        var first: [String] = []
+        for try await event in inotify.events {
+            first.append(event.name)
+            if first.count == 3 { break }
+        }
+        var rest: [String] = []
+        for try await event in inotify.events {
+            rest.append(event.name)
+            if first.count + rest.count == 10 { break }
+        }
+        #expect(first + rest == (0..<10).map { "f\($0)" })
+    }
+
+    @Test("close() while a task iterates ends the iteration cleanly and releases everything")
+    func closeEndsIteration() async throws {
+        let plan = FaultPlan()
+        let dir = try TemporaryDirectory()
+        try await FaultPlan.$current.withValue(plan) {
+            let inotify = try Inotify()
+            let name = readerThreadName(inotify)
+            try inotify.addWatch(dir.path, mask: .create)
+            try dir.createFile("before-close")
+            let consumer = Task { () throws -> [String] in
+                var names: [String] = []
+                for try await event in inotify.events { names.append(event.name) }
+                return names
+            }
+            #expect(await eventually { threads(named: name).count == 1 })
+            if let tid = threads(named: name).first {
+                #expect(await waitUntilThread(tid, isIn: pollSyscalls))
+            }
+            try inotify.close()
+            #expect(try await consumer.value == ["before-close"])
+            #expect(await eventually { threads(named: name).isEmpty })
+            #expect(await eventually { plan.closed.contains(inotify.fileDescriptor.rawValue) })
+            #expect(plan.closed.filter { $0 == inotify.fileDescriptor.rawValue }.count == 1)
+        }
+    }
+
+    @Test("a second concurrent iteration is refused with a clear error")
+    func secondConsumerRefused() async throws {
+        let dir = try TemporaryDirectory()
+        let inotify = try Inotify()
+        try inotify.addWatch(dir.path, mask: .create)
+        var first = inotify.events.makeAsyncIterator()
+        try dir.createFile("one")
+        #expect(try await first.next()?.name == "one")
+        let error = await #expect(throws: Inotify.Error.self) {
+            for try await _ in inotify.events {}
+        }
+        #expect(error?.errno == .resourceBusy)
+        #expect(error?.description.contains("one consumer at a time") == true)
+        expectInotifyError(.resourceBusy, mentioning: ["iterating"]) { _ = try inotify.readEvents(timeout: .zero) }
+        try dir.createFile("two")
+        #expect(try await first.next()?.name == "two")
+    }
+
+    @Test("a deleted watched directory delivers DELETE_SELF and IGNORED, and the stream goes on")
+    func deletedRootThenOthers() async throws {
+        let dir = try TemporaryDirectory()
+        let doomed = try dir.makeDirectory("doomed")
+        let kept = try dir.makeDirectory("kept")
+        let inotify = try Inotify()
+        let doomedWD = try inotify.addWatch(doomed, mask: [.create, .deleteSelf])
+        let keptWD = try inotify.addWatch(kept, mask: .create)
+        try Files.rmdir(doomed)
+        try dir.createFile("kept/still-here")
+        var seen: [Inotify.Event] = []
+        for try await event in inotify.events {
+            seen.append(event)
+            if event.name == "still-here" { break }
+        }
+        #expect(seen.map(\.mask) == [.deleteSelf, .ignored, .create])
+        #expect(seen[0].wd == doomedWD.rawValue && seen[1].wd == doomedWD.rawValue)
+        #expect(seen[2].wd == keptWD.rawValue)
+        #expect(inotify.path(of: doomedWD) == nil)
+        #expect(inotify.path(of: keptWD) == kept)
+    }
+
+    @Test("an unmounted tmpfs delivers UNMOUNT then IGNORED",
+          .enabled(if: TmpfsMount.permitted, "mounting a tmpfs needs CAP_SYS_ADMIN, which this run lacks"))
+    func unmount() async throws {
+        let dir = try TemporaryDirectory()
+        let mountPoint = try dir.makeDirectory("mnt")
+        try TmpfsMount.mount(at: mountPoint)
+        let inotify = try Inotify()
+        let wd = try inotify.addWatch(mountPoint, mask: .create)
+        let other = try inotify.addWatch(dir.path, mask: .create)
+        try TmpfsMount.unmount(mountPoint)
+        try dir.createFile("after-unmount")
+        var seen: [Inotify.Event] = []
+        for try await event in inotify.events {
+            seen.append(event)
+            if event.name == "after-unmount" { break }
+        }
+        #expect(seen.map(\.mask) == [[.unmount, .isDir], .ignored, .create])
+        #expect(seen[0].wd == wd.rawValue && seen[1].wd == wd.rawValue && seen[2].wd == other.rawValue)
+        #expect(inotify.path(of: wd) == nil)
+    }
+}
+
+enum TmpfsMount {
+    static func mount(at path: FilePath) throws {
+        guard Foundation.mount("tmpfs", path.string, "tmpfs", 0, "size=1m") == 0 else { throw Errno(rawValue: errno) }
+    }
+
+    static func unmount(_ path: FilePath) throws {
+        guard umount2(path.string, 0) == 0 else { throw Errno(rawValue: errno) }
+    }
+
+    /// Whether this process may mount: tried once on a scratch directory.
+    static let permitted: Bool = {
+        guard let dir = try? TemporaryDirectory("mountcheck") else { return false }
+        guard (try? mount(at: dir.path)) != nil else { return false }
+        return (try? unmount(dir.path)) != nil
+    }()
+}
