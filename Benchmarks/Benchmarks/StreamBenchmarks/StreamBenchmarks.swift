@@ -1,0 +1,166 @@
+// Async streams against a plain blocking C read loop, in the same run.
+//
+// latency/*: one 1-byte write to a watched file, then the time until the
+//   MODIFY event reaches the consumer: the awaiting task for the streams, a
+//   thread blocked in read(2) for C. Reported as the custom metric `latency`
+//   (ns), whose percentiles are the p50/p99 to compare.
+// cpu/*: 8,192 events are queued in the kernel first (not measured), then the
+//   consumer drains them; `cpu per event` is the process's CPU time for the
+//   drain divided by 8,192 (every thread: the streams' reader thread is
+//   included, and so is starting it, since every iteration starts a stream).
+
+import Benchmark
+import CReadLoop
+import Glibc
+import Inotify
+import SystemPackage
+
+let queuedEvents = 8192
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal],
+        maxDuration: .seconds(5),
+        maxIterations: 2000
+    )
+    let latency = BenchmarkMetric.custom("latency (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    let cpuPerEvent = BenchmarkMetric.custom("cpu per event (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+
+    // MARK: Latency
+
+    Benchmark("latency/C blocking read loop", configuration: .init(metrics: [latency])) { benchmark in
+        let fixture = try Fixture(mask: .modify)
+        let fd = try Inotify.initialize()
+        defer { try? fd.close() }
+        _ = try Inotify.addWatch(fd, fixture.file, mask: .modify)
+        guard creadloop_latency_start(fd.rawValue) == 0 else { fatalError("consumer thread") }
+        defer { creadloop_latency_stop() }
+        for _ in benchmark.scaledIterations {
+            let start = creadloop_now_ns()
+            fixture.writeOneByte()
+            let arrived = creadloop_latency_next()
+            benchmark.measurement(latency, Int(arrived - start))
+        }
+    }
+
+    Benchmark("latency/events", configuration: .init(metrics: [latency])) { benchmark in
+        let fixture = try Fixture(mask: .modify)
+        var iterator = fixture.inotify.events.makeAsyncIterator()
+        fixture.writeOneByte()
+        _ = try await iterator.next()  // the reader thread runs from here on
+        for _ in benchmark.scaledIterations {
+            let start = creadloop_now_ns()
+            fixture.writeOneByte()
+            _ = try await iterator.next()
+            benchmark.measurement(latency, Int(creadloop_now_ns() - start))
+        }
+    }
+
+    Benchmark("latency/eventBatches", configuration: .init(metrics: [latency])) { benchmark in
+        let fixture = try Fixture(mask: .modify)
+        var iterator = fixture.inotify.eventBatches.makeAsyncIterator()
+        fixture.writeOneByte()
+        _ = try await iterator.next()
+        for _ in benchmark.scaledIterations {
+            let start = creadloop_now_ns()
+            fixture.writeOneByte()
+            _ = try await iterator.next()
+            benchmark.measurement(latency, Int(creadloop_now_ns() - start))
+        }
+    }
+
+    // MARK: CPU per event
+
+    let cpuConfiguration = Benchmark.Configuration(
+        metrics: [cpuPerEvent, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 200)
+
+    Benchmark("cpu/C blocking read loop", configuration: cpuConfiguration) { benchmark in
+        let fixture = try Fixture(mask: [.open, .closeNoWrite])
+        for _ in benchmark.scaledIterations {
+            benchmark.stopMeasurement()
+            fixture.queueEvents(queuedEvents)
+            benchmark.startMeasurement()
+            let start = creadloop_process_cpu_ns()
+            blackHole(creadloop_drain(fixture.inotify.fileDescriptor.rawValue, Int64(queuedEvents)))
+            benchmark.measurement(cpuPerEvent, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
+        }
+    }
+
+    Benchmark("cpu/events", configuration: cpuConfiguration) { benchmark in
+        let fixture = try Fixture(mask: [.open, .closeNoWrite])
+        for _ in benchmark.scaledIterations {
+            benchmark.stopMeasurement()
+            fixture.queueEvents(queuedEvents)
+            benchmark.startMeasurement()
+            let start = creadloop_process_cpu_ns()
+            var count = 0
+            var checksum = 0
+            for try await event in fixture.inotify.events {
+                checksum &+= event.nameBytes.count &+ Int(event.mask.rawValue & 1)
+                count += 1
+                if count == queuedEvents { break }
+            }
+            blackHole(checksum)
+            benchmark.measurement(cpuPerEvent, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
+        }
+    }
+
+    Benchmark("cpu/eventBatches", configuration: cpuConfiguration) { benchmark in
+        let fixture = try Fixture(mask: [.open, .closeNoWrite])
+        for _ in benchmark.scaledIterations {
+            benchmark.stopMeasurement()
+            fixture.queueEvents(queuedEvents)
+            benchmark.startMeasurement()
+            let start = creadloop_process_cpu_ns()
+            var count = 0
+            var checksum = 0
+            for try await batch in fixture.inotify.eventBatches {
+                for event in batch {
+                    checksum &+= event.nameBytes.count &+ Int(event.mask.rawValue & 1)
+                }
+                count += batch.count
+                if count >= queuedEvents { break }
+            }
+            blackHole(checksum)
+            benchmark.measurement(cpuPerEvent, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
+        }
+    }
+}
+
+/// A watched scratch directory with one file in it.
+final class Fixture {
+    let directory: String
+    let file: FilePath
+    let inotify: Inotify
+    private let writer: FileDescriptor
+
+    init(mask: Inotify.EventMask) throws {
+        var template = Array("/tmp/swift-inotify-bench-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw Errno(rawValue: errno)
+        }
+        directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        file = FilePath(directory).appending("target")
+        writer = try FileDescriptor.open(file, .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
+        inotify = try Inotify()
+        try inotify.addWatch(FilePath(directory), mask: mask)
+    }
+
+    deinit {
+        try? writer.close()
+        _ = unlink(file.string)
+        _ = rmdir(directory)
+    }
+
+    func writeOneByte() {
+        _ = try? writer.writeAll([UInt8(ascii: "x")])
+    }
+
+    /// OPEN and CLOSE_NOWRITE alternate, so the kernel merges none of them.
+    func queueEvents(_ count: Int) {
+        for _ in 0..<(count / 2) {
+            let fd = open(file.string, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { close(fd) }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+#define _GNU_SOURCE
+#include "CReadLoop.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BUFFER_SIZE (64 * 1024)
+
+int64_t creadloop_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t creadloop_process_cpu_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t creadloop_drain(int fd, int64_t events) {
+    static char buffer[BUFFER_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
+    int64_t seen = 0, checksum = 0;
+    while (seen < events) {
+        ssize_t length = read(fd, buffer, sizeof buffer);
+        if (length <= 0) return -1;
+        for (char *p = buffer; p < buffer + length;) {
+            const struct inotify_event *event = (const struct inotify_event *)p;
+            checksum += event->len ? (int64_t)strlen(event->name) : 0;
+            checksum += event->mask & 1;
+            seen += 1;
+            p += sizeof(struct inotify_event) + event->len;
+        }
+    }
+    return checksum;
+}
+
+static pthread_t consumer;
+static sem_t arrived;
+static _Atomic int64_t stamp;
+static int consumer_fd;
+
+static void *consume(void *unused) {
+    (void)unused;
+    static char buffer[BUFFER_SIZE] __attribute__((aligned(__alignof__(struct inotify_event))));
+    for (;;) {
+        ssize_t length = read(consumer_fd, buffer, sizeof buffer);
+        if (length <= 0) return NULL;
+        int64_t now = creadloop_now_ns();
+        for (char *p = buffer; p < buffer + length;) {
+            const struct inotify_event *event = (const struct inotify_event *)p;
+            atomic_store(&stamp, now);
+            sem_post(&arrived);
+            p += sizeof(struct inotify_event) + event->len;
+        }
+    }
+}
+
+int creadloop_latency_start(int fd) {
+    consumer_fd = fd;
+    if (sem_init(&arrived, 0, 0) != 0) return -1;
+    return pthread_create(&consumer, NULL, consume, NULL) == 0 ? 0 : -1;
+}
+
+int64_t creadloop_latency_next(void) {
+    while (sem_wait(&arrived) != 0) {}
+    return atomic_load(&stamp);
+}
+
+void creadloop_latency_stop(void) {
+    pthread_cancel(consumer);
+    pthread_join(consumer, NULL);
+    sem_destroy(&arrived);
+}
