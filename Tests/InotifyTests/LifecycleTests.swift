@@ -43,17 +43,13 @@ struct LifecycleTests {
         let dir = try TemporaryDirectory()
         let inotify = try Inotify()
         try inotify.addWatch(dir.path, mask: .create)
-        let tid = SendableBox(-1)
-        async let outcome = onThread { () -> Result<[Inotify.Event], Inotify.Error> in
-            tid.value = currentThreadID()
+        let read = await startWaiting { () -> Result<[Inotify.Event], Inotify.Error> in
             do { return .success(try inotify.readEvents()) } catch let error as Inotify.Error {
                 return .failure(error)
             }
         }
-        while tid.value == -1 { await Task.yield() }
-        #expect(await waitUntilThread(tid.value, isIn: pollSyscalls))
         try inotify.close()
-        switch try await outcome {
+        switch try await read.value {
         case .success(let events):
             Issue.record("the read returned \(events) instead of reporting the close")
         case .failure(let error):
@@ -67,17 +63,11 @@ struct LifecycleTests {
     func deferredCloseHappensOnce() async throws {
         let plan = FaultPlan()
         let inotify = try Inotify()
-        let tid = SendableBox(-1)
-        async let finished = onThread {
-            FaultPlan.$current.withValue(plan) {
-                tid.value = currentThreadID()
-                return (try? inotify.readEvents()) == nil
-            }
+        let read = await startWaiting {
+            FaultPlan.$current.withValue(plan) { (try? inotify.readEvents()) == nil }
         }
-        while tid.value == -1 { await Task.yield() }
-        #expect(await waitUntilThread(tid.value, isIn: pollSyscalls))
         try inotify.close()
-        #expect(try await finished)
+        #expect(try await read.value)
         // The reader closed both descriptors on its way out, under its plan.
         #expect(plan.closed.first == inotify.fileDescriptor.rawValue)
         #expect(plan.closed.count == 2)

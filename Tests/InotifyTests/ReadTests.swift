@@ -38,17 +38,11 @@ struct ReadTests {
         let dir = try TemporaryDirectory()
         let inotify = try Inotify()
         try inotify.addWatch(dir.path, mask: .create)
-        let tid = SendableBox(-1)
-        async let events = onThread {
-            tid.value = currentThreadID()
-            return try inotify.readEvents()
-        }
         // Create the file only once the reader is parked in poll, so the read
         // really waited for it.
-        while tid.value == -1 { await Task.yield() }
-        #expect(await waitUntilThread(tid.value, isIn: pollSyscalls))
+        let read = await startWaiting { try inotify.readEvents() }
         try dir.createFile("late")
-        #expect(try await events.map(\.name) == ["late"])
+        #expect(try await read.value.map(\.name) == ["late"])
     }
 
     @Test("maxBytes caps one read at whole events; the rest stays queued")

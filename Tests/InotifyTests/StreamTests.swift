@@ -7,6 +7,13 @@ import Testing
 struct StreamTests {
     func readerThreadName(_ inotify: Inotify) -> String { "inotify-r\(inotify.identity)" }
 
+    /// Whether the stream's reader thread came up and now waits in poll.
+    func readerIsWaiting(_ name: String) async -> Bool {
+        guard await eventually({ threads(named: name).count == 1 }),
+              let tid = threads(named: name).first else { return false }
+        return await waitUntilThread(tid, isIn: pollSyscalls)
+    }
+
     @Test("events arrive in order with their names")
     func eventsInOrder() async throws {
         let dir = try TemporaryDirectory()
@@ -117,10 +124,7 @@ struct StreamTests {
                 for try await _ in inotify.events { count += 1 }
                 return count
             }
-            #expect(await eventually { threads(named: name).count == 1 })
-            if let tid = threads(named: name).first {
-                #expect(await waitUntilThread(tid, isIn: pollSyscalls))
-            }
+            #expect(await readerIsWaiting(name))
             consumer.cancel()
             #expect(try await consumer.value == 0)
             #expect(await eventually { threads(named: name).isEmpty }, "the reader thread is still there")
@@ -172,10 +176,7 @@ struct StreamTests {
                 for try await event in inotify.events { names.append(event.name) }
                 return names
             }
-            #expect(await eventually { threads(named: name).count == 1 })
-            if let tid = threads(named: name).first {
-                #expect(await waitUntilThread(tid, isIn: pollSyscalls))
-            }
+            #expect(await readerIsWaiting(name))
             try inotify.close()
             #expect(try await consumer.value == ["before-close"])
             #expect(await eventually { threads(named: name).isEmpty })

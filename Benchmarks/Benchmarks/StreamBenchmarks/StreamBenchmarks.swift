@@ -46,27 +46,13 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("latency/events", configuration: .init(metrics: [latency])) { benchmark in
         let fixture = try Fixture(mask: .modify)
         var iterator = fixture.inotify.events.makeAsyncIterator()
-        fixture.writeOneByte()
-        _ = try await iterator.next()  // the reader thread runs from here on
-        for _ in benchmark.scaledIterations {
-            let start = creadloop_now_ns()
-            fixture.writeOneByte()
-            _ = try await iterator.next()
-            benchmark.measurement(latency, Int(creadloop_now_ns() - start))
-        }
+        try await measureLatency(benchmark, latency, fixture, &iterator)
     }
 
     Benchmark("latency/eventBatches", configuration: .init(metrics: [latency])) { benchmark in
         let fixture = try Fixture(mask: .modify)
         var iterator = fixture.inotify.eventBatches.makeAsyncIterator()
-        fixture.writeOneByte()
-        _ = try await iterator.next()
-        for _ in benchmark.scaledIterations {
-            let start = creadloop_now_ns()
-            fixture.writeOneByte()
-            _ = try await iterator.next()
-            benchmark.measurement(latency, Int(creadloop_now_ns() - start))
-        }
+        try await measureLatency(benchmark, latency, fixture, &iterator)
     }
 
     // MARK: CPU per event
@@ -76,23 +62,14 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("cpu/C blocking read loop", configuration: cpuConfiguration) { benchmark in
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
-        for _ in benchmark.scaledIterations {
-            benchmark.stopMeasurement()
-            fixture.queueEvents(queuedEvents)
-            benchmark.startMeasurement()
-            let start = creadloop_process_cpu_ns()
-            blackHole(creadloop_drain(fixture.inotify.fileDescriptor.rawValue, Int64(queuedEvents)))
-            benchmark.measurement(cpuPerEvent, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
+        try await measureDrain(benchmark, cpuPerEvent, fixture) {
+            Int(creadloop_drain(fixture.inotify.fileDescriptor.rawValue, Int64(queuedEvents)))
         }
     }
 
     Benchmark("cpu/events", configuration: cpuConfiguration) { benchmark in
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
-        for _ in benchmark.scaledIterations {
-            benchmark.stopMeasurement()
-            fixture.queueEvents(queuedEvents)
-            benchmark.startMeasurement()
-            let start = creadloop_process_cpu_ns()
+        try await measureDrain(benchmark, cpuPerEvent, fixture) {
             var count = 0
             var checksum = 0
             for try await event in fixture.inotify.events {
@@ -100,18 +77,13 @@ let benchmarks: @Sendable () -> Void = {
                 count += 1
                 if count == queuedEvents { break }
             }
-            blackHole(checksum)
-            benchmark.measurement(cpuPerEvent, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
+            return checksum
         }
     }
 
     Benchmark("cpu/eventBatches", configuration: cpuConfiguration) { benchmark in
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
-        for _ in benchmark.scaledIterations {
-            benchmark.stopMeasurement()
-            fixture.queueEvents(queuedEvents)
-            benchmark.startMeasurement()
-            let start = creadloop_process_cpu_ns()
+        try await measureDrain(benchmark, cpuPerEvent, fixture) {
             var count = 0
             var checksum = 0
             for try await batch in fixture.inotify.eventBatches {
@@ -121,9 +93,39 @@ let benchmarks: @Sendable () -> Void = {
                 count += batch.count
                 if count >= queuedEvents { break }
             }
-            blackHole(checksum)
-            benchmark.measurement(cpuPerEvent, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
+            return checksum
         }
+    }
+}
+
+/// Write, then await the event, once per iteration; the first event (which
+/// starts the stream's reader thread) is not measured.
+func measureLatency<Iterator: AsyncIteratorProtocol>(
+    _ benchmark: Benchmark, _ metric: BenchmarkMetric, _ fixture: Fixture, _ iterator: inout Iterator
+) async throws {
+    fixture.writeOneByte()
+    _ = try await iterator.next()
+    for _ in benchmark.scaledIterations {
+        let start = creadloop_now_ns()
+        fixture.writeOneByte()
+        _ = try await iterator.next()
+        benchmark.measurement(metric, Int(creadloop_now_ns() - start))
+    }
+}
+
+/// Queue `queuedEvents` events (not measured), then measure the process CPU
+/// that `drain` spends on them.
+func measureDrain(
+    _ benchmark: Benchmark, _ metric: BenchmarkMetric, _ fixture: Fixture,
+    _ drain: () async throws -> Int
+) async throws {
+    for _ in benchmark.scaledIterations {
+        benchmark.stopMeasurement()
+        fixture.queueEvents(queuedEvents)
+        benchmark.startMeasurement()
+        let start = creadloop_process_cpu_ns()
+        blackHole(try await drain())
+        benchmark.measurement(metric, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
     }
 }
 

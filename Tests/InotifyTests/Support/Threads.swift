@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs blocking `body` on a thread of its own (never on the concurrency
 /// pool) and returns its result.
@@ -32,3 +33,21 @@ func waitUntilThread(_ tid: Int, isIn syscalls: Set<Int>, timeout: Duration = .s
 
 /// x86_64 and aarch64 numbers of the calls a waiting read sits in.
 let pollSyscalls: Set<Int> = [7, 271, 73]  // poll, ppoll (x86_64), ppoll (aarch64)
+
+/// Starts blocking `body` on a thread of its own and returns once that thread
+/// sits in one of `syscalls` (so the test knows it really waits), with the
+/// task that yields its result. Fails the test if it never gets there.
+func startWaiting<T: Sendable>(
+    in syscalls: Set<Int> = pollSyscalls, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: @escaping @Sendable () throws -> T
+) async -> Task<T, any Error> {
+    let tid = SendableBox(-1)
+    let task = Task { try await onThread { () throws -> T in
+        tid.value = currentThreadID()
+        return try body()
+    } }
+    while tid.value == -1 { await Task.yield() }
+    let waiting = await waitUntilThread(tid.value, isIn: syscalls)
+    #expect(waiting, "the thread never started waiting", sourceLocation: sourceLocation)
+    return task
+}
