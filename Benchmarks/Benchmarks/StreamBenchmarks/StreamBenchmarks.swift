@@ -62,18 +62,18 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("cpu/C blocking read loop", configuration: cpuConfiguration) { benchmark in
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
-        try await measureDrain(benchmark, cpuPerEvent, fixture) {
-            Int(creadloop_drain(fixture.inotify.fileDescriptor.rawValue, Int64(queuedEvents)))
+        try await measureDrain(benchmark, cpuPerEvent, fixture) { inotify in
+            Int(creadloop_drain(inotify.fileDescriptor.rawValue, Int64(queuedEvents)))
         }
     }
 
     Benchmark("cpu/events", configuration: cpuConfiguration) { benchmark in
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
-        try await measureDrain(benchmark, cpuPerEvent, fixture) {
+        try await measureDrain(benchmark, cpuPerEvent, fixture) { inotify in
             var count = 0
             var checksum = 0
-            for try await event in fixture.inotify.events {
-                checksum &+= event.nameBytes.count &+ Int(event.mask.rawValue & 1)
+            for try await event in inotify.events {
+                checksum &+= event.name.utf8.count &+ Int(event.mask.rawValue & 1)
                 count += 1
                 if count == queuedEvents { break }
             }
@@ -83,12 +83,12 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("cpu/eventBatches", configuration: cpuConfiguration) { benchmark in
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
-        try await measureDrain(benchmark, cpuPerEvent, fixture) {
+        try await measureDrain(benchmark, cpuPerEvent, fixture) { inotify in
             var count = 0
             var checksum = 0
-            for try await batch in fixture.inotify.eventBatches {
+            for try await batch in inotify.eventBatches {
                 for event in batch {
-                    checksum &+= event.nameBytes.count &+ Int(event.mask.rawValue & 1)
+                    checksum &+= event.name.utf8.count &+ Int(event.mask.rawValue & 1)
                 }
                 count += batch.count
                 if count >= queuedEvents { break }
@@ -113,18 +113,20 @@ func measureLatency<Iterator: AsyncIteratorProtocol>(
     }
 }
 
-/// Queue `queuedEvents` events (not measured), then measure the process CPU
-/// that `drain` spends on them.
+/// Queue `queuedEvents` events on a new instance (not measured), then measure
+/// the process CPU that `drain` spends on them. A new instance per iteration
+/// keeps the stream of one iteration from reading ahead into the next.
 func measureDrain(
     _ benchmark: Benchmark, _ metric: BenchmarkMetric, _ fixture: Fixture,
-    _ drain: () async throws -> Int
+    _ drain: (Inotify) async throws -> Int
 ) async throws {
     for _ in benchmark.scaledIterations {
         benchmark.stopMeasurement()
+        let inotify = try fixture.makeInstance()
         fixture.queueEvents(queuedEvents)
         benchmark.startMeasurement()
         let start = creadloop_process_cpu_ns()
-        blackHole(try await drain())
+        blackHole(try await drain(inotify))
         benchmark.measurement(metric, Int(creadloop_process_cpu_ns() - start) / queuedEvents)
     }
 }
@@ -134,9 +136,11 @@ final class Fixture {
     let directory: String
     let file: FilePath
     let inotify: Inotify
+    let mask: Inotify.EventMask
     private let writer: FileDescriptor
 
     init(mask: Inotify.EventMask) throws {
+        self.mask = mask
         var template = Array("/tmp/swift-inotify-bench-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw Errno(rawValue: errno)
@@ -146,6 +150,13 @@ final class Fixture {
         writer = try FileDescriptor.open(file, .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
         inotify = try Inotify()
         try inotify.addWatch(FilePath(directory), mask: mask)
+    }
+
+    /// Another instance watching the same directory with the same mask.
+    func makeInstance() throws -> Inotify {
+        let other = try Inotify()
+        try other.addWatch(FilePath(directory), mask: mask)
+        return other
     }
 
     deinit {

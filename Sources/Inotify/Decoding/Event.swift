@@ -17,29 +17,52 @@ extension Inotify {
         /// The kernel's `len`: the name's size including its NUL padding; 0 for
         /// events on the watched object itself.
         public var len: UInt32
-        /// The name inside the watched directory, without the padding; empty for
-        /// events on the watched object itself.
-        public var nameBytes: [UInt8]
+        /// The name's bytes, short ones without a heap allocation.
+        var storedName: EventName
 
         public init(wd: Int32, mask: EventMask, cookie: UInt32 = 0, len: UInt32 = 0, nameBytes: [UInt8] = []) {
+            self.init(wd: wd, mask: mask, cookie: cookie, len: len, name: EventName(nameBytes))
+        }
+
+        init(wd: Int32, mask: EventMask, cookie: UInt32, len: UInt32, name: EventName) {
             self.wd = wd
             self.mask = mask
             self.cookie = cookie
             self.len = len
-            self.nameBytes = nameBytes
+            self.storedName = name
         }
+
+        /// The name inside the watched directory, exactly as the kernel sent it,
+        /// without the padding; empty for events on the watched object itself.
+        /// Each access makes an array: ``withNameBytes(_:)`` reads without one.
+        public var nameBytes: [UInt8] {
+            get { storedName.bytes }
+            set { storedName = EventName(newValue) }
+        }
+
+        /// Calls `body` with the name's bytes, without copying them.
+        public func withNameBytes<R, E: Swift.Error>(
+            _ body: (UnsafeRawBufferPointer) throws(E) -> R
+        ) throws(E) -> R {
+            try storedName.withBytes(body)
+        }
+
+        /// Whether the event names an entry of the watched directory.
+        public var hasName: Bool { storedName.count > 0 }
 
         /// The name as a String. Bytes that are not UTF-8 show as U+FFFD here;
         /// use ``nameBytes`` or ``nameComponent`` where every byte matters.
-        public var name: String { String(decoding: nameBytes, as: UTF8.self) }
+        public var name: String { storedName.withBytes { String(decoding: $0, as: UTF8.self) } }
 
         /// The name as a path component, byte for byte; nil when the event has no name.
         public var nameComponent: FilePath.Component? {
-            guard !nameBytes.isEmpty else { return nil }
-            return (nameBytes + [0]).withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) {
-                    FilePath.Component(platformString: $0.baseAddress!)
-                }
+            guard hasName else { return nil }
+            return storedName.withBytes { bytes in
+                let terminated = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + 1, alignment: 1)
+                defer { terminated.deallocate() }
+                terminated.copyMemory(from: bytes)
+                terminated[bytes.count] = 0
+                return FilePath.Component(platformString: terminated.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
         }
 
@@ -47,7 +70,7 @@ extension Inotify {
         /// The name is quoted as Python's `repr` quotes it; bytes that are not
         /// UTF-8 show as `\xNN`.
         public var description: String {
-            "Event(wd=\(wd), mask=\(mask.rawValue), cookie=\(cookie), len=\(len), name=\(PythonRepr.string(nameBytes)))"
+            "Event(wd=\(wd), mask=\(mask.rawValue), cookie=\(cookie), len=\(len), name=\(storedName.withBytes { PythonRepr.string($0) }))"
         }
     }
 

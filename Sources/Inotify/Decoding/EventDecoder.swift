@@ -16,7 +16,7 @@ extension Inotify {
 
         /// An owning copy.
         public func makeEvent() -> Event {
-            Event(wd: wd, mask: mask, cookie: cookie, len: len, nameBytes: Array(name))
+            Event(wd: wd, mask: mask, cookie: cookie, len: len, name: EventName(name))
         }
     }
 

@@ -3,7 +3,7 @@
 // being replaced, so that a description never hides which bytes a name had.
 
 enum PythonRepr {
-    static func string(_ bytes: [UInt8]) -> String {
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String {
         let hasSingle = bytes.contains(UInt8(ascii: "'"))
         let hasDouble = bytes.contains(UInt8(ascii: "\""))
         let quote: Character = hasSingle && !hasDouble ? "\"" : "'"
@@ -54,7 +54,7 @@ enum PythonRepr {
         }
     }
 
-    private static func decodeScalar(_ bytes: [UInt8], at start: Int) -> (Unicode.Scalar, Int)? {
+    private static func decodeScalar(_ bytes: UnsafeRawBufferPointer, at start: Int) -> (Unicode.Scalar, Int)? {
         var iterator = bytes[start...].makeIterator()
         var decoder = UTF8()
         switch decoder.decode(&iterator) {

@@ -42,7 +42,12 @@ extension Inotify {
             let iteration: Iteration
 
             public mutating func next() async throws -> Event? {
-                try await iteration.nextEvent()
+                try await iteration.nextEvent(isolation: nil)
+            }
+
+            /// Runs on the caller's executor: no hop per event.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Event? {
+                try await iteration.nextEvent(isolation: actor)
             }
         }
     }
@@ -60,7 +65,12 @@ extension Inotify {
             let iteration: Iteration
 
             public mutating func next() async throws -> [Event]? {
-                try await iteration.nextBatch()
+                try await iteration.nextBatch(isolation: nil)
+            }
+
+            /// Runs on the caller's executor: no hop per batch.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [Event]? {
+                try await iteration.nextBatch(isolation: actor)
             }
         }
     }
@@ -81,15 +91,16 @@ extension Inotify {
 
         deinit { finish() }
 
-        func nextEvent() async throws -> Event? {
+        func nextEvent(isolation actor: isolated (any Actor)?) async throws -> Event? {
+            if let event = current.popFirst() { return event }
             while current.isEmpty {
-                guard let batch = try await nextBatch() else { return nil }
+                guard let batch = try await nextBatch(isolation: actor) else { return nil }
                 current = batch[...]
             }
             return current.popFirst()
         }
 
-        func nextBatch() async throws -> [Event]? {
+        func nextBatch(isolation actor: isolated (any Actor)?) async throws -> [Event]? {
             if finished { return nil }
             if !started {
                 started = true
@@ -99,7 +110,7 @@ extension Inotify {
                 }
             }
             do {
-                guard let batch = try await instance.streamCore.next() else {
+                guard let batch = try await instance.streamCore.next(isolation: actor) else {
                     finish()
                     return nil
                 }
