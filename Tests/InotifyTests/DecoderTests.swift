@@ -108,3 +108,24 @@ struct DecoderTests {
         #expect(componentBytes == [0x66, 0xFF, 0xFE, 0x67])
     }
 }
+
+@Suite("Event names of every length")
+struct EventNameTests {
+    @Test("names of 1 to 255 bytes, inline or not, decode to exactly their bytes and compare by bytes")
+    func everyLength() throws {
+        for length in 1...255 {
+            let name = (0..<length).map { UInt8(0x41 + $0 % 26) }
+            var raw = EventBytes()
+            raw.append(wd: 1, mask: Inotify.IN_CREATE, name: name)
+            let decoded = try #require(try Inotify.decodeEvents(raw.bytes).first)
+            #expect(decoded.nameBytes == name, "length \(length)")
+            #expect(decoded.withNameBytes { Array($0) } == name)
+            let built = Inotify.Event(wd: 1, mask: .create, len: decoded.len, nameBytes: name)
+            #expect(decoded == built)
+            #expect(decoded.hashValue == built.hashValue)
+            var changed = built
+            changed.nameBytes[length - 1] ^= 0x20
+            #expect(changed != built)
+        }
+    }
+}

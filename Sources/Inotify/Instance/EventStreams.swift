@@ -39,15 +39,22 @@ extension Inotify {
         }
 
         public struct Iterator: AsyncIteratorProtocol {
-            let iteration: Iteration
+            @usableFromInline let iteration: Iteration
 
+            init(iteration: Iteration) { self.iteration = iteration }
+
+            @inlinable
             public mutating func next() async throws -> Event? {
-                try await iteration.nextEvent(isolation: nil)
+                if let event = iteration.popBuffered() { return event }
+                return try await iteration.nextEvent(isolation: nil)
             }
 
-            /// Runs on the caller's executor: no hop per event.
+            /// Runs on the caller's executor: no hop per event. Inlinable, so
+            /// that while a batch lasts an event costs no async call at all.
+            @inlinable
             public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Event? {
-                try await iteration.nextEvent(isolation: actor)
+                if let event = iteration.popBuffered() { return event }
+                return try await iteration.nextEvent(isolation: actor)
             }
         }
     }
@@ -77,12 +84,15 @@ extension Inotify {
 
     /// One pass over the stream: starts it on the first `next`, ends it at the
     /// end of the stream, on cancellation, or when the iterator goes away.
+    @usableFromInline
     final class Iteration {
         private let instance: Inotify
         private let bufferLimit: Int
         private var started = false
         private var finished = false
-        private var current: ArraySlice<Event> = []
+        /// The batch being handed out one event at a time, and the next index in it.
+        @usableFromInline var current: [Event] = []
+        @usableFromInline var index = 0
 
         init(instance: Inotify, bufferLimit: Int) {
             self.instance = instance
@@ -91,13 +101,22 @@ extension Inotify {
 
         deinit { finish() }
 
+        /// The next event of the batch at hand, if any: the synchronous fast path.
+        @inlinable
+        func popBuffered() -> Event? {
+            guard index < current.count else { return nil }
+            defer { index += 1 }
+            return current[index]
+        }
+
+        @usableFromInline
         func nextEvent(isolation actor: isolated (any Actor)?) async throws -> Event? {
-            if let event = current.popFirst() { return event }
-            while current.isEmpty {
+            while index >= current.count {
                 guard let batch = try await nextBatch(isolation: actor) else { return nil }
-                current = batch[...]
+                current = batch
+                index = 0
             }
-            return current.popFirst()
+            return popBuffered()
         }
 
         func nextBatch(isolation actor: isolated (any Actor)?) async throws -> [Event]? {
@@ -114,9 +133,8 @@ extension Inotify {
                     finish()
                     return nil
                 }
-                let events = try batch.decoded()
-                instance.forgetIgnored(events)
-                return events
+                instance.forgetIgnored(batch.events)
+                return batch.events
             } catch {
                 finish()
                 throw error
@@ -126,17 +144,9 @@ extension Inotify {
         private func finish() {
             guard started, !finished else { return }
             finished = true
-            instance.streamCore.finish(returning: current)
+            instance.streamCore.finish(returning: current[index...])
             current = []
-        }
-    }
-}
-
-extension StreamCore.Batch {
-    func decoded() throws -> [Inotify.Event] {
-        switch self {
-        case .raw(let bytes): try Inotify.decodeEvents(bytes)
-        case .events(let events): Array(events)
+            index = 0
         }
     }
 }

@@ -252,7 +252,7 @@ extension Inotify {
         let leftovers = try streamCore.beginPlainRead(self)
         defer { streamCore.endPlainRead() }
         if !leftovers.isEmpty {
-            let events = try leftovers.flatMap { try $0.decoded() }
+            let events = leftovers.flatMap(\.events)
             forgetIgnored(events)
             return events
         }

@@ -6,10 +6,9 @@ import SystemPackage
 //
 // A reader thread of the library's own waits in poll(2) on the inotify
 // descriptor, the instance's close wake-up and a control eventfd, and drains
-// the kernel queue eagerly into memory, one chunk of raw bytes per read, so a
-// briefly slow consumer does not make the kernel overflow. The consumer
-// awaits chunks and decodes them on its side. No cooperative-pool thread ever
-// blocks.
+// the kernel queue eagerly into memory, one batch of decoded events per read,
+// so a briefly slow consumer does not make the kernel overflow. The consumer
+// awaits batches. No cooperative-pool thread ever blocks.
 //
 // Bounded memory: once `limit` bytes wait in memory the reader stops reading
 // (it polls only its control lines) until the consumer takes a chunk. The
@@ -21,17 +20,21 @@ import SystemPackage
 // so cancelling a consumer loses no event either.
 
 final class StreamCore: Sendable {
-    enum Batch {
-        /// Bytes as the kernel sent them.
-        case raw([UInt8])
-        /// Events decoded but not yet delivered, handed back by an iteration that ended.
-        case events(ArraySlice<Inotify.Event>)
+    /// The events of one read, and how many kernel bytes they came from: the
+    /// measure of the buffer's bound.
+    struct Batch {
+        var events: [Inotify.Event]
+        var byteCount: Int
 
-        var byteCount: Int {
-            switch self {
-            case .raw(let bytes): bytes.count
-            case .events(let events): events.count * Inotify.eventHeaderSize
-            }
+        /// Events handed back undelivered; their size is what the kernel sent.
+        init(undelivered events: ArraySlice<Inotify.Event>) {
+            self.events = Array(events)
+            self.byteCount = events.reduce(0) { $0 + Inotify.eventHeaderSize + Int($1.len) }
+        }
+
+        init(events: [Inotify.Event], byteCount: Int) {
+            self.events = events
+            self.byteCount = byteCount
         }
     }
 
@@ -185,8 +188,9 @@ final class StreamCore: Sendable {
     func finish(returning leftover: ArraySlice<Inotify.Event>) {
         state.withLock { state in
             if !leftover.isEmpty {
-                state.pending.pushFront(.events(leftover))
-                state.bufferedBytes += Batch.events(leftover).byteCount
+                let batch = Batch(undelivered: leftover)
+                state.pending.pushFront(batch)
+                state.bufferedBytes += batch.byteCount
             }
             state.consumerActive = false
             state.stopRequested = true
@@ -257,32 +261,40 @@ final class StreamCore: Sendable {
                 drain(control)
                 continue
             }
-            if watched == 3 && fds[2].revents != 0 { try readChunk(fd, into: scratch) }
+            if watched == 3 && fds[2].revents != 0, let end = try readBatch(fd, into: scratch) { return end }
         }
     }
 
-    /// One read(2) into `scratch`, kept as a chunk of exactly the bytes read.
+    /// One read(2) into `scratch`, decoded there: the batch is the only copy.
     ///
     /// No FIONREAD first: the kernel answers it by walking its whole event
     /// list under a lock, which costs more than the read itself when the queue
-    /// is deep. And no read of the whole queue at once: a 64 KiB chunk and the
-    /// events decoded from it stay in the cache.
-    private func readChunk(_ fd: CInt, into scratch: UnsafeMutableRawBufferPointer) throws(Inotify.Error) {
+    /// is deep. And no read of the whole queue at once: 64 KiB of bytes and the
+    /// events decoded from them stay in the cache. Returns an end for bytes
+    /// that do not decode.
+    private func readBatch(_ fd: CInt, into scratch: UnsafeMutableRawBufferPointer) throws(Inotify.Error) -> End? {
         let count: Int
         switch Syscalls.read(fd, scratch) {
         case .success(let read): count = read
-        case .failure(.resourceTemporarilyUnavailable): return
+        case .failure(.resourceTemporarilyUnavailable): return nil
         case .failure(let errno): throw Inotify.Error(.read, errno: errno, value: "fd \(fd)")
         }
-        guard count > 0 else { return }
-        let bytes = Array(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+        guard count > 0 else { return nil }
+        let batch: Batch
+        do {
+            let events = try Inotify.decodeEvents(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+            batch = Batch(events: events, byteCount: count)
+        } catch {
+            return .failed(error)
+        }
         let waiter = state.withLock { state -> CheckedContinuation<Batch?, any Swift.Error>? in
             if let waiter = state.waiter.take() { return waiter }
-            state.pending.append(.raw(bytes))
-            state.bufferedBytes += bytes.count
+            state.pending.append(batch)
+            state.bufferedBytes += batch.byteCount
             return nil
         }
-        waiter?.resume(returning: .raw(bytes))
+        waiter?.resume(returning: batch)
+        return nil
     }
 
     private func signalReader() {
