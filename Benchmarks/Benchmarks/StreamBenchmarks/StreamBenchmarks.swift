@@ -73,7 +73,7 @@ let benchmarks: @Sendable () -> Void = {
             var count = 0
             var checksum = 0
             for try await event in inotify.events {
-                checksum &+= event.name.utf8.count &+ Int(event.mask.rawValue & 1)
+                checksum &+= event.withNameBytes { $0.count } &+ Int(event.mask.rawValue & 1)
                 count += 1
                 if count == queuedEvents { break }
             }
@@ -88,7 +88,7 @@ let benchmarks: @Sendable () -> Void = {
             var checksum = 0
             for try await batch in inotify.eventBatches {
                 for event in batch {
-                    checksum &+= event.name.utf8.count &+ Int(event.mask.rawValue & 1)
+                    checksum &+= event.withNameBytes { $0.count } &+ Int(event.mask.rawValue & 1)
                 }
                 count += batch.count
                 if count >= queuedEvents { break }
