@@ -5,6 +5,7 @@ let package = Package(
     name: "swift-inotify",
     products: [
         .library(name: "Inotify", targets: ["Inotify"]),
+        .library(name: "InotifyTree", targets: ["InotifyTree"]),
         .executable(name: "inotify-monitor", targets: ["inotify-monitor"]),
     ],
     dependencies: [
@@ -21,6 +22,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .target(
+            name: "InotifyTree",
+            dependencies: [
+                "Inotify",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .executableTarget(
             name: "inotify-monitor",
             dependencies: [
@@ -29,11 +37,27 @@ let package = Package(
             ],
             path: "Examples/inotify-monitor"
         ),
+        // Temporary directories and file operations shared by the test targets.
+        .target(
+            name: "InotifyTestSupport",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            path: "Tests/InotifyTestSupport"
+        ),
         .testTarget(
             name: "InotifyTests",
             dependencies: [
                 "Inotify",
                 "CInotify",
+                "InotifyTestSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
+            name: "InotifyTreeTests",
+            dependencies: [
+                "InotifyTree",
+                "InotifyTestSupport",
+                "Inotify",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -1,3 +1,4 @@
+import InotifyTestSupport
 import CInotify
 import Inotify
 import Testing

@@ -1,3 +1,4 @@
+import InotifyTestSupport
 import Inotify
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import Inotify
+import InotifyTestSupport
 import SystemPackage
 import Testing
 

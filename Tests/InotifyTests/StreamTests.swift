@@ -1,4 +1,5 @@
 @testable import Inotify
+import InotifyTestSupport
 import Foundation
 import SystemPackage
 import Testing

@@ -9,13 +9,14 @@ import SystemPackage
 final class FaultPlan: Sendable {
     @TaskLocal static var current: FaultPlan?
 
-    private let queued: Mutex<[Syscall: [Errno]]>
+    private let queued: Mutex<[Syscall: [Errno?]]>
     private let closedDescriptors = Mutex<[CInt]>([])
     private let openedDescriptors = Mutex<[CInt]>([])
 
-    /// `failures[call]` lists the errnos the next calls of `call` fail with, in order.
-    /// `.interrupted` (EINTR) is consumed by the seam's retry and never surfaces.
-    init(_ failures: [Syscall: [Errno]] = [:]) {
+    /// `failures[call]` lists the errnos the next calls of `call` fail with, in
+    /// order; nil lets that call through to the kernel. `.interrupted` (EINTR)
+    /// is consumed by the seam's retry and never surfaces.
+    init(_ failures: [Syscall: [Errno?]] = [:]) {
         queued = Mutex(failures)
     }
 
@@ -42,7 +43,7 @@ final class FaultPlan: Sendable {
 
     static func next(for call: Syscall) -> Errno? {
         guard let plan = current else { return nil }
-        return plan.queued.withLock { table in
+        return plan.queued.withLock { table -> Errno? in
             guard var list = table[call], !list.isEmpty else { return nil }
             let first = list.removeFirst()
             table[call] = list

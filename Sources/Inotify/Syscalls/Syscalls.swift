@@ -7,7 +7,7 @@ import CInotify
 import Glibc
 import SystemPackage
 
-enum Syscalls {
+package enum Syscalls {
     /// inotify_init(2).
     static func inotifyInit() -> Result<CInt, Errno> {
         opening(retrying(.inotifyInit) { inotify_init() })
@@ -98,7 +98,7 @@ enum Syscalls {
     /// pthread_create(3), detached: starts `body` on a thread of its own, named
     /// `name` (at most 15 bytes) for ps, top and /proc. The thread inherits
     /// the caller's fault plan.
-    static func spawnThread(named name: String, _ body: @escaping @Sendable () -> Void) -> Result<Void, Errno> {
+    package static func spawnThread(named name: String, _ body: @escaping @Sendable () -> Void) -> Result<Void, Errno> {
         if let fault = FaultPlan.next(for: .spawnThread) { return .failure(fault) }
         let plan = FaultPlan.current
         let context = Unmanaged.passRetained(ThreadBody {

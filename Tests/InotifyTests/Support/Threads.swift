@@ -1,3 +1,4 @@
+import InotifyTestSupport
 import Foundation
 import Testing
 

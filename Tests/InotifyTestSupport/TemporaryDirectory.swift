@@ -3,10 +3,10 @@ import SystemPackage
 
 /// A fresh directory under the system's temporary directory, removed with
 /// everything in it when the value goes away. Every test makes its own.
-final class TemporaryDirectory {
-    let path: FilePath
+public final class TemporaryDirectory {
+    public let path: FilePath
 
-    init(_ label: String = "test") throws {
+    public init(_ label: String = "test") throws {
         var template = Array((NSTemporaryDirectory() + "/swift-inotify-\(label)-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw Errno(rawValue: errno)
@@ -18,11 +18,11 @@ final class TemporaryDirectory {
         try? FileManager.default.removeItem(atPath: path.string)
     }
 
-    func appending(_ name: String) -> FilePath { path.appending(name) }
+    public func appending(_ name: String) -> FilePath { path.appending(name) }
 
     /// Creates (or truncates) a file and closes it: CREATE, OPEN, CLOSE_WRITE.
     @discardableResult
-    func createFile(_ name: String, contents: String = "") throws -> FilePath {
+    public func createFile(_ name: String, contents: String = "") throws -> FilePath {
         let file = appending(name)
         let fd = try FileDescriptor.open(
             file, .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)
@@ -31,7 +31,7 @@ final class TemporaryDirectory {
     }
 
     @discardableResult
-    func makeDirectory(_ name: String) throws -> FilePath {
+    public func makeDirectory(_ name: String) throws -> FilePath {
         let dir = appending(name)
         try FileManager.default.createDirectory(atPath: dir.string, withIntermediateDirectories: true)
         return dir

@@ -3,43 +3,43 @@ import SystemPackage
 
 /// Small file operations for tests, straight on the system calls, so each one
 /// makes exactly the events the kernel documents for it.
-enum Files {
+public enum Files {
     /// What touch(1) does to a new file: CREATE, OPEN, ATTRIB, CLOSE_WRITE.
-    static func touch(_ path: FilePath) throws {
+    public static func touch(_ path: FilePath) throws {
         let fd = try FileDescriptor.open(path, .writeOnly, options: [.create], permissions: .ownerReadWrite)
         defer { try? fd.close() }
         guard futimens(fd.rawValue, nil) == 0 else { throw Errno(rawValue: errno) }
     }
 
-    static func write(_ path: FilePath, _ text: String) throws {
+    public static func write(_ path: FilePath, _ text: String) throws {
         let fd = try FileDescriptor.open(path, .writeOnly, options: [.append])
         try fd.closeAfter { _ = try fd.writeAll(Array(text.utf8)) }
     }
 
-    static func openAndCloseReadOnly(_ path: FilePath) throws {
+    public static func openAndCloseReadOnly(_ path: FilePath) throws {
         let fd = try FileDescriptor.open(path, .readOnly)
         try fd.close()
     }
 
-    static func chmod(_ path: FilePath, _ mode: mode_t) throws {
+    public static func chmod(_ path: FilePath, _ mode: mode_t) throws {
         guard path.withPlatformString({ Foundation.chmod($0, mode) }) == 0 else { throw Errno(rawValue: errno) }
     }
 
-    static func rename(_ from: FilePath, _ to: FilePath) throws {
+    public static func rename(_ from: FilePath, _ to: FilePath) throws {
         let result = from.withPlatformString { f in to.withPlatformString { t in Foundation.rename(f, t) } }
         guard result == 0 else { throw Errno(rawValue: errno) }
     }
 
-    static func unlink(_ path: FilePath) throws {
+    public static func unlink(_ path: FilePath) throws {
         guard path.withPlatformString({ Foundation.unlink($0) }) == 0 else { throw Errno(rawValue: errno) }
     }
 
-    static func rmdir(_ path: FilePath) throws {
+    public static func rmdir(_ path: FilePath) throws {
         guard path.withPlatformString({ Foundation.rmdir($0) }) == 0 else { throw Errno(rawValue: errno) }
     }
 
     /// Creates a file whose name is exactly `name`'s bytes (which need not be UTF-8).
-    static func create(in directory: FilePath, rawName name: [UInt8]) throws {
+    public static func create(in directory: FilePath, rawName name: [UInt8]) throws {
         let bytes = Array(directory.string.utf8) + [UInt8(ascii: "/")] + name + [0]
         let fd = bytes.withUnsafeBufferPointer {
             $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644) }
@@ -49,12 +49,12 @@ enum Files {
     }
 
     /// Whether `path` names an existing file system object.
-    static func exists(_ path: FilePath) -> Bool {
+    public static func exists(_ path: FilePath) -> Bool {
         var info = stat()
         return path.withPlatformString { lstat($0, &info) } == 0
     }
 
-    static func sysctl(_ name: String) -> Int? {
+    public static func sysctl(_ name: String) -> Int? {
         (try? String(contentsOfFile: "/proc/sys/fs/inotify/" + name, encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }

@@ -3,7 +3,7 @@ import Foundation
 /// Checks `condition` every millisecond until it holds (true) or `timeout`
 /// passes (false). For states that no event announces, such as a thread
 /// having exited.
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+public func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while !condition() {
         if ContinuousClock.now >= deadline { return false }
@@ -13,7 +13,7 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async
 }
 
 /// The ids of this process's threads named `name` (from /proc/self/task/*/comm).
-func threads(named name: String) -> [Int] {
+public func threads(named name: String) -> [Int] {
     let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
     return tasks.compactMap { tid in
         let comm = try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8)
@@ -23,7 +23,7 @@ func threads(named name: String) -> [Int] {
 
 /// Produces `pairs` OPEN + CLOSE_NOWRITE event pairs on `file`: cheap events
 /// that the kernel does not merge, since neighbours always differ.
-func openClosePairs(_ file: String, _ pairs: Int) {
+public func openClosePairs(_ file: String, _ pairs: Int) {
     for _ in 0..<pairs {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { close(fd) }

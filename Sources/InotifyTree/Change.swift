@@ -1,0 +1,76 @@
+import Inotify
+import SystemPackage
+
+/// One thing that happened in the watched tree.
+public struct Change: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// Created. With ``Change/foundByScan`` it was found by listing a
+        /// directory that is new to the watcher (created or moved in), rather
+        /// than reported by the kernel.
+        case created
+        /// Its contents were written (`IN_MODIFY`).
+        case modified
+        /// Its metadata changed (`IN_ATTRIB`).
+        case attributesChanged
+        /// A file opened for writing was closed (`IN_CLOSE_WRITE`).
+        case closedAfterWrite
+        /// Deleted.
+        case deleted
+        /// Renamed within the tree; ``Change/path`` is the new path.
+        case moved(from: FilePath)
+        /// Moved into the tree from outside; a directory's contents follow as
+        /// `created` changes found by scan.
+        case movedIn
+        /// Moved out of the tree (or its other half did not come within the
+        /// pairing window); a directory's watches are removed.
+        case movedOut
+        /// The root itself was deleted; the watcher ends after it.
+        case rootDeleted
+        /// The root itself was moved; paths stay relative to it, and its
+        /// absolute path is stale from here on.
+        case rootMoved
+        /// The file system holding ``Change/path`` was unmounted.
+        case unmounted
+        /// The kernel's queue overflowed: events were lost. A rescan follows.
+        case overflow
+        /// The tree was listed again after an overflow: watches were added
+        /// where missing and dropped where dead. Resync from disk.
+        case rescanned
+        /// This directory could not be watched (the reason says why, such as
+        /// the watch limit); nothing below it is reported.
+        case unwatched(reason: String)
+    }
+
+    public let kind: Kind
+    /// The path relative to the root; empty for the root itself.
+    public let path: FilePath
+    /// The root joined with ``path``.
+    public let absolutePath: FilePath
+    public let isDirectory: Bool
+    /// Found by listing a new directory rather than reported by the kernel.
+    public let foundByScan: Bool
+    /// The kernel events this change comes from (none for changes found by scan).
+    public let events: [Inotify.Event]
+
+    public init(
+        _ kind: Kind, path: FilePath, root: FilePath, isDirectory: Bool, foundByScan: Bool = false,
+        events: [Inotify.Event] = []
+    ) {
+        self.kind = kind
+        self.path = path
+        self.absolutePath = path.isEmpty ? root : root.pushing(path)
+        self.isDirectory = isDirectory
+        self.foundByScan = foundByScan
+        self.events = events
+    }
+
+    public var description: String {
+        let name = path.isEmpty ? "." : path.description
+        let suffix = isDirectory ? "/" : ""
+        switch kind {
+        case .moved(let from): return "moved \(from.isEmpty ? "." : from.description)\(suffix) -> \(name)\(suffix)"
+        case .unwatched(let reason): return "unwatched \(name)\(suffix): \(reason)"
+        default: return "\(kind) \(name)\(suffix)\(foundByScan ? " (scan)" : "")"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Inotify
+import SystemPackage
+
+extension TreeWatcher {
+    /// What to do when a directory cannot be watched because the per-user
+    /// watch limit (fs.inotify.max_user_watches) is reached.
+    public enum LimitPolicy: Sendable, Hashable {
+        /// Fail: the initializer throws, or the change stream ends with the error.
+        case fail
+        /// Go on, and report each directory left unwatched as an `unwatched` change.
+        case continueAndReport
+    }
+
+    public struct Options: Sendable {
+        /// The events watched on every directory. Kept to what the changes
+        /// need by default: no OPEN, ACCESS or CLOSE_NOWRITE, which would only
+        /// fill the queue.
+        public var events: Inotify.EventMask = [
+            .create, .delete, .modify, .attrib, .closeWrite, .movedFrom, .movedTo,
+        ]
+        /// Directories not watched at all, by glob (fnmatch): a pattern with no
+        /// `/` matches a directory's name (`.git`, `node_modules`, `*.tmp`),
+        /// one with `/` its path relative to the root.
+        public var excludeDirectories: [String] = []
+        /// Only changes whose relative path matches one of these globs are
+        /// reported (empty: all). Directories are still watched.
+        public var includePaths: [String] = []
+        /// Changes whose relative path matches one of these globs are not reported.
+        public var excludePaths: [String] = []
+        /// Follow symbolic links to directories. Off by default; when on, a
+        /// directory already watched (same device and inode) is not entered
+        /// again, so link loops end.
+        public var followSymbolicLinks = false
+        /// What to do at the watch limit.
+        public var onWatchLimit = LimitPolicy.fail
+        /// How long a MOVED_FROM waits for its MOVED_TO before it is reported as
+        /// moved out of the tree. The kernel queues the two halves together, so
+        /// this only has to cover a read that splits them.
+        public var movePairingWindow: Duration = .milliseconds(20)
+        /// At most this many MOVED_FROM halves wait for their pair; past it the
+        /// oldest is reported as moved out.
+        public var maxPendingMoves = 4096
+        /// At most this many changes wait for the consumer; past it the watcher
+        /// stops reading, and a kernel overflow (then a rescan) is the result.
+        public var changeBufferLimit = 65_536
+
+        public init() {}
+    }
+}

@@ -1,0 +1,329 @@
+import Inotify
+import SystemPackage
+
+/// Turns kernel events into tree changes and keeps the watches true to the
+/// tree. Synchronous and single-threaded: the watcher's own thread drives it.
+///
+/// `@unchecked Sendable` because it crosses to that thread once: the
+/// initializer of `TreeWatcher` builds it, hands it to the thread it starts,
+/// and never touches it again. Only that thread ever uses it.
+///
+/// No missed creations: a new directory is watched *before* it is listed, so
+/// whatever appears in it is either seen by the listing (reported as found by
+/// scan) or reported by the kernel, and both halves of the overlap are told
+/// apart where the same name turns up twice.
+final class TreeEngine: @unchecked Sendable {
+    let inotify: Inotify
+    let root: FilePath
+    let options: TreeWatcher.Options
+    private(set) var tree = WatchTree()
+    /// The root is gone (its IN_IGNORED arrived): nothing more can happen.
+    private(set) var finished = false
+    /// What the first scan had to report (directories it could not watch):
+    /// the first changes the consumer sees.
+    private(set) var startupChanges: [Change] = []
+
+    private struct PendingMove {
+        let cookie: UInt32
+        let parent: Int32
+        let name: FilePath.Component
+        let path: FilePath
+        let isDirectory: Bool
+        let event: Inotify.Event
+        let deadline: ContinuousClock.Instant
+    }
+
+    /// MOVED_FROM halves waiting for their MOVED_TO, oldest first.
+    private var pendingMoves: [PendingMove] = []
+    /// Names reported by a scan of a new directory whose kernel CREATE may
+    /// still be queued: that CREATE is the same creation, reported once.
+    private var scanned = Set<WatchTree.ChildKey>()
+    private static let scannedLimit = 65_536
+
+    /// What every directory watch asks for: the events the tree's structure
+    /// needs, plus those the user wants reported.
+    private var directoryMask: Inotify.EventMask {
+        var mask = options.events.union([.create, .movedFrom, .movedTo, .delete, .onlyDir])
+        if !options.followSymbolicLinks { mask.insert(.dontFollow) }
+        return mask
+    }
+
+    init(inotify: Inotify, root: FilePath, options: TreeWatcher.Options) throws {
+        self.inotify = inotify
+        self.root = root
+        self.options = options
+        try watchRoot(&startupChanges)
+    }
+
+    // MARK: Events
+
+    func process(_ events: [Inotify.Event], now: ContinuousClock.Instant) throws -> [Change] {
+        var out: [Change] = []
+        for event in events {
+            try handle(event, now: now, &out)
+        }
+        try flushExpiredMoves(now: now, &out)
+        return out
+    }
+
+    /// When the oldest unpaired MOVED_FROM must be reported; nil if none waits.
+    var nextDeadline: ContinuousClock.Instant? { pendingMoves.first?.deadline }
+
+    func flushExpiredMoves(now: ContinuousClock.Instant, _ out: inout [Change]) throws {
+        while let first = pendingMoves.first, first.deadline <= now {
+            pendingMoves.removeFirst()
+            try movedOut(first, &out)
+        }
+    }
+
+    private func handle(_ event: Inotify.Event, now: ContinuousClock.Instant, _ out: inout [Change]) throws {
+        if event.mask.contains(.queueOverflow) {
+            out.append(Change(.overflow, path: FilePath(), root: root, isDirectory: true, events: [event]))
+            try rescan(&out)
+            out.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
+            return
+        }
+        guard let directory = tree.path(of: event.wd) else { return }  // a watch already dropped
+        if event.mask.contains(.ignored) {
+            forget(event.wd)
+            if event.wd == tree.rootWD || tree.rootWD == nil { finished = true }
+            return
+        }
+        if event.mask.contains(.unmount) {
+            report(.unmounted, directory, isDirectory: true, [event], &out)
+            return
+        }
+        guard let name = event.nameComponent else {
+            // An event on a watched directory itself; for all but the root its
+            // parent's event tells the story.
+            if event.wd == tree.rootWD {
+                if event.mask.contains(.deleteSelf) { report(.rootDeleted, directory, isDirectory: true, [event], &out) }
+                if event.mask.contains(.moveSelf) { report(.rootMoved, directory, isDirectory: true, [event], &out) }
+            }
+            return
+        }
+        let path = directory.appending(name)
+        let isDirectory = event.mask.contains(.isDir)
+        let key = WatchTree.ChildKey(parent: event.wd, name: name)
+
+        if event.mask.contains(.create) {
+            if scanned.remove(key) == nil {
+                report(.created, path, isDirectory: isDirectory, [event], &out)
+            }
+            if isDirectory { try watchAndScan(parent: event.wd, name: name, path: path, report: true, &out) }
+        }
+        if event.mask.contains(.movedFrom) {
+            scanned.remove(key)
+            pendingMoves.append(PendingMove(
+                cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
+                event: event, deadline: now.advanced(by: options.movePairingWindow)))
+            if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
+        }
+        if event.mask.contains(.movedTo) {
+            try movedTo(event, parent: event.wd, name: name, path: path, isDirectory: isDirectory, &out)
+        }
+        if event.mask.contains(.delete) {
+            scanned.remove(key)
+            report(.deleted, path, isDirectory: isDirectory, [event], &out)
+        }
+        if event.mask.contains(.modify) { report(.modified, path, isDirectory: isDirectory, [event], &out) }
+        if event.mask.contains(.attrib) { report(.attributesChanged, path, isDirectory: isDirectory, [event], &out) }
+        if event.mask.contains(.closeWrite) { report(.closedAfterWrite, path, isDirectory: isDirectory, [event], &out) }
+    }
+
+    private func movedTo(
+        _ event: Inotify.Event, parent: Int32, name: FilePath.Component, path: FilePath, isDirectory: Bool,
+        _ out: inout [Change]
+    ) throws {
+        guard let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) else {
+            report(.movedIn, path, isDirectory: isDirectory, [event], &out)
+            if isDirectory { try watchAndScan(parent: parent, name: name, path: path, report: true, &out) }
+            return
+        }
+        let from = pendingMoves.remove(at: index)
+        report(.moved(from: from.path), path, isDirectory: isDirectory, [from.event, event], &out)
+        guard isDirectory else { return }
+        if let moved = tree.child(of: from.parent, named: from.name) {
+            if excludesDirectory(name: name, path: path) {
+                try unwatchSubtree(moved)
+            } else {
+                tree.move(moved, to: parent, name: name)
+            }
+        } else {
+            // It was not watched where it came from (excluded there): watch it now.
+            try watchAndScan(parent: parent, name: name, path: path, report: true, &out)
+        }
+    }
+
+    private func movedOut(_ move: PendingMove, _ out: inout [Change]) throws {
+        report(.movedOut, move.path, isDirectory: move.isDirectory, [move.event], &out)
+        if move.isDirectory, let moved = tree.child(of: move.parent, named: move.name) {
+            // Out of the tree, it would go on reporting under a path that is no
+            // longer its own.
+            try unwatchSubtree(moved)
+        }
+    }
+
+    // MARK: Watching
+
+    private func watchRoot(_ out: inout [Change]) throws {
+        let watch = try inotify.addWatch(root, mask: directoryMask.union([.deleteSelf, .moveSelf]).subtracting(.dontFollow))
+        tree.insertRoot(watch, id: Directory.identity(of: root, follow: true)?.id)
+        try scan(watch.rawValue, path: FilePath(), absolute: root, report: false, &out)
+    }
+
+    /// Watches a new directory, then lists it; below it, the same for every
+    /// subdirectory, breadth first.
+    private func watchAndScan(
+        parent: Int32, name: FilePath.Component, path: FilePath, report: Bool, _ out: inout [Change]
+    ) throws {
+        if tree.child(of: parent, named: name) != nil { return }  // watched already, by an earlier scan
+        guard !excludesDirectory(name: name, path: path) else { return }
+        guard let watch = try addDirectoryWatch(path, &out) else { return }
+        tree.insert(watch.watch, parent: parent, name: name, id: watch.id)
+        try scan(watch.watch.rawValue, path: path, absolute: root.pushing(path), report: report, &out)
+    }
+
+    private func scan(_ wd: Int32, path: FilePath, absolute: FilePath, report: Bool, _ out: inout [Change]) throws {
+        var queue: [(wd: Int32, path: FilePath, absolute: FilePath)] = [(wd, path, absolute)]
+        var next = 0
+        while next < queue.count {
+            let (directoryWD, directoryPath, directoryAbsolute) = queue[next]
+            next += 1
+            let entries: [Directory.Entry]
+            switch Directory.entries(of: directoryAbsolute) {
+            case .success(let list): entries = list
+            case .failure(.noSuchFileOrDirectory), .failure(.notDirectory): continue  // gone meanwhile
+            case .failure(let errno):
+                self.report(.unwatched(reason: "cannot list it: \(errno)"), directoryPath, isDirectory: true, [], &out)
+                continue
+            }
+            for entry in entries {
+                let childPath = directoryPath.appending(entry.name)
+                let childAbsolute = directoryAbsolute.appending(entry.name)
+                let isDirectory = isDirectoryEntry(entry, at: childAbsolute)
+                if report {
+                    scanned.insert(WatchTree.ChildKey(parent: directoryWD, name: entry.name))
+                    if scanned.count > Self.scannedLimit { scanned.removeAll() }
+                    self.report(.created, childPath, isDirectory: isDirectory, [], scan: true, &out)
+                }
+                guard isDirectory, tree.child(of: directoryWD, named: entry.name) == nil,
+                      !excludesDirectory(name: entry.name, path: childPath),
+                      let watch = try addDirectoryWatch(childPath, &out)
+                else { continue }
+                if tree.contains(watch.watch.rawValue) { continue }  // the same directory by another path
+                tree.insert(watch.watch, parent: directoryWD, name: entry.name, id: watch.id)
+                queue.append((watch.watch.rawValue, childPath, childAbsolute))
+            }
+        }
+    }
+
+    /// Adds the watch of one directory below the root; nil where there is
+    /// nothing to watch (gone, not a directory, a link loop) or the limit
+    /// policy says go on.
+    private func addDirectoryWatch(
+        _ path: FilePath, _ out: inout [Change]
+    ) throws -> (watch: Inotify.WatchDescriptor, id: FileID?)? {
+        let absolute = root.pushing(path)
+        var id: FileID?
+        if options.followSymbolicLinks {
+            guard let identity = Directory.identity(of: absolute, follow: true), identity.isDirectory else { return nil }
+            if tree.wd(of: identity.id) != nil { return nil }  // a loop, or a second way to the same place
+            id = identity.id
+        }
+        do {
+            return (try inotify.addWatch(absolute, mask: directoryMask), id)
+        } catch {
+            switch error.errno {
+            case .noSuchFileOrDirectory, .notDirectory:
+                return nil  // deleted or replaced before we got to it
+            case .noSpace where options.onWatchLimit == .continueAndReport,
+                 .permissionDenied, .tooManySymbolicLinkLevels:
+                report(.unwatched(reason: error.description), path, isDirectory: true, [], &out)
+                return nil
+            default:
+                throw error
+            }
+        }
+    }
+
+    private func isDirectoryEntry(_ entry: Directory.Entry, at absolute: FilePath) -> Bool {
+        switch entry.kind {
+        case .directory: return true
+        case .other: return false
+        case .unknown: return Directory.identity(of: absolute, follow: false)?.isDirectory ?? false
+        case .symbolicLink:
+            return options.followSymbolicLinks && (Directory.identity(of: absolute, follow: true)?.isDirectory ?? false)
+        }
+    }
+
+    /// Removes the watches of `wd` and everything below it, at once: their
+    /// IN_IGNORED events then find nothing left to remove.
+    private func unwatchSubtree(_ wd: Int32) throws {
+        for member in tree.subtree(of: wd) {
+            if let watch = tree.nodes[member]?.watch { try removeWatchIfPresent(watch) }
+            forget(member)
+        }
+    }
+
+    /// EINVAL means the kernel dropped the watch already (its IN_IGNORED may be
+    /// queued, or lost in an overflow): gone either way. Other errors are real.
+    private func removeWatchIfPresent(_ watch: Inotify.WatchDescriptor) throws {
+        do { try inotify.removeWatch(watch) } catch where error.errno == .invalidArgument {}
+    }
+
+    private func forget(_ wd: Int32) {
+        tree.remove(wd)
+    }
+
+    /// After an overflow: list the whole tree again. Watches are added where
+    /// missing (adding one that exists returns the same wd), directories are
+    /// placed where they are now, and watches of directories no longer in the
+    /// tree are removed.
+    private func rescan(_ out: inout [Change]) throws {
+        pendingMoves.removeAll()
+        scanned.removeAll()
+        let old = tree
+        tree = WatchTree()
+        try watchRoot(&out)
+        for (wd, node) in old.nodes where !tree.contains(wd) {
+            try removeWatchIfPresent(node.watch)
+        }
+    }
+
+    // MARK: Reporting
+
+    private func excludesDirectory(name: FilePath.Component, path: FilePath) -> Bool {
+        options.excludeDirectories.contains { pattern in
+            pattern.contains("/") ? Directory.matches(pattern, path) : Directory.matches(pattern, FilePath(root: nil, [name]))
+        }
+    }
+
+    private func report(
+        _ kind: Change.Kind, _ path: FilePath, isDirectory: Bool, _ events: [Inotify.Event], scan: Bool = false,
+        _ out: inout [Change]
+    ) {
+        guard wanted(kind) else { return }
+        if !path.isEmpty {
+            if !options.includePaths.isEmpty && !options.includePaths.contains(where: { Directory.matches($0, path) }) {
+                return
+            }
+            if options.excludePaths.contains(where: { Directory.matches($0, path) }) { return }
+        }
+        out.append(Change(kind, path: path, root: root, isDirectory: isDirectory, foundByScan: scan, events: events))
+    }
+
+    /// Changes of kinds the options did not ask for are not reported (the
+    /// watches still ask the kernel for what the tree's structure needs).
+    private func wanted(_ kind: Change.Kind) -> Bool {
+        switch kind {
+        case .created: options.events.contains(.create)
+        case .deleted: options.events.contains(.delete)
+        case .moved, .movedIn, .movedOut: !options.events.isDisjoint(with: .move)
+        case .modified: options.events.contains(.modify)
+        case .attributesChanged: options.events.contains(.attrib)
+        case .closedAfterWrite: options.events.contains(.closeWrite)
+        case .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .unwatched: true
+        }
+    }
+}
