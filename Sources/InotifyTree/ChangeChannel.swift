@@ -1,4 +1,3 @@
-import Dispatch
 import Inotify
 import Synchronization
 
@@ -17,10 +16,10 @@ final class ChangeChannel: Sendable {
 
     private let state = Mutex(State())
     /// Free places: the producer takes one per change, the consumer gives it back.
-    private let places: DispatchSemaphore
+    private let places: CountingSemaphore
 
     init(limit: Int) {
-        places = DispatchSemaphore(value: max(limit, 1))
+        places = CountingSemaphore(max(limit, 1))
     }
 
     // MARK: Producer (the watcher's thread)

@@ -37,7 +37,7 @@ final class TreeEngine: @unchecked Sendable {
     private var pendingMoves: [PendingMove] = []
     /// Names reported by a scan of a new directory whose kernel CREATE may
     /// still be queued: that CREATE is the same creation, reported once.
-    private var scanned = Set<WatchTree.ChildKey>()
+    private(set) var scanned = Set<WatchTree.ChildKey>()
     private static let scannedLimit = 65_536
 
     /// What every directory watch asks for: the events the tree's structure

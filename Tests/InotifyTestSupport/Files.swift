@@ -40,7 +40,7 @@ public enum Files {
 
     /// Creates a file whose name is exactly `name`'s bytes (which need not be UTF-8).
     public static func create(in directory: FilePath, rawName name: [UInt8]) throws {
-        let bytes = Array(directory.string.utf8) + [UInt8(ascii: "/")] + name + [0]
+        let bytes = directory.bytes + [UInt8(ascii: "/")] + name + [0]
         let fd = bytes.withUnsafeBufferPointer {
             $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644) }
         }
@@ -57,5 +57,53 @@ public enum Files {
     public static func sysctl(_ name: String) -> Int? {
         (try? String(contentsOfFile: "/proc/sys/fs/inotify/" + name, encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+}
+
+extension Files {
+    /// Makes a directory whose name is exactly `name`'s bytes.
+    public static func makeDirectory(in directory: FilePath, rawName name: [UInt8]) throws {
+        let bytes = directory.bytes + [UInt8(ascii: "/")] + name + [0]
+        let result = bytes.withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { Foundation.mkdir($0.baseAddress!, 0o755) }
+        }
+        guard result == 0 else { throw Errno(rawValue: errno) }
+    }
+
+    public static func symlink(_ target: String, at path: FilePath) throws {
+        guard path.withPlatformString({ Foundation.symlink(target, $0) }) == 0 else { throw Errno(rawValue: errno) }
+    }
+
+    public static func removeTree(_ path: FilePath) throws {
+        try FileManager.default.removeItem(atPath: path.string)
+    }
+
+    public static func mkdir(_ path: FilePath) throws {
+        guard path.withPlatformString({ Foundation.mkdir($0, 0o755) }) == 0 else { throw Errno(rawValue: errno) }
+    }
+
+    /// A tmpfs directory to work in (/dev/shm), where creation is fastest, or nil.
+    public static var tmpfsBase: String? {
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        let isTmpfs = mounts.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 2 && fields[1] == "/dev/shm" && fields[2] == "tmpfs"
+        }
+        return isTmpfs ? "/dev/shm" : nil
+    }
+}
+
+extension FilePath {
+    /// The bytes of a path, for byte-exact comparisons and building raw names.
+    public var bytes: [UInt8] {
+        withPlatformString { pointer in
+            var result: [UInt8] = []
+            var index = 0
+            while pointer[index] != 0 {
+                result.append(UInt8(bitPattern: pointer[index]))
+                index += 1
+            }
+            return result
+        }
     }
 }

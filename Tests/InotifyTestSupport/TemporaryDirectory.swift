@@ -6,8 +6,9 @@ import SystemPackage
 public final class TemporaryDirectory {
     public let path: FilePath
 
-    public init(_ label: String = "test") throws {
-        var template = Array((NSTemporaryDirectory() + "/swift-inotify-\(label)-XXXXXX").utf8CString)
+    /// `base`: the directory to make it in (default: the system's temporary one).
+    public init(_ label: String = "test", in base: String? = nil) throws {
+        var template = Array(((base ?? NSTemporaryDirectory()) + "/swift-inotify-\(label)-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw Errno(rawValue: errno)
         }

@@ -1,0 +1,85 @@
+@testable import Inotify
+@testable import InotifyTree
+import InotifyTestSupport
+import Synchronization
+import SystemPackage
+import Testing
+
+/// A tree engine on a temporary directory, driven by the test's own reads:
+/// deterministic, single-threaded.
+final class EngineHarness {
+    let dir: TemporaryDirectory
+    let inotify: Inotify
+    let engine: TreeEngine
+
+    init(_ label: String = "tree", in base: String? = nil, options: TreeWatcher.Options = .init(),
+         prepare: (TemporaryDirectory) throws -> Void = { _ in }) throws {
+        dir = try TemporaryDirectory(label, in: base)
+        try prepare(dir)
+        inotify = try Inotify(flags: .nonBlocking)
+        engine = try TreeEngine(inotify: inotify, root: dir.path, options: options)
+    }
+
+    /// Reads and processes events until `predicate` holds for the changes
+    /// seen so far, or fails the test after `timeout`.
+    func changes(
+        timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
+        until predicate: ([Change]) -> Bool
+    ) throws -> [Change] {
+        var all: [Change] = []
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            let events = try inotify.readEvents(timeout: .milliseconds(20))
+            all += try engine.process(events, now: .now)
+            if predicate(all) { return all }
+        }
+        Issue.record("condition not met within \(timeout); changes: \(all)", sourceLocation: sourceLocation)
+        return all
+    }
+
+    /// Everything that arrives until nothing has come for `quiet`.
+    func drain(quiet: Duration = .milliseconds(100)) throws -> [Change] {
+        var all: [Change] = []
+        while true {
+            let events = try inotify.readEvents(timeout: quiet)
+            let changes = try engine.process(events, now: .now.advanced(by: .seconds(1)))
+            all += changes
+            if events.isEmpty && changes.isEmpty { return all }
+        }
+    }
+
+    func wd(of path: FilePath) -> Int32? {
+        engine.tree.nodes.keys.first { engine.tree.path(of: $0) == path }
+    }
+}
+
+/// Collects a TreeWatcher's changes on a task of its own.
+final class Collector: Sendable {
+    private final class Log: Sendable {
+        let changes = Mutex<[Change]>([])
+    }
+
+    private let log = Log()
+    private let task: Task<Void, any Error>
+
+    init(_ watcher: TreeWatcher) {
+        let log = log
+        task = Task {
+            for try await change in watcher.changes {
+                log.changes.withLock { $0.append(change) }
+            }
+        }
+    }
+
+    var changes: [Change] { log.changes.withLock { $0 } }
+
+    func wait(timeout: Duration = .seconds(30), until predicate: ([Change]) -> Bool) async -> Bool {
+        await eventually(timeout: timeout) { predicate(changes) }
+    }
+
+    func stop() { task.cancel() }
+}
+
+extension Change.Kind {
+    var isCreated: Bool { if case .created = self { true } else { false } }
+}

@@ -1,0 +1,99 @@
+@testable import Inotify
+@testable import InotifyTree
+import InotifyTestSupport
+import SystemPackage
+import Testing
+
+@Suite("Overflow recovery and a true watch table", .timeLimit(.minutes(3)))
+struct TreeStateTests {
+    @Test("on overflow the watcher says so, rescans, re-adds missing watches, drops dead ones, then says rescanned")
+    func overflowRescans() throws {
+        let harness = try EngineHarness {
+            try $0.makeDirectory("a/inner")
+            try $0.makeDirectory("b")
+        }
+        let bWD = try #require(harness.wd(of: "b"))
+        let aWD = try #require(harness.wd(of: "a"))
+        // The tree changes while its events are "lost": they are never read.
+        let outside = try TemporaryDirectory("outside")
+        try Files.rename(harness.dir.appending("a"), outside.appending("a"))
+        try harness.dir.makeDirectory("c/d")
+        try Files.rename(harness.dir.appending("b"), harness.dir.appending("e"))
+        let overflow = Inotify.Event(wd: -1, mask: .queueOverflow)
+        let changes = try harness.engine.process([overflow], now: .now)
+        #expect(changes.map(\.kind) == [.overflow, .rescanned])
+        let paths = Set(harness.engine.tree.nodes.keys.compactMap { harness.engine.tree.path(of: $0) })
+        #expect(paths == ["", "e", "c", "c/d"])
+        #expect(harness.wd(of: "e") == bWD)
+        #expect(!harness.engine.tree.contains(aWD))
+        #expect(harness.inotify.path(of: harness.engine.tree.nodes[bWD]!.watch) != nil)
+        _ = try harness.drain()  // the real events of the changes above are stale now
+        try harness.dir.createFile("e/x")
+        let later = try harness.changes { $0.contains { $0.path == "e/x" } }
+        #expect(later.contains { $0.kind == .created && $0.path == "e/x" })
+    }
+
+    @Test("a real kernel overflow, with a consumer that does not read, ends in overflow then rescanned")
+    func realOverflow() async throws {
+        let limit = try #require(Files.sysctl("max_queued_events"))
+        try #require(limit <= 100_000)
+        let dir = try TemporaryDirectory("overflow")
+        let a = try dir.createFile("a")
+        let b = try dir.createFile("b")
+        var options = TreeWatcher.Options()
+        options.changeBufferLimit = 4
+        let watcher = try TreeWatcher(root: dir.path, options: options)
+        for round in 0..<(limit + 500) {
+            try Files.write(round % 2 == 0 ? a : b, "x")
+        }
+        let collector = Collector(watcher)
+        defer { collector.stop() }
+        #expect(await collector.wait { $0.contains { $0.kind == .rescanned } })
+        let kinds = collector.changes.map(\.kind)
+        let overflowAt = try #require(kinds.firstIndex(of: .overflow))
+        #expect(kinds[(overflowAt + 1)...].contains(.rescanned))
+    }
+
+    @Test("a deleted subtree leaves no entries: IN_IGNORED removes them")
+    func deletedSubtreeLeavesNothing() throws {
+        let harness = try EngineHarness { try $0.makeDirectory("x/y/z") }
+        #expect(harness.engine.tree.count == 4)
+        try Files.removeTree(harness.dir.appending("x"))
+        _ = try harness.changes { _ in harness.engine.tree.count == 1 }
+        #expect(harness.engine.tree.count == 1)
+        #expect(harness.inotify.watches.count == 1)
+    }
+
+    /// 20,000 rounds keep a debug build's run short; 100,000 pass the same way
+    /// (about 90 s in a debug build on tmpfs).
+    @Test("creating and deleting a directory over and over does not grow the tables")
+    func churnDoesNotGrow() throws {
+        let rounds = 20_000
+        let harness = try EngineHarness("churn", in: Files.tmpfsBase)
+        let sub = harness.dir.appending("d")
+        for round in 0..<rounds {
+            try Files.mkdir(sub)
+            try Files.rmdir(sub)
+            if round % 1000 == 999 {
+                _ = try harness.drain(quiet: .milliseconds(1))
+                #expect(harness.engine.tree.count <= 2)
+                #expect(harness.engine.scanned.count <= 2)
+            }
+        }
+        _ = try harness.drain()
+        #expect(harness.engine.tree.count == 1)
+        #expect(harness.inotify.watches.count == 1)
+        #expect(harness.engine.scanned.isEmpty)
+    }
+
+    @Test("the root deleted is reported, and the watcher ends")
+    func rootDeleted() async throws {
+        let dir = try TemporaryDirectory()
+        let root = try dir.makeDirectory("root")
+        let watcher = try TreeWatcher(root: root)
+        try Files.rmdir(root)
+        var kinds: [Change.Kind] = []
+        for try await change in watcher.changes { kinds.append(change.kind) }
+        #expect(kinds == [.rootDeleted])
+    }
+}
