@@ -22,6 +22,17 @@ let package = Package(
             path: "Benchmarks/StreamBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "TreeBenchmarks",
+            dependencies: [
+                "CReadLoop",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Inotify", package: "swift-inotify"),
+                .product(name: "InotifyTree", package: "swift-inotify"),
+            ],
+            path: "Benchmarks/TreeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,7 +26,7 @@ final class TreeEngine: @unchecked Sendable {
     private struct PendingMove {
         let cookie: UInt32
         let parent: Int32
-        let name: FilePath.Component
+        let name: EventName
         let path: FilePath
         let isDirectory: Bool
         let event: Inotify.Event
@@ -93,7 +93,7 @@ final class TreeEngine: @unchecked Sendable {
             report(.unmounted, directory, isDirectory: true, [event], &out)
             return
         }
-        guard let name = event.nameComponent else {
+        guard let component = event.nameComponent else {
             // An event on a watched directory itself; for all but the root its
             // parent's event tells the story.
             if event.wd == tree.rootWD {
@@ -102,7 +102,8 @@ final class TreeEngine: @unchecked Sendable {
             }
             return
         }
-        let path = directory.appending(name)
+        let name = event.storedName
+        let path = directory.appending(component)
         let isDirectory = event.mask.contains(.isDir)
         let key = WatchTree.ChildKey(parent: event.wd, name: name)
 
@@ -132,7 +133,7 @@ final class TreeEngine: @unchecked Sendable {
     }
 
     private func movedTo(
-        _ event: Inotify.Event, parent: Int32, name: FilePath.Component, path: FilePath, isDirectory: Bool,
+        _ event: Inotify.Event, parent: Int32, name: EventName, path: FilePath, isDirectory: Bool,
         _ out: inout [Change]
     ) throws {
         guard let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) else {
@@ -144,7 +145,7 @@ final class TreeEngine: @unchecked Sendable {
         report(.moved(from: from.path), path, isDirectory: isDirectory, [from.event, event], &out)
         guard isDirectory else { return }
         if let moved = tree.child(of: from.parent, named: from.name) {
-            if excludesDirectory(name: name, path: path) {
+            if excludesDirectory(name: name, path: { path }) {
                 try unwatchSubtree(moved)
             } else {
                 tree.move(moved, to: parent, name: name)
@@ -167,64 +168,74 @@ final class TreeEngine: @unchecked Sendable {
     // MARK: Watching
 
     private func watchRoot(_ out: inout [Change]) throws {
-        let watch = try inotify.addWatch(root, mask: directoryMask.union([.deleteSelf, .moveSelf]).subtracting(.dontFollow))
-        tree.insertRoot(watch, id: Directory.identity(of: root, follow: true)?.id)
-        try scan(watch.rawValue, path: FilePath(), absolute: root, report: false, &out)
+        let mask = directoryMask.union([.deleteSelf, .moveSelf]).subtracting(.dontFollow)
+        let wd = try inotify.addWatchUntracked(root, mask: mask)
+        tree.insertRoot(wd, id: options.followSymbolicLinks ? Directory.identity(of: root, follow: true)?.id : nil)
+        try scan(wd, path: FilePath(), absolute: root, report: false, &out)
     }
 
     /// Watches a new directory, then lists it; below it, the same for every
     /// subdirectory, breadth first.
     private func watchAndScan(
-        parent: Int32, name: FilePath.Component, path: FilePath, report: Bool, _ out: inout [Change]
+        parent: Int32, name: EventName, path: FilePath, report: Bool, _ out: inout [Change]
     ) throws {
         if tree.child(of: parent, named: name) != nil { return }  // watched already, by an earlier scan
-        guard !excludesDirectory(name: name, path: path) else { return }
-        guard let watch = try addDirectoryWatch(path, &out) else { return }
-        tree.insert(watch.watch, parent: parent, name: name, id: watch.id)
-        try scan(watch.watch.rawValue, path: path, absolute: root.pushing(path), report: report, &out)
+        guard !excludesDirectory(name: name, path: { path }) else { return }
+        let absolute = root.pushing(path)
+        guard let watch = try addDirectoryWatch(absolute, path: { path }, &out) else { return }
+        tree.insert(watch.wd, parent: parent, name: name, id: watch.id)
+        try scan(watch.wd, path: path, absolute: absolute, report: report, &out)
     }
 
+    /// Lists `absolute` and everything below it, adding a watch on each
+    /// directory before listing it. Relative paths are made only where a
+    /// change or a path pattern needs them: the first scan of a large tree
+    /// makes none.
     private func scan(_ wd: Int32, path: FilePath, absolute: FilePath, report: Bool, _ out: inout [Change]) throws {
-        var queue: [(wd: Int32, path: FilePath, absolute: FilePath)] = [(wd, path, absolute)]
+        let needsPaths = report || options.excludeDirectories.contains { $0.contains("/") }
+        var queue: [(wd: Int32, path: FilePath?, absolute: FilePath)] = [(wd, path, absolute)]
         var next = 0
         while next < queue.count {
             let (directoryWD, directoryPath, directoryAbsolute) = queue[next]
+            queue[next].absolute = FilePath()  // done with it: let the memory go
             next += 1
             let entries: [Directory.Entry]
             switch Directory.entries(of: directoryAbsolute) {
             case .success(let list): entries = list
             case .failure(.noSuchFileOrDirectory), .failure(.notDirectory): continue  // gone meanwhile
             case .failure(let errno):
-                self.report(.unwatched(reason: "cannot list it: \(errno)"), directoryPath, isDirectory: true, [], &out)
+                self.report(.unwatched(reason: "cannot list it: \(errno)"), relative(directoryAbsolute), isDirectory: true, [], &out)
                 continue
             }
             for entry in entries {
-                let childPath = directoryPath.appending(entry.name)
-                let childAbsolute = directoryAbsolute.appending(entry.name)
+                let childAbsolute = directoryAbsolute.appending(name: entry.name)
+                let childPath = needsPaths ? directoryPath?.appending(name: entry.name) : nil
                 let isDirectory = isDirectoryEntry(entry, at: childAbsolute)
-                if report {
+                if report, let childPath {
                     scanned.insert(WatchTree.ChildKey(parent: directoryWD, name: entry.name))
                     if scanned.count > Self.scannedLimit { scanned.removeAll() }
                     self.report(.created, childPath, isDirectory: isDirectory, [], scan: true, &out)
                 }
-                guard isDirectory, tree.child(of: directoryWD, named: entry.name) == nil,
-                      !excludesDirectory(name: entry.name, path: childPath),
-                      let watch = try addDirectoryWatch(childPath, &out)
+                guard isDirectory else { continue }
+                // A directory new to the watcher may have been reached already by
+                // an event; the first scan's directories cannot have been.
+                if report, tree.child(of: directoryWD, named: entry.name) != nil { continue }
+                guard !excludesDirectory(name: entry.name, path: { childPath ?? self.relative(childAbsolute) }),
+                      let watch = try addDirectoryWatch(childAbsolute, path: { childPath ?? self.relative(childAbsolute) }, &out)
                 else { continue }
-                if tree.contains(watch.watch.rawValue) { continue }  // the same directory by another path
-                tree.insert(watch.watch, parent: directoryWD, name: entry.name, id: watch.id)
-                queue.append((watch.watch.rawValue, childPath, childAbsolute))
+                if tree.contains(watch.wd) { continue }  // the same directory by another path
+                tree.insert(watch.wd, parent: directoryWD, name: entry.name, id: watch.id)
+                queue.append((watch.wd, childPath, childAbsolute))
             }
         }
     }
 
     /// Adds the watch of one directory below the root; nil where there is
     /// nothing to watch (gone, not a directory, a link loop) or the limit
-    /// policy says go on.
+    /// policy says go on. `path` is asked for only to report.
     private func addDirectoryWatch(
-        _ path: FilePath, _ out: inout [Change]
-    ) throws -> (watch: Inotify.WatchDescriptor, id: FileID?)? {
-        let absolute = root.pushing(path)
+        _ absolute: FilePath, path: () -> FilePath, _ out: inout [Change]
+    ) throws -> (wd: Int32, id: FileID?)? {
         var id: FileID?
         if options.followSymbolicLinks {
             guard let identity = Directory.identity(of: absolute, follow: true), identity.isDirectory else { return nil }
@@ -232,19 +243,25 @@ final class TreeEngine: @unchecked Sendable {
             id = identity.id
         }
         do {
-            return (try inotify.addWatch(absolute, mask: directoryMask), id)
+            return (try inotify.addWatchUntracked(absolute, mask: directoryMask), id)
         } catch {
             switch error.errno {
             case .noSuchFileOrDirectory, .notDirectory:
                 return nil  // deleted or replaced before we got to it
             case .noSpace where options.onWatchLimit == .continueAndReport,
                  .permissionDenied, .tooManySymbolicLinkLevels:
-                report(.unwatched(reason: error.description), path, isDirectory: true, [], &out)
+                report(.unwatched(reason: error.description), path(), isDirectory: true, [], &out)
                 return nil
             default:
                 throw error
             }
         }
+    }
+
+    /// `absolute` relative to the root, for the rare report that needs it.
+    private func relative(_ absolute: FilePath) -> FilePath {
+        var path = absolute
+        return path.removePrefix(root) ? path : absolute
     }
 
     private func isDirectoryEntry(_ entry: Directory.Entry, at absolute: FilePath) -> Bool {
@@ -261,15 +278,15 @@ final class TreeEngine: @unchecked Sendable {
     /// IN_IGNORED events then find nothing left to remove.
     private func unwatchSubtree(_ wd: Int32) throws {
         for member in tree.subtree(of: wd) {
-            if let watch = tree.nodes[member]?.watch { try removeWatchIfPresent(watch) }
+            try removeWatchIfPresent(member)
             forget(member)
         }
     }
 
     /// EINVAL means the kernel dropped the watch already (its IN_IGNORED may be
     /// queued, or lost in an overflow): gone either way. Other errors are real.
-    private func removeWatchIfPresent(_ watch: Inotify.WatchDescriptor) throws {
-        do { try inotify.removeWatch(watch) } catch where error.errno == .invalidArgument {}
+    private func removeWatchIfPresent(_ wd: Int32) throws {
+        do { try inotify.removeWatchUntracked(wd) } catch where error.errno == .invalidArgument {}
     }
 
     private func forget(_ wd: Int32) {
@@ -286,16 +303,16 @@ final class TreeEngine: @unchecked Sendable {
         let old = tree
         tree = WatchTree()
         try watchRoot(&out)
-        for (wd, node) in old.nodes where !tree.contains(wd) {
-            try removeWatchIfPresent(node.watch)
+        for wd in old.nodes.keys where !tree.contains(wd) {
+            try removeWatchIfPresent(wd)
         }
     }
 
     // MARK: Reporting
 
-    private func excludesDirectory(name: FilePath.Component, path: FilePath) -> Bool {
+    private func excludesDirectory(name: EventName, path: () -> FilePath) -> Bool {
         options.excludeDirectories.contains { pattern in
-            pattern.contains("/") ? Directory.matches(pattern, path) : Directory.matches(pattern, FilePath(root: nil, [name]))
+            pattern.contains("/") ? Directory.matches(pattern, path()) : Directory.matches(pattern, FilePath(names: [name]))
         }
     }
 

@@ -5,32 +5,38 @@ import SystemPackage
 /// its parent's wd and its own name, never its full path. A path is computed
 /// by walking up, so renaming a directory is one update and everything below
 /// it has the new path at once; and no wd can keep a stale path.
+///
+/// Lean on purpose, since a tree can hold hundreds of thousands of
+/// directories: a node is a parent wd and a name stored inline when short
+/// (24 bytes or less: no allocation), and the only other table is the
+/// (parent, name) -> wd index.
 struct WatchTree {
     struct Node {
-        let watch: Inotify.WatchDescriptor
-        /// The parent directory's wd; nil for the root.
-        var parent: Int32?
-        /// The name in the parent; nil for the root.
-        var name: FilePath.Component?
-        var id: FileID?
+        /// The parent directory's wd; `WatchTree.noParent` for the root.
+        var parent: Int32
+        var name: EventName
     }
 
     struct ChildKey: Hashable {
         let parent: Int32
-        let name: FilePath.Component
+        let name: EventName
     }
+
+    static let noParent: Int32 = -1
 
     private(set) var nodes: [Int32: Node] = [:]
     private var children: [ChildKey: Int32] = [:]
     private(set) var rootWD: Int32?
-    /// Directories by device and inode, for symbolic-link loop protection.
+    /// Directories by device and inode, kept only when symbolic links are
+    /// followed: what stops a link loop.
     private var identities: [FileID: Int32] = [:]
+    private var identityOfWD: [Int32: FileID] = [:]
 
     var count: Int { nodes.count }
 
     func contains(_ wd: Int32) -> Bool { nodes[wd] != nil }
 
-    func child(of parent: Int32, named name: FilePath.Component) -> Int32? {
+    func child(of parent: Int32, named name: EventName) -> Int32? {
         children[ChildKey(parent: parent, name: name)]
     }
 
@@ -38,38 +44,32 @@ struct WatchTree {
 
     /// The path of directory `wd` relative to the root; nil if not watched.
     func path(of wd: Int32) -> FilePath? {
-        var components: [FilePath.Component] = []
+        var names: [EventName] = []
         var current = wd
-        var steps = 0
         while let node = nodes[current] {
-            guard let parent = node.parent, let name = node.name else {
-                return FilePath(root: nil, components.reversed())
-            }
-            components.append(name)
-            current = parent
-            steps += 1
-            if steps > nodes.count { return nil }  // a cycle would be a bug; never loop forever
+            if node.parent == Self.noParent { return FilePath(names: names.reversed()) }
+            names.append(node.name)
+            current = node.parent
+            if names.count > nodes.count { return nil }  // a cycle would be a bug; never loop forever
         }
         return nil
     }
 
-    mutating func insertRoot(_ watch: Inotify.WatchDescriptor, id: FileID?) {
-        let wd = watch.rawValue
-        nodes[wd] = Node(watch: watch, parent: nil, name: nil, id: id)
+    mutating func insertRoot(_ wd: Int32, id: FileID?) {
+        nodes[wd] = Node(parent: Self.noParent, name: EventName([]))
         rootWD = wd
-        if let id { identities[id] = wd }
+        remember(wd, id)
     }
 
-    mutating func insert(_ watch: Inotify.WatchDescriptor, parent: Int32, name: FilePath.Component, id: FileID?) {
-        let wd = watch.rawValue
-        if let old = nodes[wd] { unlink(wd, old) }
-        nodes[wd] = Node(watch: watch, parent: parent, name: name, id: id)
+    mutating func insert(_ wd: Int32, parent: Int32, name: EventName, id: FileID?) {
+        if let old = nodes[wd] { unlinkFromParent(wd, old) }
+        nodes[wd] = Node(parent: parent, name: name)
         children[ChildKey(parent: parent, name: name)] = wd
-        if let id { identities[id] = wd }
+        remember(wd, id)
     }
 
     /// A directory renamed within the tree: one node changes.
-    mutating func move(_ wd: Int32, to parent: Int32, name: FilePath.Component) {
+    mutating func move(_ wd: Int32, to parent: Int32, name: EventName) {
         guard var node = nodes[wd] else { return }
         unlinkFromParent(wd, node)
         node.parent = parent
@@ -78,10 +78,11 @@ struct WatchTree {
         children[ChildKey(parent: parent, name: name)] = wd
     }
 
-    /// Forgets one directory (its IN_IGNORED arrived).
+    /// Forgets one directory (its IN_IGNORED arrived, or its watch was removed).
     mutating func remove(_ wd: Int32) {
         guard let node = nodes.removeValue(forKey: wd) else { return }
-        unlink(wd, node)
+        unlinkFromParent(wd, node)
+        if let id = identityOfWD.removeValue(forKey: wd), identities[id] == wd { identities.removeValue(forKey: id) }
         if wd == rootWD { rootWD = nil }
     }
 
@@ -96,7 +97,7 @@ struct WatchTree {
             while true {
                 if let known = below[current] { answer = known; break }
                 chain.append(current)
-                guard let parent = nodes[current]?.parent else { break }
+                guard let parent = nodes[current]?.parent, parent != Self.noParent else { break }
                 current = parent
             }
             for link in chain { below[link] = answer }
@@ -105,15 +106,15 @@ struct WatchTree {
         return nodes.keys.filter(isBelow)
     }
 
-    private mutating func unlink(_ wd: Int32, _ node: Node) {
-        unlinkFromParent(wd, node)
-        if let id = node.id, identities[id] == wd { identities.removeValue(forKey: id) }
+    private mutating func remember(_ wd: Int32, _ id: FileID?) {
+        guard let id else { return }
+        identities[id] = wd
+        identityOfWD[wd] = id
     }
 
     private mutating func unlinkFromParent(_ wd: Int32, _ node: Node) {
-        if let parent = node.parent, let name = node.name {
-            let key = ChildKey(parent: parent, name: name)
-            if children[key] == wd { children.removeValue(forKey: key) }
-        }
+        guard node.parent != Self.noParent else { return }
+        let key = ChildKey(parent: node.parent, name: node.name)
+        if children[key] == wd { children.removeValue(forKey: key) }
     }
 }

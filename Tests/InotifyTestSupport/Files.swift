@@ -107,3 +107,12 @@ extension FilePath {
         }
     }
 }
+
+extension Files {
+    /// The watches the kernel holds for an inotify descriptor, counted from
+    /// /proc/self/fdinfo: the truth any table must agree with.
+    public static func kernelWatchCount(_ fd: FileDescriptor) -> Int {
+        let text = (try? String(contentsOfFile: "/proc/self/fdinfo/\(fd.rawValue)", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { $0.hasPrefix("inotify wd:") }.count
+    }
+}

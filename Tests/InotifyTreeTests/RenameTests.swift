@@ -95,6 +95,7 @@ struct RenameTests {
         #expect(changes.map(\.kind) == [.movedOut])
         #expect(changes.first?.path == "sub" && changes.first?.isDirectory == true)
         #expect(harness.engine.tree.count == 1)
+        #expect(Files.kernelWatchCount(harness.inotify.fileDescriptor) == 1)
         try outside.createFile("sub/deep/after")
         #expect(try harness.drain().isEmpty)
     }

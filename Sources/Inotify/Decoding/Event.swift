@@ -18,7 +18,7 @@ extension Inotify {
         /// events on the watched object itself.
         public var len: UInt32
         /// The name's bytes, short ones without a heap allocation.
-        var storedName: EventName
+        package var storedName: EventName
 
         public init(wd: Int32, mask: EventMask, cookie: UInt32 = 0, len: UInt32 = 0, nameBytes: [UInt8] = []) {
             self.init(wd: wd, mask: mask, cookie: cookie, len: len, name: EventName(nameBytes))

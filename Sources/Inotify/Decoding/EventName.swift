@@ -5,7 +5,7 @@
 // to 24 bytes live inline in three words; longer ones in an array. Either way
 // the bytes are exactly the kernel's.
 
-struct EventName: Sendable {
+package struct EventName: Sendable {
     private enum Storage {
         case inline(count: UInt8, words: (UInt64, UInt64, UInt64))
         case heap([UInt8])
@@ -14,7 +14,7 @@ struct EventName: Sendable {
     private static let inlineCapacity = 24
     private var storage: Storage
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         if bytes.count <= Self.inlineCapacity {
             var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
             withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
@@ -24,18 +24,18 @@ struct EventName: Sendable {
         }
     }
 
-    init(_ bytes: [UInt8]) {
+    package init(_ bytes: [UInt8]) {
         self = bytes.withUnsafeBytes { EventName($0) }
     }
 
-    var count: Int {
+    package var count: Int {
         switch storage {
         case .inline(let count, _): Int(count)
         case .heap(let bytes): bytes.count
         }
     }
 
-    func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    package func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         switch storage {
         case .inline(let count, var words):
             return try withUnsafeBytes(of: &words) { (raw) throws(E) -> R in
@@ -48,15 +48,15 @@ struct EventName: Sendable {
         }
     }
 
-    var bytes: [UInt8] { withBytes { Array($0) } }
+    package var bytes: [UInt8] { withBytes { Array($0) } }
 }
 
 extension EventName: Hashable {
-    static func == (lhs: EventName, rhs: EventName) -> Bool {
+    package static func == (lhs: EventName, rhs: EventName) -> Bool {
         lhs.withBytes { left in rhs.withBytes { right in left.elementsEqual(right) } }
     }
 
-    func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         withBytes { hasher.combine(bytes: $0) }
     }
 }

@@ -96,6 +96,24 @@ public final class Inotify: Sendable {
         }
     }
 
+    /// Adds a watch without entering it in the instance's table, for a caller
+    /// that keeps its own (the tree watcher keeps names, not whole paths).
+    package func addWatchUntracked(_ path: FilePath, mask: EventMask) throws(Error) -> Int32 {
+        try Inotify.validateWatch(path: path, mask: mask)
+        return try use(.addWatch, path: path) { fd throws(Error) in
+            try Inotify.addWatchUnchecked(fd, path, mask: mask)
+        }
+    }
+
+    /// Removes a watch added by ``addWatchUntracked(_:mask:)``.
+    package func removeWatchUntracked(_ wd: Int32) throws(Error) {
+        try use(.removeWatch) { fd throws(Error) in
+            if case .failure(let errno) = Syscalls.inotifyRmWatch(fd, wd) {
+                throw Error(.removeWatch, errno: errno, value: "wd \(wd)")
+            }
+        }
+    }
+
     /// The path a watch was added with; nil once the watch is gone.
     public func path(of wd: WatchDescriptor) -> FilePath? {
         guard wd.instance == identity else { return nil }

@@ -3,13 +3,15 @@
 // or a symbolic link must be followed, and glob matching.
 
 import Glibc
+import Inotify
 import SystemPackage
 
 enum Directory {
     enum EntryKind: Sendable { case directory, symbolicLink, other, unknown }
 
     struct Entry {
-        let name: FilePath.Component
+        /// The name's bytes, inline when short: no allocation per entry.
+        let name: EventName
         let kind: EntryKind
     }
 
@@ -32,11 +34,18 @@ enum Directory {
             case Int32(DT_UNKNOWN): kind = .unknown
             default: kind = .other
             }
-            let component = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { FilePath.Component(platformString: $0) }
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                let length = strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+                return EventName(UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer), count: length))
             }
-            guard let component, component.kind == .regular else { continue }  // skips . and ..
-            entries.append(Entry(name: component, kind: kind))
+            if Self.isDotOrDotDot(name) { continue }
+            entries.append(Entry(name: name, kind: kind))
+        }
+    }
+
+    private static func isDotOrDotDot(_ name: EventName) -> Bool {
+        name.withBytes { bytes in
+            (bytes.count == 1 || bytes.count == 2) && bytes.allSatisfy { $0 == UInt8(ascii: ".") }
         }
     }
 

@@ -25,4 +25,12 @@ int64_t creadloop_now_ns(void);
 /// CLOCK_PROCESS_CPUTIME_ID in ns: every thread of the process.
 int64_t creadloop_process_cpu_ns(void);
 
+/// The C baseline of recursive setup: watches `root` and every directory
+/// below it on `inotify_fd`, breadth first, types from readdir. Returns the
+/// number of watches added.
+int64_t ctree_watch(int inotify_fd, const char *root);
+
+/// Bytes of heap in use (mallinfo2): what a data structure costs.
+int64_t cheap_in_use(void);
+
 #endif
