@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "CReadLoop.h"
 
-#include <malloc.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -77,9 +76,4 @@ void creadloop_latency_stop(void) {
     pthread_cancel(consumer);
     pthread_join(consumer, NULL);
     sem_destroy(&arrived);
-}
-
-int64_t cheap_in_use(void) {
-    struct mallinfo2 info = mallinfo2();
-    return (int64_t)info.uordblks + (int64_t)info.hblkhd;
 }

@@ -42,3 +42,4 @@ int64_t ctree_watch(int fd, const char *root) {
     free(queue);
     return watched;
 }
+

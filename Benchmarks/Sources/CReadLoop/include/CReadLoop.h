@@ -30,7 +30,4 @@ int64_t creadloop_process_cpu_ns(void);
 /// number of watches added.
 int64_t ctree_watch(int inotify_fd, const char *root);
 
-/// Bytes of heap in use (mallinfo2): what a data structure costs.
-int64_t cheap_in_use(void);
-
 #endif
