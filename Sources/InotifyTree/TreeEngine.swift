@@ -171,7 +171,7 @@ final class TreeEngine: @unchecked Sendable {
         let mask = directoryMask.union([.deleteSelf, .moveSelf]).subtracting(.dontFollow)
         let wd = try inotify.addWatchUntracked(root, mask: mask)
         tree.insertRoot(wd, id: options.followSymbolicLinks ? Directory.identity(of: root, follow: true)?.id : nil)
-        try scan(wd, path: FilePath(), absolute: root, report: false, &out)
+        try scan(wd, path: FilePath(), absolute: PathBuffer(root), report: false, &out)
     }
 
     /// Watches a new directory, then lists it; below it, the same for every
@@ -181,7 +181,7 @@ final class TreeEngine: @unchecked Sendable {
     ) throws {
         if tree.child(of: parent, named: name) != nil { return }  // watched already, by an earlier scan
         guard !excludesDirectory(name: name, path: { path }) else { return }
-        let absolute = root.pushing(path)
+        let absolute = PathBuffer(root.pushing(path))
         guard let watch = try addDirectoryWatch(absolute, path: { path }, &out) else { return }
         tree.insert(watch.wd, parent: parent, name: name, id: watch.id)
         try scan(watch.wd, path: path, absolute: absolute, report: report, &out)
@@ -191,14 +191,15 @@ final class TreeEngine: @unchecked Sendable {
     /// directory before listing it. Relative paths are made only where a
     /// change or a path pattern needs them: the first scan of a large tree
     /// makes none.
-    private func scan(_ wd: Int32, path: FilePath, absolute: FilePath, report: Bool, _ out: inout [Change]) throws {
+    private func scan(_ wd: Int32, path: FilePath, absolute: PathBuffer, report: Bool, _ out: inout [Change]) throws {
         let needsPaths = report || options.excludeDirectories.contains { $0.contains("/") }
-        var queue: [(wd: Int32, path: FilePath?, absolute: FilePath)] = [(wd, path, absolute)]
+        var queue: [(wd: Int32, path: FilePath?, absolute: PathBuffer?)] = [(wd, path, absolute)]
         var next = 0
         while next < queue.count {
-            let (directoryWD, directoryPath, directoryAbsolute) = queue[next]
-            queue[next].absolute = FilePath()  // done with it: let the memory go
+            let (directoryWD, directoryPath, pending) = queue[next]
+            queue[next].absolute = nil  // done with it: let the memory go
             next += 1
+            guard let directoryAbsolute = pending else { continue }
             let entries: [Directory.Entry]
             switch Directory.entries(of: directoryAbsolute) {
             case .success(let list): entries = list
@@ -208,7 +209,7 @@ final class TreeEngine: @unchecked Sendable {
                 continue
             }
             for entry in entries {
-                let childAbsolute = directoryAbsolute.appending(name: entry.name)
+                let childAbsolute = directoryAbsolute.appending(entry.name)
                 let childPath = needsPaths ? directoryPath?.appending(name: entry.name) : nil
                 let isDirectory = isDirectoryEntry(entry, at: childAbsolute)
                 if report, let childPath {
@@ -234,7 +235,7 @@ final class TreeEngine: @unchecked Sendable {
     /// nothing to watch (gone, not a directory, a link loop) or the limit
     /// policy says go on. `path` is asked for only to report.
     private func addDirectoryWatch(
-        _ absolute: FilePath, path: () -> FilePath, _ out: inout [Change]
+        _ absolute: PathBuffer, path: () -> FilePath, _ out: inout [Change]
     ) throws -> (wd: Int32, id: FileID?)? {
         var id: FileID?
         if options.followSymbolicLinks {
@@ -243,8 +244,12 @@ final class TreeEngine: @unchecked Sendable {
             id = identity.id
         }
         do {
-            return (try inotify.addWatchUntracked(absolute, mask: directoryMask), id)
+            let mask = directoryMask
+            return (try absolute.withCString { (cString) throws(Inotify.Error) in
+                try inotify.addWatchUntracked(cString: cString, mask: mask)
+            }, id)
         } catch {
+            guard let error = error as? Inotify.Error else { throw error }
             switch error.errno {
             case .noSuchFileOrDirectory, .notDirectory:
                 return nil  // deleted or replaced before we got to it
@@ -259,12 +264,12 @@ final class TreeEngine: @unchecked Sendable {
     }
 
     /// `absolute` relative to the root, for the rare report that needs it.
-    private func relative(_ absolute: FilePath) -> FilePath {
-        var path = absolute
-        return path.removePrefix(root) ? path : absolute
+    private func relative(_ absolute: PathBuffer) -> FilePath {
+        var path = absolute.filePath
+        return path.removePrefix(root) ? path : absolute.filePath
     }
 
-    private func isDirectoryEntry(_ entry: Directory.Entry, at absolute: FilePath) -> Bool {
+    private func isDirectoryEntry(_ entry: Directory.Entry, at absolute: PathBuffer) -> Bool {
         switch entry.kind {
         case .directory: return true
         case .other: return false

@@ -10,23 +10,29 @@ extension Inotify {
                 .addWatch, errno: .noSuchFileOrDirectory, path: path, value: "mask \(mask)",
                 advice: "The path is empty: name the file or directory to watch")
         }
+        try validate(mask: mask, path: path)
+    }
+
+    /// The mask checks of ``validateWatch(path:mask:)``; `path` is made only
+    /// for a message.
+    static func validate(mask: EventMask, path: @autoclosure () -> FilePath) throws(Error) {
         let unknown = mask.subtracting(.allKnownBits)
         if !unknown.isEmpty {
             throw Error(
-                .addWatch, errno: .invalidArgument, path: path, value: "mask \(mask)",
+                .addWatch, errno: .invalidArgument, path: path(), value: "mask \(mask)",
                 advice: "The mask has bits inotify does not define (\(unknown));"
                     + " use the Inotify.EventMask members")
         }
         if mask.events.isEmpty {
             throw Error(
-                .addWatch, errno: .invalidArgument, path: path, value: "mask \(mask)",
+                .addWatch, errno: .invalidArgument, path: path(), value: "mask \(mask)",
                 advice: "The mask asks for no event: include at least one of "
                     + EventMask.namedBits.prefix(12).map(\.name).joined(separator: ", ")
                     + " (or .allEvents); flags alone watch nothing")
         }
         if mask.isSuperset(of: [.maskAdd, .maskCreate]) {
             throw Error(
-                .addWatch, errno: .invalidArgument, path: path, value: "mask \(mask)",
+                .addWatch, errno: .invalidArgument, path: path(), value: "mask \(mask)",
                 advice: ".maskAdd (IN_MASK_ADD) extends an existing watch and .maskCreate"
                     + " (IN_MASK_CREATE) refuses one: use one of them, not both")
         }

@@ -105,6 +105,19 @@ public final class Inotify: Sendable {
         }
     }
 
+    /// ``addWatchUntracked(_:mask:)`` for a NUL-terminated path: no `FilePath`
+    /// is made unless there is an error to tell.
+    package func addWatchUntracked(cString path: UnsafePointer<CChar>, mask: EventMask) throws(Error) -> Int32 {
+        try Inotify.validate(mask: mask, path: FilePath(platformString: path))
+        return try use(.addWatch) { fd throws(Error) in
+            switch Syscalls.inotifyAddWatch(fd, path, mask.rawValue) {
+            case .success(let wd): return wd
+            case .failure(let errno):
+                throw Error(.addWatch, errno: errno, path: FilePath(platformString: path), value: "mask \(mask)")
+            }
+        }
+    }
+
     /// Removes a watch added by ``addWatchUntracked(_:mask:)``.
     package func removeWatchUntracked(_ wd: Int32) throws(Error) {
         try use(.removeWatch) { fd throws(Error) in

@@ -16,8 +16,8 @@ enum Directory {
     }
 
     /// The entries of `path` except `.` and `..`, or the errno of opendir/readdir.
-    static func entries(of path: FilePath) -> Result<[Entry], Errno> {
-        guard let stream = path.withPlatformString({ opendir($0) }) else {
+    static func entries(of path: PathBuffer) -> Result<[Entry], Errno> {
+        guard let stream = path.withCString({ opendir($0) }) else {
             return .failure(Errno(rawValue: errno))
         }
         defer { closedir(stream) }
@@ -52,8 +52,12 @@ enum Directory {
     /// Device and inode of what `path` names, following symbolic links when
     /// `follow`; nil when it does not exist. `isDirectory` tells its type.
     static func identity(of path: FilePath, follow: Bool) -> (id: FileID, isDirectory: Bool)? {
+        identity(of: PathBuffer(path), follow: follow)
+    }
+
+    static func identity(of path: PathBuffer, follow: Bool) -> (id: FileID, isDirectory: Bool)? {
         var info = stat()
-        let result = path.withPlatformString { follow ? stat($0, &info) : lstat($0, &info) }
+        let result = path.withCString { follow ? stat($0, &info) : lstat($0, &info) }
         guard result == 0 else { return nil }
         return (FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)),
                 (info.st_mode & S_IFMT) == S_IFDIR)

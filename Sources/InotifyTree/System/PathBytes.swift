@@ -1,3 +1,4 @@
+import Glibc
 import Inotify
 import SystemPackage
 
@@ -27,4 +28,35 @@ extension FilePath.Component {
             return FilePath.Component(platformString: terminated.baseAddress!.assumingMemoryBound(to: CChar.self))!
         }
     }
+}
+
+/// An absolute path as NUL-terminated bytes: what the scan hands to the
+/// kernel for every directory. Appending a name is one array; a `FilePath`
+/// is made only where a change or an error needs one.
+struct PathBuffer {
+    private(set) var bytes: [CChar]
+
+    init(_ path: FilePath) {
+        bytes = path.withPlatformString { Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1)) }
+    }
+
+    private init(bytes: [CChar]) {
+        self.bytes = bytes
+    }
+
+    func appending(_ name: EventName) -> PathBuffer {
+        var joined: [CChar] = []
+        joined.reserveCapacity(bytes.count + 1 + name.count)
+        joined += bytes.dropLast()
+        joined.append(CChar(UInt8(ascii: "/")))
+        name.withBytes { joined += $0.lazy.map { CChar(bitPattern: $0) } }
+        joined.append(0)
+        return PathBuffer(bytes: joined)
+    }
+
+    func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    var filePath: FilePath { withCString { FilePath(platformString: $0) } }
 }
