@@ -29,3 +29,12 @@ public func openClosePairs(_ file: String, _ pairs: Int) {
         if fd >= 0 { close(fd) }
     }
 }
+
+/// Runs blocking `body` on a thread of its own (never on the concurrency
+/// pool) and returns its result.
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}

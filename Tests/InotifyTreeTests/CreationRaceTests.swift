@@ -70,9 +70,3 @@ struct CreationRaceTests {
         #expect(inside.count == 1, "\(changes)")
     }
 }
-
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}

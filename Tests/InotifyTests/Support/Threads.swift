@@ -2,14 +2,6 @@ import InotifyTestSupport
 import Foundation
 import Testing
 
-/// Runs blocking `body` on a thread of its own (never on the concurrency
-/// pool) and returns its result.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.start()
-    }
-}
 
 /// A thread's id, as /proc/self/task names it.
 func currentThreadID() -> Int {
