@@ -96,4 +96,22 @@ struct TreeStateTests {
         for try await change in watcher.changes { kinds.append(change.kind) }
         #expect(kinds == [.rootDeleted])
     }
+
+    @Test("the root moved is reported, and changes below it go on with paths relative to it")
+    func rootMoved() throws {
+        let outer = try TemporaryDirectory()
+        let root = try outer.makeDirectory("root")
+        let inotify = try Inotify(flags: .nonBlocking)
+        let engine = try TreeEngine(inotify: inotify, root: root, options: .init())
+        try Files.rename(root, outer.appending("moved"))
+        try outer.createFile("moved/after")
+        var changes: [Change] = []
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while !changes.contains(where: { $0.path == "after" }) && ContinuousClock.now < deadline {
+            changes += try engine.process(try inotify.readEvents(timeout: .milliseconds(20)), now: .now)
+        }
+        #expect(changes.first?.kind == .rootMoved)
+        #expect(changes.contains { $0.kind == .created && $0.path == "after" })
+        #expect(!engine.finished)
+    }
 }
