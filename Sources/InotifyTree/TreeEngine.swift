@@ -126,6 +126,14 @@ final class TreeEngine: @unchecked Sendable {
         if event.mask.contains(.delete) {
             scanned.remove(key)
             report(.deleted, path, isDirectory: isDirectory, [event], &out)
+            // The name is free now. The deleted directory's IN_IGNORED comes
+            // only when its inode goes, which a process holding it open can
+            // delay past a new directory of the same name: forget it now, so
+            // that the new one is watched.
+            if isDirectory, let deleted = tree.child(of: event.wd, named: name) {
+                try removeWatchIfPresent(deleted)
+                forget(deleted)
+            }
         }
         if event.mask.contains(.modify) { report(.modified, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.attrib) { report(.attributesChanged, path, isDirectory: isDirectory, [event], &out) }

@@ -114,4 +114,17 @@ struct TreeStateTests {
         #expect(changes.contains { $0.kind == .created && $0.path == "after" })
         #expect(!engine.finished)
     }
+
+    @Test("a directory deleted while held open, then made again under its name, is watched anew")
+    func recreatedWhileHeldOpen() throws {
+        let harness = try EngineHarness { try $0.makeDirectory("d") }
+        let held = try FileDescriptor.open(harness.dir.appending("d"), .readOnly, options: .directory)
+        defer { try? held.close() }
+        try Files.rmdir(harness.dir.appending("d"))
+        try harness.dir.makeDirectory("d")
+        _ = try harness.changes { $0.contains { $0.kind == .created && $0.path == "d" } }
+        try harness.dir.createFile("d/inside")
+        let changes = try harness.changes { $0.contains { $0.path == "d/inside" } }
+        #expect(changes.contains { $0.kind == .created && $0.path == "d/inside" })
+    }
 }
