@@ -44,8 +44,10 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
     public let kind: Kind
     /// The path relative to the root; empty for the root itself.
     public let path: FilePath
-    /// The root joined with ``path``.
-    public let absolutePath: FilePath
+    /// The watched root, as given.
+    public let root: FilePath
+    /// The root joined with ``path``; made when asked for.
+    public var absolutePath: FilePath { path.isEmpty ? root : root.pushing(path) }
     public let isDirectory: Bool
     /// Found by listing a new directory rather than reported by the kernel.
     public let foundByScan: Bool
@@ -58,7 +60,7 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
     ) {
         self.kind = kind
         self.path = path
-        self.absolutePath = path.isEmpty ? root : root.pushing(path)
+        self.root = root
         self.isDirectory = isDirectory
         self.foundByScan = foundByScan
         self.events = events

@@ -2,12 +2,16 @@ import Inotify
 import Synchronization
 
 /// Hands changes from the watcher's thread to one async consumer, with a
-/// bound: when `limit` changes wait, the watcher's thread waits too (and the
-/// kernel's queue takes the strain, ending in an overflow and a rescan if the
-/// consumer never catches up). Nothing is dropped here.
+/// bound: while `limit` changes or more wait, the watcher's thread waits too
+/// (and the kernel's queue takes the strain, ending in an overflow and a
+/// rescan if the consumer never catches up). A read's changes go in together,
+/// so the bound can be passed by one read's worth. Nothing is dropped here.
 final class ChangeChannel: Sendable {
     private struct State {
         var pending = FIFO<Change>()
+        var pendingCount = 0
+        /// The producer sleeps on `wakeProducer` until the consumer makes room.
+        var producerWaiting = false
         var waiter: CheckedContinuation<Change?, any Error>?
         var end: Result<Void, any Error>?
         var closed = false
@@ -15,30 +19,48 @@ final class ChangeChannel: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Free places: the producer takes one per change, the consumer gives it back.
-    private let places: CountingSemaphore
+    private let limit: Int
+    private let wakeProducer = CountingSemaphore(0)
 
     init(limit: Int) {
-        places = CountingSemaphore(max(limit, 1))
+        self.limit = max(limit, 1)
     }
 
     // MARK: Producer (the watcher's thread)
 
-    /// Returns false once the channel is closed: the producer should stop.
-    func send(_ change: Change) -> Bool {
-        places.wait()
-        let waiter = state.withLock { state -> CheckedContinuation<Change?, any Error>?? in
-            if state.closed { return .none }
-            if let waiter = state.waiter.take() { return .some(waiter) }
-            state.pending.append(change)
-            return .some(nil)
+    /// Hands over the changes of one read at once: one lock and at most one
+    /// wake-up for all of them. Returns false once the channel is closed: the
+    /// producer should stop.
+    func send(_ changes: [Change]) -> Bool {
+        guard !changes.isEmpty else { return !state.withLock { $0.closed } }
+        while true {
+            let (closed, full) = state.withLock { state in
+                let full = !state.closed && state.pendingCount >= limit
+                state.producerWaiting = full
+                return (state.closed, full)
+            }
+            if closed { return false }
+            if !full { break }
+            wakeProducer.wait()
         }
-        guard let waiter else { return false }
-        if let waiter {
-            places.signal()
-            waiter.resume(returning: change)
+        enum Outcome { case closed, queued, handed(CheckedContinuation<Change?, any Error>, Change) }
+        let outcome = state.withLock { state -> Outcome in
+            if state.closed { return .closed }
+            for change in changes { state.pending.append(change) }
+            state.pendingCount += changes.count
+            guard let waiter = state.waiter.take(), let first = state.pending.popFirst() else { return .queued }
+            state.pendingCount -= 1
+            return .handed(waiter, first)
         }
-        return true
+        switch outcome {
+        case .closed:
+            return false
+        case .queued:
+            return true
+        case .handed(let waiter, let first):
+            waiter.resume(returning: first)
+            return true
+        }
     }
 
     func finish(_ end: Result<Void, any Error>) {
@@ -55,7 +77,7 @@ final class ChangeChannel: Sendable {
     /// Stops the producer, waking it if it waits for a place.
     func close() {
         state.withLock { $0.closed = true }
-        places.signal()
+        wakeProducer.signal()
     }
 
     // MARK: Consumer
@@ -75,17 +97,20 @@ final class ChangeChannel: Sendable {
         let cancelled = Mutex(false)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let step = state.withLock { state -> Result<Change?, any Error>? in
-                    if let change = state.pending.popFirst() { return .success(change) }
-                    if let end = state.end { return end.map { nil } }
-                    if cancelled.withLock({ $0 }) { return .success(nil) }
+                let (step, wake) = state.withLock { state -> (Result<Change?, any Error>?, Bool) in
+                    if let change = state.pending.popFirst() {
+                        state.pendingCount -= 1
+                        let wake = state.producerWaiting && state.pendingCount < limit
+                        if wake { state.producerWaiting = false }
+                        return (.success(change), wake)
+                    }
+                    if let end = state.end { return (end.map { nil }, false) }
+                    if cancelled.withLock({ $0 }) { return (.success(nil), false) }
                     state.waiter = continuation
-                    return nil
+                    return (nil, false)
                 }
-                if let step {
-                    if case .success(.some) = step { places.signal() }
-                    continuation.resume(with: step)
-                }
+                if wake { wakeProducer.signal() }
+                if let step { continuation.resume(with: step) }
             }
         } onCancel: {
             let waiter = state.withLock { state in

@@ -83,7 +83,7 @@ final class TreeEngine: @unchecked Sendable {
             out.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
             return
         }
-        guard let directory = tree.path(of: event.wd) else { return }  // a watch already dropped
+        guard let directory = tree.cachedPath(of: event.wd) else { return }  // a watch already dropped
         if event.mask.contains(.ignored) {
             forget(event.wd)
             if event.wd == tree.rootWD || tree.rootWD == nil { finished = true }

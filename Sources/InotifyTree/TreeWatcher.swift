@@ -114,7 +114,7 @@ public final class TreeWatcher: Sendable {
 
     private static func run(_ engine: TreeEngine, _ channel: ChangeChannel, _ counter: WatchCounter) {
         do {
-            for change in engine.startupChanges where !channel.send(change) { return }
+            guard channel.send(engine.startupChanges) else { return }
             while !engine.finished {
                 let timeout = engine.nextDeadline.map { ContinuousClock.now.duration(to: $0) } ?? .seconds(3600)
                 let events: [Inotify.Event]
@@ -125,7 +125,7 @@ public final class TreeWatcher: Sendable {
                 }
                 let changes = try engine.process(events, now: .now)
                 counter.value.store(engine.tree.count, ordering: .relaxed)
-                for change in changes where !channel.send(change) { return }
+                guard channel.send(changes) else { return }
             }
             channel.finish(.success(()))
         } catch {

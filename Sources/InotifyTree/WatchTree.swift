@@ -32,6 +32,11 @@ struct WatchTree {
     private var identities: [FileID: Int32] = [:]
     private var identityOfWD: [Int32: FileID] = [:]
 
+    /// Recently asked paths by wd: a burst of events in a few directories
+    /// builds each path once. Emptied by every change of the tree's shape.
+    private var recentPaths: [Int32: FilePath] = [:]
+    private static let recentPathLimit = 64
+
     var count: Int { nodes.count }
 
     func contains(_ wd: Int32) -> Bool { nodes[wd] != nil }
@@ -41,6 +46,15 @@ struct WatchTree {
     }
 
     func wd(of id: FileID) -> Int32? { identities[id] }
+
+    /// The path of directory `wd` relative to the root; nil if not watched.
+    mutating func cachedPath(of wd: Int32) -> FilePath? {
+        if let path = recentPaths[wd] { return path }
+        guard let path = path(of: wd) else { return nil }
+        if recentPaths.count >= Self.recentPathLimit { recentPaths.removeAll(keepingCapacity: true) }
+        recentPaths[wd] = path
+        return path
+    }
 
     /// The path of directory `wd` relative to the root; nil if not watched.
     func path(of wd: Int32) -> FilePath? {
@@ -56,12 +70,14 @@ struct WatchTree {
     }
 
     mutating func insertRoot(_ wd: Int32, id: FileID?) {
+        recentPaths.removeAll(keepingCapacity: true)
         nodes[wd] = Node(parent: Self.noParent, name: EventName([]))
         rootWD = wd
         remember(wd, id)
     }
 
     mutating func insert(_ wd: Int32, parent: Int32, name: EventName, id: FileID?) {
+        recentPaths.removeAll(keepingCapacity: true)
         if let old = nodes[wd] { unlinkFromParent(wd, old) }
         nodes[wd] = Node(parent: parent, name: name)
         children[ChildKey(parent: parent, name: name)] = wd
@@ -70,6 +86,7 @@ struct WatchTree {
 
     /// A directory renamed within the tree: one node changes.
     mutating func move(_ wd: Int32, to parent: Int32, name: EventName) {
+        recentPaths.removeAll(keepingCapacity: true)
         guard var node = nodes[wd] else { return }
         unlinkFromParent(wd, node)
         node.parent = parent
@@ -80,6 +97,7 @@ struct WatchTree {
 
     /// Forgets one directory (its IN_IGNORED arrived, or its watch was removed).
     mutating func remove(_ wd: Int32) {
+        recentPaths.removeAll(keepingCapacity: true)
         guard let node = nodes.removeValue(forKey: wd) else { return }
         unlinkFromParent(wd, node)
         if let id = identityOfWD.removeValue(forKey: wd), identities[id] == wd { identities.removeValue(forKey: id) }

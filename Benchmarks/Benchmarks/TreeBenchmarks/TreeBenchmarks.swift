@@ -42,6 +42,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    registerChurnBenchmarks()
+
     Benchmark("ready/TreeWatcher, 50k directories", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             let (wall, cpu) = try measure {
@@ -53,6 +55,103 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(readyWall, wall)
             benchmark.measurement(readyCPU, cpu)
         }
+    }
+}
+
+/// Churn: a writer thread in this process makes `churnEvents` MODIFY events
+/// on 20 files in 10 directories while a consumer takes them: the raw stream
+/// (`eventBatches` of one instance watching the 10 directories) or a
+/// TreeWatcher's changes. `consumer cpu per event` is the process's CPU time
+/// less the writer thread's own, divided by the events.
+let churnEvents = 20_000
+
+func registerChurnBenchmarks() {
+    let metric = BenchmarkMetric.custom("consumer cpu per event (ns)", polarity: .prefersSmaller, useScalingFactor: false)
+    let configuration = Benchmark.Configuration(metrics: [metric], maxDuration: .seconds(10), maxIterations: 30)
+
+    Benchmark("churn/raw eventBatches", configuration: configuration) { benchmark in
+        let tree = try ChurnTree()
+        let inotify = try Inotify()
+        for directory in tree.directories { try inotify.addWatch(directory, mask: .modify) }
+        var batches = inotify.eventBatches.makeAsyncIterator()
+        for _ in benchmark.scaledIterations {
+            let cpu = try await measureChurn(tree) {
+                var seen = 0
+                while seen < churnEvents, let batch = try await batches.next() { seen += batch.count }
+            }
+            benchmark.measurement(metric, cpu)
+        }
+    }
+
+    Benchmark("churn/TreeWatcher", configuration: configuration) { benchmark in
+        let tree = try ChurnTree()
+        var options = TreeWatcher.Options()
+        options.events = .modify
+        let watcher = try TreeWatcher(root: tree.root, options: options)
+        var changes = watcher.changes.makeAsyncIterator()
+        for _ in benchmark.scaledIterations {
+            let cpu = try await measureChurn(tree) {
+                var seen = 0
+                while seen < churnEvents, try await changes.next() != nil { seen += 1 }
+            }
+            benchmark.measurement(metric, cpu)
+        }
+    }
+}
+
+/// Runs the writer on a thread of its own while `consume` takes its events;
+/// returns the consumer's CPU per event in ns.
+func measureChurn(_ tree: ChurnTree, _ consume: () async throws -> Void) async throws -> Int {
+    let start = creadloop_process_cpu_ns()
+    let writer = Task.detached { tree.write(churnEvents) }
+    try await consume()
+    let writerCPU = await writer.value
+    return Int(creadloop_process_cpu_ns() - start - writerCPU) / churnEvents
+}
+
+/// 10 directories with 2 files each under a scratch root.
+final class ChurnTree: Sendable {
+    let root: FilePath
+    let directories: [FilePath]
+    let files: [String]
+
+    init() throws {
+        var template = Array("/tmp/swift-inotify-bench-churn-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw Errno(rawValue: errno)
+        }
+        let root = FilePath(String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        self.root = root
+        directories = (0..<10).map { root.appending("d\($0)") }
+        var files: [String] = []
+        for directory in directories {
+            mkdir(directory.string, 0o755)
+            for name in ["a", "b"] {
+                let file = directory.appending(name).string
+                close(open(file, O_CREAT | O_WRONLY, 0o644))
+                files.append(file)
+            }
+        }
+        self.files = files
+    }
+
+    /// `count` one-byte writes, cycling over the files so that no two
+    /// neighbouring events are alike (the kernel would merge them). Returns
+    /// the CPU time this took on its thread, in ns.
+    func write(_ count: Int) -> Int64 {
+        func threadCPU() -> Int64 {
+            var now = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+            return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        }
+        let start = threadCPU()
+        let descriptors = files.map { open($0, O_WRONLY | O_APPEND | O_CLOEXEC) }
+        var byte: UInt8 = 0x78
+        for index in 0..<count {
+            _ = Glibc.write(descriptors[index % descriptors.count], &byte, 1)
+        }
+        descriptors.forEach { _ = close($0) }
+        return threadCPU() - start
     }
 }
 
