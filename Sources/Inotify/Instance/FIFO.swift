@@ -1,5 +1,5 @@
 /// A first-in first-out queue with O(1) amortised push and pop: the stream's
-/// pending chunks can number in the thousands when a consumer falls behind.
+/// pending batches can number in the thousands when a consumer falls behind.
 package struct FIFO<Element> {
     private var front: [Element] = []  // reversed: the next element is last
     private var back: [Element] = []

@@ -11,12 +11,12 @@ import SystemPackage
 // awaits batches. No cooperative-pool thread ever blocks.
 //
 // Bounded memory: once `limit` bytes wait in memory the reader stops reading
-// (it polls only its control lines) until the consumer takes a chunk. The
+// (it polls only its control lines) until the consumer takes a batch. The
 // kernel's own queue then absorbs what comes next, and if that overflows too,
 // the kernel's IN_Q_OVERFLOW arrives in sequence, exactly where events were
 // lost. Nothing is dropped by this code.
 //
-// Chunks not yet consumed when an iteration ends stay here for the next one,
+// Batches not yet consumed when an iteration ends stay here for the next one,
 // so cancelling a consumer loses no event either.
 
 final class StreamCore: Sendable {
@@ -149,7 +149,7 @@ final class StreamCore: Sendable {
         }
     }
 
-    /// The next chunk; nil at the end of the stream or when the task is cancelled.
+    /// The next batch; nil at the end of the stream or when the task is cancelled.
     func next(isolation actor: isolated (any Actor)?) async throws -> Batch? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation(isolation: actor) { continuation in
@@ -320,7 +320,7 @@ extension StreamCore.State {
         return control.take()
     }
 
-    /// Accounts for a chunk the consumer took; true when that un-pauses the reader.
+    /// Accounts for a batch the consumer took; true when that un-pauses the reader.
     fileprivate mutating func take(_ batch: StreamCore.Batch) -> Bool {
         let wasPaused = bufferedBytes >= limit
         bufferedBytes -= batch.byteCount
