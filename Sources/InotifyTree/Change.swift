@@ -52,7 +52,7 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
     /// Found by listing a new directory rather than reported by the kernel.
     public let foundByScan: Bool
     /// The kernel events this change comes from (none for changes found by scan).
-    public let events: [Inotify.Event]
+    public let events: Events
 
     public init(
         _ kind: Kind, path: FilePath, root: FilePath, isDirectory: Bool, foundByScan: Bool = false,
@@ -63,7 +63,7 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         self.root = root
         self.isDirectory = isDirectory
         self.foundByScan = foundByScan
-        self.events = events
+        self.events = Events(events)
     }
 
     public var description: String {

@@ -94,6 +94,17 @@ final class ChangeChannel: Sendable {
     }
 
     func next() async throws -> Change? {
+        // A change already waiting is taken without suspending: a suspension
+        // and resumption per change would cost more than the change itself.
+        let (ready, wakeNow) = state.withLock { state -> (Change?, Bool) in
+            guard let change = state.pending.popFirst() else { return (nil, false) }
+            state.pendingCount -= 1
+            let wake = state.producerWaiting && state.pendingCount < limit
+            if wake { state.producerWaiting = false }
+            return (change, wake)
+        }
+        if wakeNow { wakeProducer.signal() }
+        if let ready { return ready }
         let cancelled = Mutex(false)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

@@ -93,7 +93,7 @@ final class TreeEngine: @unchecked Sendable {
             report(.unmounted, directory, isDirectory: true, [event], &out)
             return
         }
-        guard let component = event.nameComponent else {
+        guard event.hasName else {
             // An event on a watched directory itself; for all but the root its
             // parent's event tells the story.
             if event.wd == tree.rootWD {
@@ -103,7 +103,7 @@ final class TreeEngine: @unchecked Sendable {
             return
         }
         let name = event.storedName
-        let path = directory.appending(component)
+        let path = directory.appending(name: name)
         let isDirectory = event.mask.contains(.isDir)
         let key = WatchTree.ChildKey(parent: event.wd, name: name)
 

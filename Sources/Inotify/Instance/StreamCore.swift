@@ -151,7 +151,14 @@ final class StreamCore: Sendable {
 
     /// The next batch; nil at the end of the stream or when the task is cancelled.
     func next(isolation actor: isolated (any Actor)?) async throws -> Batch? {
-        try await withTaskCancellationHandler {
+        // A batch already waiting is taken without suspending the task.
+        let (ready, resume) = state.withLock { state -> (Batch?, Bool) in
+            guard let batch = state.pending.popFirst() else { return (nil, false) }
+            return (batch, state.take(batch))
+        }
+        if resume { signalReader() }
+        if let ready { return ready }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation(isolation: actor) { continuation in
                 enum Step { case deliver(Batch?), fail(any Swift.Error), wait }
                 let (step, resumeReader) = state.withLock { state -> (Step, Bool) in

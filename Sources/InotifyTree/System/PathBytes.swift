@@ -10,9 +10,25 @@ extension FilePath {
         self.init(root: nil, names.map(FilePath.Component.init(name:)))
     }
 
-    /// This path with `name` appended.
+    /// This path with `name` appended: the bytes are joined on the stack and
+    /// copied once into the new path.
     func appending(name: EventName) -> FilePath {
-        appending(FilePath.Component(name: name))
+        withPlatformString { base in
+            let baseLength = strlen(base)
+            let separator = baseLength > 0 ? 1 : 0
+            let total = baseLength + separator + name.count + 1
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: total) { buffer in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                raw.copyMemory(from: UnsafeRawBufferPointer(start: base, count: baseLength))
+                if separator == 1 { raw[baseLength] = UInt8(ascii: "/") }
+                name.withBytes { bytes in
+                    guard let source = bytes.baseAddress else { return }
+                    raw.baseAddress!.advanced(by: baseLength + separator).copyMemory(from: source, byteCount: bytes.count)
+                }
+                raw[total - 1] = 0
+                return FilePath(platformString: buffer.baseAddress!)
+            }
+        }
     }
 }
 

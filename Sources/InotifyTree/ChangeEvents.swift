@@ -1,0 +1,24 @@
+import Inotify
+
+extension Change {
+    /// The kernel events a change comes from: none (found by scan), one, or
+    /// the two halves of a rename. Held inline, so a change costs no array.
+    public struct Events: RandomAccessCollection, Sendable, Hashable {
+        private let first: Inotify.Event?
+        private let second: Inotify.Event?
+
+        public init(_ events: [Inotify.Event]) {
+            precondition(events.count <= 2, "a change comes from at most two kernel events")
+            first = events.first
+            second = events.count > 1 ? events[1] : nil
+        }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { second != nil ? 2 : (first != nil ? 1 : 0) }
+
+        public subscript(position: Int) -> Inotify.Event {
+            precondition(position >= 0 && position < endIndex, "index \(position) out of range")
+            return position == 0 ? first! : second!
+        }
+    }
+}
