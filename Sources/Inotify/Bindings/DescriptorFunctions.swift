@@ -63,12 +63,20 @@ extension Inotify {
 
     static func addWatchUnchecked(_ fd: CInt, _ path: FilePath, mask: EventMask) throws(Error) -> Int32 {
         let result = path.withPlatformString { Syscalls.inotifyAddWatch(fd, $0, mask.rawValue) }
+        return try addWatchResult(result, fd, path: path, mask: mask)
+    }
+
+    /// The wd, or the error that names `path` (made only then) and, for
+    /// EINVAL, the descriptor that may not be inotify.
+    static func addWatchResult(
+        _ result: Result<CInt, Errno>, _ fd: CInt, path: @autoclosure () -> FilePath, mask: EventMask
+    ) throws(Error) -> Int32 {
         switch result {
         case .success(let wd):
             return wd
         case .failure(let errno):
             throw Error(
-                .addWatch, errno: errno, path: path, value: "mask \(mask)",
+                .addWatch, errno: errno, path: path(), value: "mask \(mask)",
                 advice: errno == .invalidArgument
                     ? notInotifyAdvice(FileDescriptor(rawValue: fd), errno) : nil)
         }

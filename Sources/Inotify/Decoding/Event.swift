@@ -56,14 +56,7 @@ extension Inotify {
 
         /// The name as a path component, byte for byte; nil when the event has no name.
         public var nameComponent: FilePath.Component? {
-            guard hasName else { return nil }
-            return storedName.withBytes { bytes in
-                let terminated = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + 1, alignment: 1)
-                defer { terminated.deallocate() }
-                terminated.copyMemory(from: bytes)
-                terminated[bytes.count] = 0
-                return FilePath.Component(platformString: terminated.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
+            hasName ? FilePath.Component(name: storedName) : nil
         }
 
         /// Exactly py-inotify's line: `Event(wd=1, mask=256, cookie=0, len=16, name='test.txt')`.

@@ -1,3 +1,5 @@
+import SystemPackage
+
 // An event's name bytes, stored without a heap allocation when they are short.
 //
 // Most file names are short, and an [UInt8] per event was the largest cost of
@@ -49,6 +51,20 @@ package struct EventName: Sendable {
     }
 
     package var bytes: [UInt8] { withBytes { Array($0) } }
+}
+
+extension FilePath.Component {
+    /// The component whose bytes are `name`'s, exactly. `name` must be a
+    /// name the kernel or readdir gives: never empty, `.` or `..`.
+    package init(name: EventName) {
+        self = name.withBytes { bytes in
+            let terminated = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + 1, alignment: 1)
+            defer { terminated.deallocate() }
+            terminated.copyMemory(from: bytes)
+            terminated[bytes.count] = 0
+            return FilePath.Component(platformString: terminated.baseAddress!.assumingMemoryBound(to: CChar.self))!
+        }
+    }
 }
 
 extension EventName: Hashable {

@@ -58,12 +58,9 @@ public final class Inotify: Sendable {
     /// py-inotify's `add_watch`. The corresponding C function is `inotify_add_watch`.
     @discardableResult
     public func addWatch(_ path: FilePath, mask: EventMask) throws(Error) -> WatchDescriptor {
-        try Inotify.validateWatch(path: path, mask: mask)
-        let wd = try use(.addWatch, path: path) { fd throws(Error) in
-            let wd = try Inotify.addWatchUnchecked(fd, path, mask: mask)
-            state.withLock { $0.watches[wd] = path }
-            return wd
-        }
+        let wd = try addWatchUntracked(path, mask: mask)
+        // A close() in between has emptied the table for good: keep it empty.
+        state.withLock { if $0.lifecycle != .closed { $0.watches[wd] = path } }
         return WatchDescriptor(rawValue: wd, instance: identity)
     }
 
@@ -110,11 +107,8 @@ public final class Inotify: Sendable {
     package func addWatchUntracked(cString path: UnsafePointer<CChar>, mask: EventMask) throws(Error) -> Int32 {
         try Inotify.validate(mask: mask, path: FilePath(platformString: path))
         return try use(.addWatch) { fd throws(Error) in
-            switch Syscalls.inotifyAddWatch(fd, path, mask.rawValue) {
-            case .success(let wd): return wd
-            case .failure(let errno):
-                throw Error(.addWatch, errno: errno, path: FilePath(platformString: path), value: "mask \(mask)")
-            }
+            try Inotify.addWatchResult(
+                Syscalls.inotifyAddWatch(fd, path, mask.rawValue), fd, path: FilePath(platformString: path), mask: mask)
         }
     }
 

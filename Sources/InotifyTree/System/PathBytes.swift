@@ -10,39 +10,9 @@ extension FilePath {
         self.init(root: nil, names.map(FilePath.Component.init(name:)))
     }
 
-    /// This path with `name` appended: the bytes are joined on the stack and
-    /// copied once into the new path.
+    /// This path with `name` appended.
     func appending(name: EventName) -> FilePath {
-        withPlatformString { base in
-            let baseLength = strlen(base)
-            let separator = baseLength > 0 ? 1 : 0
-            let total = baseLength + separator + name.count + 1
-            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: total) { buffer in
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                raw.copyMemory(from: UnsafeRawBufferPointer(start: base, count: baseLength))
-                if separator == 1 { raw[baseLength] = UInt8(ascii: "/") }
-                name.withBytes { bytes in
-                    guard let source = bytes.baseAddress else { return }
-                    raw.baseAddress!.advanced(by: baseLength + separator).copyMemory(from: source, byteCount: bytes.count)
-                }
-                raw[total - 1] = 0
-                return FilePath(platformString: buffer.baseAddress!)
-            }
-        }
-    }
-}
-
-extension FilePath.Component {
-    /// The component whose bytes are `name`'s (never empty, `.` or `..`:
-    /// the kernel and readdir name no entry so).
-    init(name: EventName) {
-        self = name.withBytes { bytes in
-            let terminated = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + 1, alignment: 1)
-            defer { terminated.deallocate() }
-            terminated.copyMemory(from: bytes)
-            terminated[bytes.count] = 0
-            return FilePath.Component(platformString: terminated.baseAddress!.assumingMemoryBound(to: CChar.self))!
-        }
+        appending(FilePath.Component(name: name))
     }
 }
 
