@@ -10,9 +10,10 @@ extension FilePath {
         self.init(root: nil, names.map(FilePath.Component.init(name:)))
     }
 
-    /// This path with `name` appended.
+    /// This path with `name` appended, joined as bytes by ``PathBuffer``:
+    /// cheaper than going through `FilePath.Component`, and paid once per change.
     func appending(name: EventName) -> FilePath {
-        appending(FilePath.Component(name: name))
+        PathBuffer(self).appending(name).filePath
     }
 }
 
@@ -34,7 +35,7 @@ struct PathBuffer {
         var joined: [CChar] = []
         joined.reserveCapacity(bytes.count + 1 + name.count)
         joined += bytes.dropLast()
-        joined.append(CChar(UInt8(ascii: "/")))
+        if bytes.count > 1 { joined.append(CChar(UInt8(ascii: "/"))) }  // "" + name is name
         name.withBytes { joined += $0.lazy.map { CChar(bitPattern: $0) } }
         joined.append(0)
         return PathBuffer(bytes: joined)
