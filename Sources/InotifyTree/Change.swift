@@ -36,6 +36,11 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         /// The tree was listed again after an overflow: watches were added
         /// where missing and dropped where dead. Resync from disk.
         case rescanned
+        /// Any other event asked for in ``TreeWatcher/Options/events``, as the
+        /// kernel sent it (``Change/events`` holds it): an access, an open, a
+        /// close without write, or an event on a watched directory itself, such
+        /// as a subdirectory's `DELETE_SELF`. ``Change/path`` is what it is about.
+        case other
         /// This directory could not be watched (the reason says why, such as
         /// the watch limit); nothing below it is reported.
         case unwatched(reason: String)

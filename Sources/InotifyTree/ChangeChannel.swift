@@ -89,6 +89,9 @@ final class ChangeChannel: Sendable {
         }
     }
 
+    /// Changes handed over and not yet taken.
+    var pendingCount: Int { state.withLock { $0.pendingCount } }
+
     func endIteration() {
         state.withLock { $0.consumerActive = false }
     }

@@ -22,6 +22,9 @@ extension TreeWatcher {
         /// `/` matches a directory's name (`.git`, `node_modules`, `*.tmp`),
         /// one with `/` its path relative to the root.
         public var excludeDirectories: [String] = []
+        /// Directories not watched at all, decided by code: called with a
+        /// directory's path relative to the root before it is watched.
+        public var excludeDirectory: (@Sendable (FilePath) -> Bool)? = nil
         /// Only changes whose relative path matches one of these globs are
         /// reported (empty: all). Directories are still watched.
         public var includePaths: [String] = []
@@ -31,6 +34,10 @@ extension TreeWatcher {
         /// directory already watched (same device and inode) is not entered
         /// again, so link loops end.
         public var followSymbolicLinks = false
+        /// Also report, as `.other`, the events a watched subdirectory gets
+        /// about itself (its own ATTRIB, OPEN, DELETE_SELF...) besides what its
+        /// parent reports under its name: what `inotifywait -r` prints.
+        public var reportSelfEvents = false
         /// What to do at the watch limit.
         public var onWatchLimit = LimitPolicy.fail
         /// How long a MOVED_FROM waits for its MOVED_TO before it is reported as

@@ -94,11 +94,17 @@ final class TreeEngine: @unchecked Sendable {
             return
         }
         guard event.hasName else {
-            // An event on a watched directory itself; for all but the root its
-            // parent's event tells the story.
-            if event.wd == tree.rootWD {
+            // An event on a watched directory itself. For all but the root its
+            // parent's event tells the structural story; the event itself is
+            // reported only when asked for.
+            let isRoot = event.wd == tree.rootWD
+            if isRoot {
                 if event.mask.contains(.deleteSelf) { report(.rootDeleted, directory, isDirectory: true, [event], &out) }
                 if event.mask.contains(.moveSelf) { report(.rootMoved, directory, isDirectory: true, [event], &out) }
+            }
+            let asked = event.mask.intersection(options.events).subtracting(isRoot ? [.deleteSelf, .moveSelf] : [])
+            if !asked.isEmpty && (isRoot || options.reportSelfEvents) {
+                report(.other, directory, isDirectory: true, [event], &out)
             }
             return
         }
@@ -138,7 +144,11 @@ final class TreeEngine: @unchecked Sendable {
         if event.mask.contains(.modify) { report(.modified, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.attrib) { report(.attributesChanged, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.closeWrite) { report(.closedAfterWrite, path, isDirectory: isDirectory, [event], &out) }
+        if !event.mask.isDisjoint(with: Self.otherEvents) { report(.other, path, isDirectory: isDirectory, [event], &out) }
     }
+
+    /// Events with no change kind of their own, reported as `.other` when asked for.
+    private static let otherEvents: Inotify.EventMask = [.access, .open, .closeNoWrite]
 
     private func movedTo(
         _ event: Inotify.Event, parent: Int32, name: EventName, path: FilePath, isDirectory: Bool,
@@ -324,9 +334,13 @@ final class TreeEngine: @unchecked Sendable {
     // MARK: Reporting
 
     private func excludesDirectory(name: EventName, path: () -> FilePath) -> Bool {
-        options.excludeDirectories.contains { pattern in
+        if options.excludeDirectories.contains(where: { pattern in
             pattern.contains("/") ? Directory.matches(pattern, path()) : Directory.matches(pattern, FilePath(names: [name]))
+        }) {
+            return true
         }
+        if let exclude = options.excludeDirectory { return exclude(path()) }
+        return false
     }
 
     private func report(
@@ -353,6 +367,7 @@ final class TreeEngine: @unchecked Sendable {
         case .modified: options.events.contains(.modify)
         case .attributesChanged: options.events.contains(.attrib)
         case .closedAfterWrite: options.events.contains(.closeWrite)
+        case .other: true  // built only from events asked for
         case .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .unwatched: true
         }
     }

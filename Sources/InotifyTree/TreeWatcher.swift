@@ -48,6 +48,11 @@ public final class TreeWatcher: Sendable {
     /// iteration, and changes not yet taken wait for the next one.
     public var changes: Changes { Changes(watcher: self) }
 
+    /// How many changes are waiting to be taken: 0 means the next `next()`
+    /// would wait. A consumer that writes output can flush when it reaches 0,
+    /// once per burst rather than once per change.
+    public var pendingChanges: Int { channel.pendingCount }
+
     /// How many directories are watched now.
     public var watchedDirectories: Int { counter.value.load(ordering: .relaxed) }
 
