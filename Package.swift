@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Inotify", targets: ["Inotify"]),
         .library(name: "InotifyTree", targets: ["InotifyTree"]),
+        .executable(name: "inotify", targets: ["inotify"]),
         .executable(name: "inotify-monitor", targets: ["inotify-monitor"]),
     ],
     dependencies: [
@@ -29,6 +30,23 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // getopt_long and signalfd for the command line.
+        .target(name: "CInotifyCommand"),
+        // The command line's code, apart from its entry point so that tests
+        // can reach it: inotifywait and inotifywatch, drop-in, and raw events.
+        .target(
+            name: "InotifyCommandLine",
+            dependencies: [
+                "Inotify",
+                "InotifyTree",
+                "CInotifyCommand",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(
+            name: "inotify",
+            dependencies: ["InotifyCommandLine"]
+        ),
         .executableTarget(
             name: "inotify-monitor",
             dependencies: [
@@ -48,6 +66,16 @@ let package = Package(
             dependencies: [
                 "Inotify",
                 "CInotify",
+                "InotifyTestSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
+            name: "InotifyCommandLineTests",
+            dependencies: [
+                "InotifyCommandLine",
+                "CInotifyCommand",
+                "inotify",
                 "InotifyTestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

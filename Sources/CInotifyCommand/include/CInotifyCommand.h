@@ -1,0 +1,62 @@
+#ifndef C_INOTIFY_COMMAND_H
+#define C_INOTIFY_COMMAND_H
+
+// What the command line needs from C that Swift 6 cannot touch directly:
+// getopt_long's global state (optarg, optind), and signalfd.
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+#include <stddef.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+
+/// getopt_long, with optarg and optind handed back instead of left in globals.
+/// Using glibc's own parser is what makes `inotify wait` accept exactly what
+/// inotifywait accepts: abbreviated long options, `-t5`, `--event=x`, operands
+/// before options, and the same messages for bad ones.
+static inline int cic_getopt_long(int argc, char *const argv[], const char *shortopts,
+                                  const struct option *longopts, char **argument, int *next) {
+    int code = getopt_long(argc, argv, shortopts, longopts, NULL);
+    *argument = optarg;
+    *next = optind;
+    return code;
+}
+
+/// Starts a fresh scan (optind = 0 makes glibc reinitialise fully).
+static inline void cic_getopt_reset(void) {
+    optind = 0;
+    opterr = 1;
+}
+
+/// Blocks the given signals in the calling thread (threads started later
+/// inherit the mask) and returns a signalfd that reads them, or -1.
+static inline int cic_signalfd(const int *signals, int count) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/// The signal number of one struct signalfd_siginfo read from a signalfd.
+static inline int cic_siginfo_signo(const void *info) {
+    return (int)((const struct signalfd_siginfo *)info)->ssi_signo;
+}
+
+static inline int cic_siginfo_size(void) { return (int)sizeof(struct signalfd_siginfo); }
+
+/// For the tests, which drive the executable: glibc declares these only
+/// under _GNU_SOURCE, which Swift's Glibc module does not define.
+static inline int cic_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+static inline int cic_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+#endif

@@ -1,0 +1,112 @@
+/// `inotify stats`'s options: inotifywatch's, spelled and checked as it does.
+struct StatsOptions: Sendable {
+    var events: UInt32 = 0
+    /// Seconds; 0 runs until a signal.
+    var timeout = 0
+    var verbose = 0
+    var zero = false
+    var recursive = false
+    var noDereference = false
+    var sort = StatsTable.Sort()
+    var fromFile: [UInt8]? = nil
+    var patterns: [Pattern] = []
+    var help = false
+    var operands: [[UInt8]] = []
+
+    private enum Code {
+        static let fromFile: Int32 = 256, exclude: Int32 = 257, excludei: Int32 = 258, include: Int32 = 259,
+            includei: Int32 = 260
+    }
+
+    static let longOptions: [LongOption] = [
+        LongOption(name: "help", takesArgument: false, code: Getopt.code("h")),
+        LongOption(name: "event", takesArgument: true, code: Getopt.code("e")),
+        LongOption(name: "timeout", takesArgument: true, code: Getopt.code("t")),
+        LongOption(name: "verbose", takesArgument: false, code: Getopt.code("v")),
+        LongOption(name: "zero", takesArgument: false, code: Getopt.code("z")),
+        LongOption(name: "ascending", takesArgument: true, code: Getopt.code("a")),
+        LongOption(name: "descending", takesArgument: true, code: Getopt.code("d")),
+        LongOption(name: "recursive", takesArgument: false, code: Getopt.code("r")),
+        LongOption(name: "no-dereference", takesArgument: false, code: Getopt.code("P")),
+        LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
+        LongOption(name: "fromfile", takesArgument: true, code: Code.fromFile),
+        LongOption(name: "exclude", takesArgument: true, code: Code.exclude),
+        LongOption(name: "excludei", takesArgument: true, code: Code.excludei),
+        LongOption(name: "include", takesArgument: true, code: Code.include),
+        LongOption(name: "includei", takesArgument: true, code: Code.includei),
+    ]
+
+    /// Parses and checks the arguments; nil after printing why they are wrong.
+    static func parse(program: String, arguments: [[UInt8]]) -> StatsOptions? {
+        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hrzvPIa:d:e:t:", long: longOptions)
+        var options = StatsOptions()
+        var sortGiven = false
+        for (code, argument) in parsed.options {
+            let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            switch code {
+            case Getopt.code("h"): options.help = true; return options
+            case Getopt.code("v"): options.verbose += 1
+            case Getopt.code("r"): options.recursive = true
+            case Getopt.code("z"): options.zero = true
+            case Getopt.code("P"): options.noDereference = true
+            case Getopt.code("I"): break  // inotify is the only back end
+            case Getopt.code("t"):
+                guard let seconds = Timeout.parse(text) else { return nil }
+                options.timeout = seconds
+            case Getopt.code("e"):
+                guard let bits = EventNames.parse(text) else {
+                    printError("'\(text)' is not a valid event!  Run with the '--help' option to see a list of events.")
+                    return nil
+                }
+                options.events |= bits
+            case Getopt.code("a"), Getopt.code("d"):
+                if sortGiven {
+                    printError("Please specify -a or -d once only!")
+                    return nil
+                }
+                sortGiven = true
+                guard let sort = sortKey(text, ascending: code == Getopt.code("a")) else { return nil }
+                options.sort = sort
+            case Code.fromFile:
+                if options.fromFile != nil { printError("Multiple --fromfile options given."); return nil }
+                options.fromFile = argument
+            case Code.exclude: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: false))
+            case Code.excludei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: false))
+            case Code.include: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: true))
+            case Code.includei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: true))
+            default: break
+            }
+        }
+        if parsed.failed { return nil }
+        let watched = options.events == 0 ? 0xFFF : options.events
+        if options.sort.bits != 0 && options.sort.bits & watched == 0 {
+            printError("Can't sort by an event which isn't being watched for!")
+            return nil
+        }
+        if let conflict = Pattern.conflict(options.patterns) {
+            printError(conflict)
+            return nil
+        }
+        options.operands = parsed.operands
+        return options
+    }
+
+    private static func sortKey(_ text: String, ascending: Bool) -> StatsTable.Sort? {
+        switch text.lowercased() {
+        case "total":
+            return StatsTable.Sort(bits: 0, ascending: ascending)
+        case "move":
+            printError("Cannot sort by `move' event; please use `moved_from' or `moved_to'.")
+            return nil
+        case "close":
+            printError("Cannot sort by `close' event; please use `close_write' or `close_nowrite'.")
+            return nil
+        default:
+            guard let bits = EventNames.single(text), StatsTable.columns.contains(where: { $0.bits == bits }) else {
+                printError("'\(text)' is not a valid key for sorting!")
+                return nil
+            }
+            return StatsTable.Sort(bits: bits, ascending: ascending)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// `inotify wait`'s options: inotifywait's, spelled and checked as it does,
+/// and `--json` and `--null` beside them.
+struct WaitOptions {
+    var events: UInt32 = 0
+    var monitor = false
+    var quiet = 0
+    /// Seconds; 0 waits forever.
+    var timeout = 0
+    var recursive = false
+    var csv = false
+    var daemon = false
+    var syslog = false
+    var format: [UInt8]? = nil
+    var noNewline = false
+    var timefmt: String? = nil
+    var fromFile: [UInt8]? = nil
+    var outFile: [UInt8]? = nil
+    var patterns: [Pattern] = []
+    var noDereference = false
+    var json = false
+    var null = false
+    var help = false
+    var operands: [[UInt8]] = []
+
+    private enum Code {
+        static let format: Int32 = 256, timefmt: Int32 = 257, fromFile: Int32 = 258, exclude: Int32 = 259,
+            excludei: Int32 = 260, include: Int32 = 261, includei: Int32 = 262, noNewline: Int32 = 263,
+            json: Int32 = 264, null: Int32 = 265
+    }
+
+    static let longOptions: [LongOption] = [
+        LongOption(name: "help", takesArgument: false, code: Getopt.code("h")),
+        LongOption(name: "event", takesArgument: true, code: Getopt.code("e")),
+        LongOption(name: "monitor", takesArgument: false, code: Getopt.code("m")),
+        LongOption(name: "quiet", takesArgument: false, code: Getopt.code("q")),
+        LongOption(name: "timeout", takesArgument: true, code: Getopt.code("t")),
+        LongOption(name: "recursive", takesArgument: false, code: Getopt.code("r")),
+        LongOption(name: "csv", takesArgument: false, code: Getopt.code("c")),
+        LongOption(name: "daemon", takesArgument: false, code: Getopt.code("d")),
+        LongOption(name: "syslog", takesArgument: false, code: Getopt.code("s")),
+        LongOption(name: "no-dereference", takesArgument: false, code: Getopt.code("P")),
+        LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
+        LongOption(name: "format", takesArgument: true, code: Code.format),
+        LongOption(name: "no-newline", takesArgument: false, code: Code.noNewline),
+        LongOption(name: "timefmt", takesArgument: true, code: Code.timefmt),
+        LongOption(name: "fromfile", takesArgument: true, code: Code.fromFile),
+        LongOption(name: "outfile", takesArgument: true, code: Getopt.code("o")),
+        LongOption(name: "exclude", takesArgument: true, code: Code.exclude),
+        LongOption(name: "excludei", takesArgument: true, code: Code.excludei),
+        LongOption(name: "include", takesArgument: true, code: Code.include),
+        LongOption(name: "includei", takesArgument: true, code: Code.includei),
+        LongOption(name: "json", takesArgument: false, code: Code.json),
+        LongOption(name: "null", takesArgument: false, code: Code.null),
+    ]
+
+    /// Parses and checks the arguments; nil after printing why they are wrong.
+    static func parse(program: String, arguments: [[UInt8]]) -> WaitOptions? {
+        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hcdrsmqPIo:e:t:", long: longOptions)
+        var options = WaitOptions()
+        for (code, argument) in parsed.options {
+            let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            switch code {
+            case Getopt.code("h"): options.help = true; return options
+            case Getopt.code("m"): options.monitor = true
+            case Getopt.code("q"): options.quiet += 1
+            case Getopt.code("r"): options.recursive = true
+            case Getopt.code("c"): options.csv = true
+            case Getopt.code("d"): options.daemon = true; options.monitor = true; options.syslog = true
+            case Getopt.code("s"): options.syslog = true
+            case Getopt.code("P"): options.noDereference = true
+            case Getopt.code("I"): break  // inotify is the only back end
+            case Getopt.code("o"):
+                if options.outFile != nil { printError("Multiple --outfile options given."); return nil }
+                options.outFile = argument
+            case Getopt.code("t"):
+                guard let seconds = Timeout.parse(text) else { return nil }
+                options.timeout = seconds
+            case Getopt.code("e"):
+                guard let bits = EventNames.parse(text) else {
+                    printError("'\(text)' is not a valid event!  Run with the '--help' option to see a list of events.")
+                    return nil
+                }
+                options.events |= bits
+            case Code.format: options.format = argument
+            case Code.noNewline: options.noNewline = true
+            case Code.timefmt: options.timefmt = text
+            case Code.fromFile:
+                if options.fromFile != nil { printError("Multiple --fromfile options given."); return nil }
+                options.fromFile = argument
+            case Code.exclude: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: false))
+            case Code.excludei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: false))
+            case Code.include: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: true))
+            case Code.includei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: true))
+            case Code.json: options.json = true
+            case Code.null: options.null = true
+            default: break
+            }
+        }
+        if let conflict = options.conflict() {
+            printError(conflict)
+            return nil
+        }
+        if parsed.failed { return nil }
+        options.operands = parsed.operands
+        return options
+    }
+
+    /// The first pair of options that cannot go together, in inotifywait's words.
+    func conflict() -> String? {
+        if let conflict = Pattern.conflict(patterns) { return conflict }
+        if format != nil && csv { return "-c and --format cannot both be specified." }
+        if json && (csv || format != nil) { return "--json cannot be combined with -c or --format." }
+        if null && (csv || format != nil || json) { return "--null cannot be combined with -c, --format or --json." }
+        if format == nil && timefmt != nil { return "--timefmt cannot be specified without --format." }
+        if let format, format.containsSubsequence(Array("%T".utf8)), timefmt == nil {
+            return "%T is in --format string, but --timefmt was not specified."
+        }
+        if daemon && outFile == nil { return "-o must be specified with -d." }
+        return nil
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsSubsequence(_ needle: [UInt8]) -> Bool {
+        guard needle.count <= count else { return false }
+        return (0...(count - needle.count)).contains { self[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+}

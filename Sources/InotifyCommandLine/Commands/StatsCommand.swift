@@ -1,0 +1,189 @@
+import CInotifyCommand
+import Glibc
+import Inotify
+import InotifyTree
+import Synchronization
+
+/// `inotify stats`: inotifywatch, drop-in. Counts events per watched path
+/// until the timeout or SIGINT/SIGTERM/SIGHUP, then prints the table; SIGUSR1
+/// prints it without stopping.
+enum StatsCommand {
+    static func run(program: String, arguments: [[UInt8]]) -> Int32 {
+        guard let options = StatsOptions.parse(program: program, arguments: arguments) else { return 1 }
+        if options.help {
+            HelpText.stats(program: program)
+            return 1
+        }
+        guard Pattern.filter(options.patterns) != nil else { return 1 }
+        // Blocked before any thread starts, so that every thread inherits the
+        // mask and the signals arrive only through the signalfd.
+        let signalList: [CInt] = [SIGINT, SIGTERM, SIGHUP, SIGUSR1]
+        let signals = signalList.withUnsafeBufferPointer { cic_signalfd($0.baseAddress, CInt($0.count)) }
+        guard signals >= 0 else {
+            printError("Couldn't set up signal handling: \(errnoText(errno))")
+            return 1
+        }
+        let events = options.events == 0 ? Inotify.IN_ALL_EVENTS : options.events
+        guard let list = PathList.make(operands: options.operands, fromFile: options.fromFile) else { return 1 }
+        guard !list.watch.isEmpty else {
+            printError("No files specified to watch!")
+            return 1
+        }
+        let diagnostics = Diagnostics(syslog: false, identity: "inotifywatch")
+        diagnostics.say("Establishing watches...")
+        let settings = Settings(options: options, events: events, signals: signals, diagnostics: diagnostics)
+        if options.recursive {
+            if options.verbose > 0 { for root in list.watch { diagnostics.say("Setting up watch(es) on \(display(root))") } }
+            guard let set = TreeWatchSet(roots: list.watch, mask: events, excluded: list.exclude,
+                                         diagnostics: diagnostics, failureVerb: "Failed to watch")
+            else { return 1 }
+            if options.verbose > 0 {
+                for root in list.watch { diagnostics.say("OK, \(display(root)) is now being watched.") }
+                diagnostics.say("Total of \(set.watchers.reduce(0) { $0 + $1.watcher.watchedDirectories }) watches.")
+            }
+            settings.announce()
+            return blockingAwait { await runTree(set, list.watch, settings) }
+        }
+        guard let watch = RawWatch(paths: list.watch, mask: events, noDereference: options.noDereference,
+                                   failureVerb: "Failed to watch")
+        else { return 1 }
+        if options.verbose > 0 { diagnostics.say("Total of \(watch.watched.count) watches.") }
+        settings.announce()
+        return runRaw(watch, settings)
+    }
+
+    struct Settings: Sendable {
+        let options: StatsOptions
+        let events: UInt32
+        let signals: CInt
+        let diagnostics: Diagnostics
+
+        func announce() {
+            diagnostics.say("Finished establishing watches, now collecting statistics.")
+            if options.timeout > 0 && options.verbose > 0 {
+                diagnostics.say("Will listen for events for \(options.timeout) seconds.")
+            }
+        }
+
+        /// The table, or "No events occurred." on stderr; `extraNewline` after
+        /// a table printed on SIGUSR1, as inotifywatch does.
+        func printTable(_ table: StatsTable, extraNewline: Bool = false) {
+            guard var text = table.render(events: events, zero: options.zero, sort: options.sort) else {
+                diagnostics.say("No events occurred.")
+                return
+            }
+            if extraNewline { text.append(0x0A) }
+            if let failure = text.withUnsafeBytes({ writeAll(1, $0) }) {
+                diagnostics.say("Couldn't write the table: \(errnoText(failure))")
+            }
+        }
+    }
+
+    // MARK: Watching paths themselves
+
+    private static func runRaw(_ watch: RawWatch, _ settings: Settings) -> Int32 {
+        var table = StatsTable()
+        for (_, path) in watch.watched.sorted(by: { $0.key < $1.key }) { table.add(path) }
+        let filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
+        var scratch: [UInt8] = []
+        let deadline = settings.options.timeout > 0 ? Clock.now + Int64(settings.options.timeout) * 1000 : Int64.max
+        while true {
+            let left = deadline == Int64.max ? 0 : Int(max(1, (deadline - Clock.now + 999) / 1000))
+            let stop = watch.run(
+                timeout: left, restartsOnEvent: false, signals: settings.signals,
+                handle: { event, watched in
+                    if event.mask.rawValue & settings.events != 0,
+                        filter.reports(watched: watched, name: event.name, scratch: &scratch)
+                    {
+                        table.record(watched, mask: event.mask.rawValue)
+                    }
+                    return true
+                },
+                batchEnd: { true })
+            switch stop {
+            case .signal(SIGUSR1):
+                settings.printTable(table, extraNewline: true)
+                continue
+            case .failed:
+                return 1
+            case .done, .timedOut, .signal, .nothingLeft:
+                settings.printTable(table)
+                return 0
+            }
+        }
+    }
+
+    // MARK: Watching trees
+
+    private static func runTree(_ set: TreeWatchSet, _ roots: [[UInt8]], _ settings: Settings) async -> Int32 {
+        let shared = SharedTable()
+        shared.table.withLock { table in
+            for root in roots { table.add(TreeLines(root: root).rootPrefix) }
+        }
+        // The signals are read on a thread of their own: the tasks below are
+        // busy awaiting changes.
+        let signals = settings.signals
+        let started = Syscalls.spawnThread(named: "inotify-signals") {
+            while true {
+                let signal = readSignal(signals)
+                if signal == SIGUSR1 {
+                    let snapshot = shared.table.withLock { $0 }
+                    settings.printTable(snapshot, extraNewline: true)
+                } else if signal != 0 {
+                    set.closeAll()
+                    return
+                }
+            }
+        }
+        if case .failure(let errno) = started {
+            settings.diagnostics.say("Couldn't start the signal thread: \(errno)")
+            return 1
+        }
+        let stop = await set.run(timeout: settings.options.timeout, restartsOnChange: false,
+                                 diagnostics: settings.diagnostics) {
+            TreeStatsConsumer(settings: settings, shared: shared)
+        }
+        if stop == .failed { return 1 }
+        settings.printTable(shared.table.withLock { $0 })
+        return 0
+    }
+}
+
+/// The table the roots' tasks and the signal thread share.
+final class SharedTable: Sendable {
+    let table = Mutex(StatsTable())
+}
+
+/// One root's changes counted per directory, as inotifywatch -r counts them per watch.
+private struct TreeStatsConsumer: TreeConsumer {
+    let settings: StatsCommand.Settings
+    let shared: SharedTable
+    let filter: PathFilter
+    var scratch: [UInt8] = []
+    var lines: TreeLines? = nil
+
+    init(settings: StatsCommand.Settings, shared: SharedTable) {
+        self.settings = settings
+        self.shared = shared
+        filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
+    }
+
+    mutating func consume(_ change: Change, root: [UInt8]) -> Bool {
+        switch change.kind {
+        case .overflow: settings.diagnostics.say(Messages.overflow(recursive: true))
+        case .rescanned: settings.diagnostics.say(Messages.rescanned(display(root)))
+        case .unwatched(let reason): settings.diagnostics.say("Failed to watch \(display(root))/\(change.path): \(reason)")
+        default: break
+        }
+        if lines == nil { lines = TreeLines(root: root) }
+        let events = settings.events
+        lines!.forEachLine(change) { line in
+            guard line.mask & events != 0, filter.reports(watched: line.watched, name: line.name, scratch: &scratch)
+            else { return }
+            shared.table.withLock { $0.record(line.watched, mask: line.mask) }
+        }
+        return true
+    }
+
+    mutating func flush() {}
+}

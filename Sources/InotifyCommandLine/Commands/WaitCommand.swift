@@ -1,0 +1,178 @@
+import Glibc
+import Inotify
+import InotifyTree
+import Synchronization
+
+/// `inotify wait`: inotifywait, drop-in. Exit status 0 when an event asked
+/// for came, 1 on error or when the event was one not asked for (the watch
+/// deleted or unmounted), 2 on timeout.
+enum WaitCommand {
+    static func run(program: String, arguments: [[UInt8]]) -> Int32 {
+        guard let options = WaitOptions.parse(program: program, arguments: arguments) else { return 1 }
+        if options.help {
+            HelpText.wait(program: program)
+            return 1
+        }
+        guard Pattern.filter(options.patterns) != nil else { return 1 }
+        let asked = options.events == 0 ? Inotify.IN_ALL_EVENTS : options.events
+        var mask = asked
+        if options.monitor && options.recursive {
+            mask |= Inotify.IN_CREATE | Inotify.IN_MOVED_TO | Inotify.IN_MOVED_FROM
+        }
+        guard let list = PathList.make(operands: options.operands, fromFile: options.fromFile) else { return 1 }
+        guard !list.watch.isEmpty else {
+            printError("No files specified to watch!")
+            return 1
+        }
+        guard let output = OutputTarget.open(outFile: options.outFile, daemon: options.daemon) else { return 1 }
+        let diagnostics = Diagnostics(syslog: options.syslog, identity: "inotifywait")
+        if options.quiet == 0 {
+            diagnostics.say(options.recursive
+                ? "Setting up watches.  Beware: since -r was given, this may take a while!"
+                : "Setting up watches.")
+        }
+        let settings = Settings(options: options, asked: asked, mask: mask, descriptor: output, diagnostics: diagnostics)
+        if options.recursive {
+            guard let set = TreeWatchSet(roots: list.watch, mask: mask, excluded: list.exclude, diagnostics: diagnostics)
+            else { return 1 }
+            if options.quiet == 0 { diagnostics.say("Watches established.") }
+            return blockingAwait { await runTree(set, settings) }
+        }
+        guard let watch = RawWatch(paths: list.watch, mask: mask, noDereference: options.noDereference) else { return 1 }
+        if options.quiet == 0 { diagnostics.say("Watches established.") }
+        return runRaw(watch, settings)
+    }
+
+    /// What the event loops need, fixed before they start.
+    struct Settings: Sendable {
+        let options: WaitOptions
+        /// The events asked for: only these are printed.
+        let asked: UInt32
+        /// The events watched (with -m -r, also what the tree needs).
+        let mask: UInt32
+        let descriptor: CInt
+        let diagnostics: Diagnostics
+    }
+
+    // MARK: Watching paths themselves
+
+    private static func runRaw(_ watch: RawWatch, _ settings: Settings) -> Int32 {
+        var printer = Printer(settings.options)
+        let filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
+        var out = OutputBuffer(descriptor: settings.descriptor)
+        var scratch: [UInt8] = []
+        var status: Int32 = 0
+        var writeFailed = false
+        let stop = watch.run(
+            timeout: settings.options.timeout,
+            handle: { event, watched in
+                if event.mask.contains(.queueOverflow) {
+                    settings.diagnostics.say(Messages.overflow(recursive: false))
+                    return true
+                }
+                guard filter.reports(watched: watched, name: event.name, scratch: &scratch) else { return true }
+                if event.mask.rawValue & settings.asked != 0 {
+                    printer.append(EventLine(watched: watched, name: event.name, mask: event.mask.rawValue,
+                                             cookie: event.cookie), to: &out.bytes)
+                }
+                guard settings.options.monitor else {
+                    status = event.mask.rawValue & settings.mask == 0 ? 1 : 0
+                    return false
+                }
+                return true
+            },
+            batchEnd: {
+                if let failure = out.flush() {
+                    settings.diagnostics.say("Couldn't write events: \(errnoText(failure))")
+                    writeFailed = true
+                    return false
+                }
+                return true
+            })
+        if writeFailed { return 1 }
+        switch stop {
+        case .done: return status
+        case .nothingLeft:
+            if settings.options.quiet == 0 { settings.diagnostics.say(Messages.nothingLeft) }
+            return 0
+        case .timedOut: return 2
+        case .signal, .failed: return 1
+        }
+    }
+
+    // MARK: Watching trees
+
+    private static func runTree(_ set: TreeWatchSet, _ settings: Settings) async -> Int32 {
+        let status = ExitStatus()
+        let sink = LineSink(descriptor: settings.descriptor)
+        let stop = await set.run(timeout: settings.options.timeout, diagnostics: settings.diagnostics) {
+            TreeWaitConsumer(settings: settings, sink: sink, status: status)
+        }
+        switch stop {
+        case .done: return status.value.load(ordering: .relaxed)
+        case .timedOut: return 2
+        case .failed: return 1
+        case .ended:
+            if settings.options.quiet == 0 { settings.diagnostics.say(Messages.nothingLeft) }
+            return settings.options.monitor ? 0 : 1
+        }
+    }
+}
+
+/// The exit status decided inside a task.
+final class ExitStatus: Sendable {
+    let value = Atomic<Int32>(0)
+}
+
+/// One root's changes printed as inotifywait -r prints its events.
+private struct TreeWaitConsumer: TreeConsumer {
+    let settings: WaitCommand.Settings
+    let sink: LineSink
+    let status: ExitStatus
+    var printer: Printer
+    let filter: PathFilter
+    var out: [UInt8] = []
+    var scratch: [UInt8] = []
+    var lines: TreeLines? = nil
+
+    init(settings: WaitCommand.Settings, sink: LineSink, status: ExitStatus) {
+        self.settings = settings
+        self.sink = sink
+        self.status = status
+        printer = Printer(settings.options)
+        filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
+    }
+
+    mutating func consume(_ change: Change, root: [UInt8]) -> Bool {
+        switch change.kind {
+        case .overflow:
+            settings.diagnostics.say(Messages.overflow(recursive: true))
+            return true
+        case .rescanned:
+            settings.diagnostics.say(Messages.rescanned(display(root)))
+            return true
+        case .unwatched(let reason):
+            settings.diagnostics.say("Couldn't watch \(display(root))/\(change.path): \(reason)")
+            return true
+        default:
+            break
+        }
+        if lines == nil { lines = TreeLines(root: root) }
+        var keepGoing = true
+        lines!.forEachLine(change) { line in
+            guard keepGoing, filter.reports(watched: line.watched, name: line.name, scratch: &scratch) else { return }
+            if line.mask & settings.asked != 0 { printer.append(line, to: &out) }
+            if !settings.options.monitor {
+                status.value.store(line.mask & settings.mask == 0 ? 1 : 0, ordering: .relaxed)
+                keepGoing = false
+            }
+        }
+        return keepGoing
+    }
+
+    mutating func flush() {
+        if let failure = sink.write(&out) {
+            settings.diagnostics.say("Couldn't write events: \(errnoText(failure))")
+        }
+    }
+}

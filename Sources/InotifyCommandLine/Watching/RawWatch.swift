@@ -1,0 +1,136 @@
+import CInotifyCommand
+import Glibc
+import Inotify
+
+/// Watches the given paths themselves (no recursion) and hands each event to
+/// the command with the path it was watched under. One thread, one poll: the
+/// inotify descriptor and, when given, a signalfd; events decoded in place
+/// from a 64 KiB read, nothing allocated per event.
+final class RawWatch {
+    enum Stop: Equatable {
+        /// The handler asked to stop.
+        case done
+        /// No event came within the timeout.
+        case timedOut
+        /// A signal arrived on the signalfd.
+        case signal(CInt)
+        /// Every watch is gone (deleted, unmounted): nothing more can come.
+        case nothingLeft
+        /// Reading failed; the message was printed.
+        case failed
+    }
+
+    let inotify: Inotify
+    /// wd -> `%w`: the path as given, with `/` after a directory.
+    private(set) var watched: [Int32: [UInt8]] = [:]
+
+    /// Watches `paths` with `mask`; nil after printing why one could not be watched.
+    init?(paths: [[UInt8]], mask: UInt32, noDereference: Bool, failureVerb: String = "Couldn't watch") {
+        do {
+            inotify = try Inotify(flags: .closeOnExec)
+        } catch {
+            printError("Couldn't initialize inotify: \(errnoText(error.errno.rawValue))")
+            return nil
+        }
+        var watchMask = Inotify.EventMask(rawValue: mask)
+        if noDereference { watchMask.insert(.dontFollow) }
+        for path in paths {
+            let result: Result<Int32, Inotify.Error> = withCPath(path) { cPath in
+                Result { () throws(Inotify.Error) in try inotify.addWatchUntracked(cString: cPath, mask: watchMask) }
+            }
+            switch result {
+            case .success(let wd):
+                watched[wd] = RawWatch.watchedName(path, noDereference: noDereference)
+            case .failure(let error):
+                reportWatchFailure(path, errno: error.errno.rawValue, verb: failureVerb)
+                return nil
+            }
+        }
+    }
+
+    /// `%w` for a path: as given, with `/` added after a directory.
+    static func watchedName(_ path: [UInt8], noDereference: Bool) -> [UInt8] {
+        var name = path
+        var status = stat()
+        let found = withCPath(path) { noDereference ? lstat($0, &status) : stat($0, &status) } == 0
+        if found, status.st_mode & S_IFMT == S_IFDIR, name.last != UInt8(ascii: "/") {
+            name.append(UInt8(ascii: "/"))
+        }
+        return name
+    }
+
+    /// Reads until `handle` returns false, the timeout passes (`timeout`
+    /// seconds, 0 for never; restarted by every read when `restartsOnEvent`,
+    /// as inotifywait's is), or a signal comes. `batchEnd` runs after each
+    /// read's events.
+    func run(
+        timeout: Int, restartsOnEvent: Bool = true, signals: CInt? = nil,
+        handle: (Inotify.RawEvent, UnsafeRawBufferPointer) -> Bool,
+        batchEnd: () -> Bool
+    ) -> Stop {
+        let fd = inotify.fileDescriptor.rawValue
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 8)
+        defer { buffer.deallocate() }
+        var deadline = timeout > 0 ? Clock.now + Int64(timeout) * 1000 : Int64.max
+        var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        if let signals { descriptors.append(pollfd(fd: signals, events: Int16(POLLIN), revents: 0)) }
+        while true {
+            let wait = deadline == Int64.max ? -1 : Int32(clamping: max(0, deadline - Clock.now))
+            let ready = poll(&descriptors, nfds_t(descriptors.count), wait)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                printError("poll: \(errnoText(errno))")
+                return .failed
+            }
+            if ready == 0 { return .timedOut }
+            if descriptors.count > 1, descriptors[1].revents != 0 {
+                return .signal(readSignal(descriptors[1].fd))
+            }
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                printError(errnoText(errno))
+                return .failed
+            }
+            if restartsOnEvent && timeout > 0 { deadline = Clock.now + Int64(timeout) * 1000 }
+            var cursor = Inotify.EventCursor(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            do {
+                while let event = try cursor.next() {
+                    let keepGoing = withWatchedPath(event.wd) { handle(event, $0) }
+                    if event.mask.contains(.ignored) { watched[event.wd] = nil }
+                    if !keepGoing {
+                        _ = batchEnd()
+                        return .done
+                    }
+                }
+            } catch {
+                printError("inotify returned malformed events: \(error)")
+                return .failed
+            }
+            if !batchEnd() { return .done }
+            if watched.isEmpty { return .nothingLeft }
+        }
+    }
+
+    private func withWatchedPath<R>(_ wd: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        guard let path = watched[wd] else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return path.withUnsafeBytes(body)
+    }
+}
+
+/// Reads one signal number from a signalfd.
+func readSignal(_ descriptor: CInt) -> CInt {
+    var info = [UInt8](repeating: 0, count: Int(cic_siginfo_size()))
+    let count = info.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+    guard count == info.count else { return 0 }
+    return info.withUnsafeBytes { cic_siginfo_signo($0.baseAddress) }
+}
+
+/// Monotonic milliseconds.
+enum Clock {
+    static var now: Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,85 @@
+import Glibc
+import Inotify
+import InotifyTree
+import SystemPackage
+
+/// A tree watcher's changes as inotifywait -r lines: each kernel event with
+/// the directory it happened in (`%w`, the root as given joined with the
+/// relative directory, `/` after it) and its name (`%f`). A rename gives its
+/// MOVED_FROM and MOVED_TO lines together; what a scan of a new directory
+/// found is given a CREATE line, which inotifywait would have missed.
+struct TreeLines {
+    /// The root as given, with `/` after it.
+    let rootPrefix: [UInt8]
+
+    init(root: [UInt8]) {
+        var prefix = root
+        if prefix.last != UInt8(ascii: "/") { prefix.append(UInt8(ascii: "/")) }
+        rootPrefix = prefix
+    }
+
+    /// Calls `body` for each line of `change`; overflow, rescan and unwatched
+    /// changes have none (the command reports them as messages).
+    func forEachLine(_ change: Change, _ body: (EventLine) -> Void) {
+        switch change.kind {
+        case .overflow, .rescanned, .unwatched: return
+        default: break
+        }
+        if change.events.isEmpty {
+            // Found by listing a new directory.
+            let mask = Inotify.IN_CREATE | (change.isDirectory ? Inotify.IN_ISDIR : 0)
+            emit(directoryOf: change.path, name: lastName(change.path), mask: mask, cookie: 0, body)
+            return
+        }
+        var from: FilePath? = nil
+        if case .moved(let source) = change.kind { from = source }
+        for event in change.events {
+            let path = event.mask.contains(.movedFrom) ? (from ?? change.path) : change.path
+            if event.hasName {
+                event.withNameBytes { name in
+                    emit(directoryOf: path, name: name, mask: event.mask.rawValue, cookie: event.cookie, body)
+                }
+            } else {
+                // An event on a watched directory itself: %w is that directory.
+                var watched = rootPrefix
+                appendBytes(of: path, to: &watched)
+                if !path.isEmpty { watched.append(UInt8(ascii: "/")) }
+                watched.withUnsafeBytes { watchedBytes in
+                    body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: nil, count: 0),
+                                   mask: event.mask.rawValue, cookie: event.cookie))
+                }
+            }
+        }
+    }
+
+    private func emit(
+        directoryOf path: FilePath, name: UnsafeRawBufferPointer, mask: UInt32, cookie: UInt32,
+        _ body: (EventLine) -> Void
+    ) {
+        var watched = rootPrefix
+        let directory = path.removingLastComponent()
+        appendBytes(of: directory, to: &watched)
+        if !directory.isEmpty { watched.append(UInt8(ascii: "/")) }
+        watched.withUnsafeBytes { body(EventLine(watched: $0, name: name, mask: mask, cookie: cookie)) }
+    }
+
+    private func emit(
+        directoryOf path: FilePath, name: [UInt8], mask: UInt32, cookie: UInt32, _ body: (EventLine) -> Void
+    ) {
+        name.withUnsafeBytes { emit(directoryOf: path, name: $0, mask: mask, cookie: cookie, body) }
+    }
+
+    private func lastName(_ path: FilePath) -> [UInt8] {
+        guard let last = path.lastComponent else { return [] }
+        var bytes: [UInt8] = []
+        appendBytes(of: FilePath(root: nil, [last]), to: &bytes)
+        return bytes
+    }
+}
+
+/// A path's bytes exactly, whatever their encoding.
+func appendBytes(of path: FilePath, to out: inout [UInt8]) {
+    path.withPlatformString { pointer in
+        out.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+    }
+}

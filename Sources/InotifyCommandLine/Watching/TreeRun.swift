@@ -1,0 +1,86 @@
+import InotifyTree
+import Synchronization
+
+/// What consumes one root's changes in `-r` mode; made inside the task that
+/// uses it, so it need not be Sendable.
+protocol TreeConsumer {
+    /// Handles one change; false stops every root.
+    mutating func consume(_ change: Change, root: [UInt8]) -> Bool
+    /// Called when no change is waiting: the end of a burst.
+    mutating func flush()
+}
+
+extension TreeWatchSet {
+    enum Stop: Int {
+        case ended = 0, done, timedOut, failed
+    }
+
+    /// Consumes every root's changes until a consumer says stop, every stream
+    /// ends (each root gone, or ``closeAll()``), or `timeout` seconds (0: never)
+    /// pass: without a change when `restartsOnChange` (inotifywait), in all
+    /// (inotifywatch) otherwise.
+    func run(
+        timeout: Int, restartsOnChange: Bool = true, diagnostics: Diagnostics,
+        makeConsumer: @escaping @Sendable () -> any TreeConsumer
+    ) async -> Stop {
+        let state = RunState()
+        await withTaskGroup(of: Void.self) { group in
+            for entry in watchers {
+                group.addTask {
+                    defer { state.finishedRoots.add(1, ordering: .relaxed) }
+                    var consumer = makeConsumer()
+                    do {
+                        for try await change in entry.watcher.changes {
+                            if restartsOnChange { state.lastChange.store(Clock.now, ordering: .relaxed) }
+                            if !consumer.consume(change, root: entry.root) {
+                                consumer.flush()
+                                _ = state.stop.compareExchange(expected: Stop.ended.rawValue, desired: Stop.done.rawValue, ordering: .relaxed)
+                                self.closeAll()
+                                return
+                            }
+                            if entry.watcher.pendingChanges == 0 { consumer.flush() }
+                        }
+                    } catch {
+                        consumer.flush()
+                        diagnostics.say("\(display(entry.root)): \(error)")
+                        _ = state.stop.compareExchange(expected: Stop.ended.rawValue, desired: Stop.failed.rawValue, ordering: .relaxed)
+                        self.closeAll()
+                        return
+                    }
+                    consumer.flush()
+                }
+            }
+            if timeout > 0 {
+                group.addTask {
+                    let limit = Int64(timeout) * 1000
+                    while !Task.isCancelled {
+                        let left = state.lastChange.load(ordering: .relaxed) + limit - Clock.now
+                        if left <= 0 {
+                            _ = state.stop.compareExchange(expected: Stop.ended.rawValue, desired: Stop.timedOut.rawValue, ordering: .relaxed)
+                            self.closeAll()
+                            return
+                        }
+                        do { try await Task.sleep(for: .milliseconds(left)) } catch { return }  // cancelled: done
+                    }
+                }
+            }
+            // The roots' tasks end on their own; the timer must not outlive them.
+            while await group.next() != nil {
+                if state.finishedRoots.load(ordering: .relaxed) == watchers.count
+                    || state.stop.load(ordering: .relaxed) != Stop.ended.rawValue
+                {
+                    group.cancelAll()
+                }
+            }
+        }
+        return Stop(rawValue: state.stop.load(ordering: .relaxed)) ?? .ended
+    }
+}
+
+/// What the tasks of one run share.
+private final class RunState: Sendable {
+    let stop = Atomic<Int>(TreeWatchSet.Stop.ended.rawValue)
+    /// When the last change came (monotonic milliseconds), for the timeout.
+    let lastChange = Atomic<Int64>(Clock.now)
+    let finishedRoots = Atomic<Int>(0)
+}

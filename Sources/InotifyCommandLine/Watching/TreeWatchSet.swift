@@ -1,0 +1,79 @@
+import Glibc
+import Inotify
+import InotifyTree
+import Synchronization
+import SystemPackage
+
+/// One tree watcher per root, for `-r`. Each root's changes are consumed by
+/// a task of its own with a consumer of its own, so no output buffer or
+/// regular expression is shared between tasks; only finished lines meet, in
+/// ``LineSink``.
+final class TreeWatchSet: Sendable {
+    let watchers: [(root: [UInt8], watcher: TreeWatcher)]
+
+    /// Watches every root; nil after printing why one could not be watched.
+    init?(
+        roots: [[UInt8]], mask: UInt32, excluded: [[UInt8]], diagnostics: Diagnostics,
+        failureVerb: String = "Couldn't watch"
+    ) {
+        var options = TreeWatcher.Options()
+        options.events = Inotify.EventMask(rawValue: mask & Inotify.IN_ALL_EVENTS)
+        options.reportSelfEvents = true
+        options.onWatchLimit = .continueAndReport
+        var watchers: [(root: [UInt8], watcher: TreeWatcher)] = []
+        for root in roots {
+            var rootOptions = options
+            let rootPath = FilePath(platformString: root.map { CChar(bitPattern: $0) } + [0])
+            let excludedHere = excluded.compactMap { TreeWatchSet.relative($0, to: root) }
+            if !excludedHere.isEmpty {
+                rootOptions.excludeDirectory = { path in excludedHere.contains(path) }
+            }
+            do {
+                watchers.append((root, try TreeWatcher(root: rootPath, options: rootOptions)))
+            } catch let error as Inotify.Error {
+                if error.errno == .noSpace {
+                    reportWatchFailure(root, errno: ENOSPC, verb: failureVerb)
+                } else {
+                    diagnostics.say("\(failureVerb) \(display(root)): \(errnoText(error.errno.rawValue))")
+                }
+                return nil
+            } catch {
+                diagnostics.say("\(failureVerb) \(display(root)): \(error)")
+                return nil
+            }
+        }
+        self.watchers = watchers
+    }
+
+    /// `path` relative to `root` when it lies below it (both as given, lexically).
+    static func relative(_ path: [UInt8], to root: [UInt8]) -> FilePath? {
+        let full = FilePath(platformString: path.map { CChar(bitPattern: $0) } + [0]).lexicallyNormalized()
+        let base = FilePath(platformString: root.map { CChar(bitPattern: $0) } + [0]).lexicallyNormalized()
+        guard full.starts(with: base), full != base else { return nil }
+        var relative = full
+        guard relative.removePrefix(base) else { return nil }
+        return relative
+    }
+
+    func closeAll() {
+        for entry in watchers { entry.watcher.close() }
+    }
+}
+
+/// Finished output from several tasks, written whole: lines never interleave.
+final class LineSink: Sendable {
+    private let lock = Mutex(())
+    let descriptor: CInt
+
+    init(descriptor: CInt) {
+        self.descriptor = descriptor
+    }
+
+    /// Writes and empties `bytes`; returns the errno of a failed write.
+    func write(_ bytes: inout [UInt8]) -> CInt? {
+        if bytes.isEmpty { return nil }
+        let failure = lock.withLock { _ in bytes.withUnsafeBytes { writeAll(descriptor, $0) } }
+        bytes.removeAll(keepingCapacity: true)
+        return failure
+    }
+}

@@ -1,0 +1,4 @@
+import Glibc
+import InotifyCommandLine
+
+exit(InotifyCommand.main(arguments: InotifyCommand.rawArguments()))
