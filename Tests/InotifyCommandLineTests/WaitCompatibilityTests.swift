@@ -177,4 +177,44 @@ struct WaitCompatibilityTests {
         }
         result.expectSame()
     }
+
+    @Test func syslogTakesTheMessagesOffStandardError() throws {
+        let temp = try TemporaryDirectory("cli")
+        try Files.mkdir(temp.appending("d"))
+        let theirs = try Subprocess(reference, ["-s", "-t", "1", "d"].map { Array($0.utf8) }, directory: temp.path.string)
+        let ours = try Tools.start("inotifywait", ["-s", "-t", "1", "d"], directory: temp.path.string)
+        let result = SideBySide(ours: ours.finish(), theirs: theirs.finish())
+        result.expectSame()
+        #expect(result.ours.stderr.isEmpty)
+    }
+
+    @Test func symbolicLinksFollowedUnlessNoDereference() throws {
+        let temp = try TemporaryDirectory("cli")
+        try Files.mkdir(temp.appending("target"))
+        try Files.symlink("target", at: temp.appending("link"))
+        for flags in [[String](), ["-P"]] {
+            let result = try SideBySide.run(
+                "inotifywait", reference: reference, ["-m", "-t", "1", "-e", "create,attrib"] + flags + ["link"], in: temp.path
+            ) {
+                try Files.touch(temp.appending("target/inside"))
+                try Files.unlink(temp.appending("target/inside"))
+            }
+            result.expectSame()
+            #expect(result.ours.out.contains("CREATE inside") == flags.isEmpty)
+        }
+    }
+
+    @Test func excludedSubtreeInRecursiveMode() throws {
+        let temp = try TemporaryDirectory("cli")
+        for path in ["d", "d/keep", "d/skip", "d/skip/deep"] { try Files.mkdir(temp.appending(path)) }
+        let result = try SideBySide.run(
+            "inotifywait", reference: reference, ["-m", "-r", "-t", "1", "-e", "create", "d", "@d/skip"], in: temp.path
+        ) {
+            try Files.touch(temp.appending("d/skip/deep/x"))
+            try Files.touch(temp.appending("d/skip/y"))
+            try Files.touch(temp.appending("d/keep/z"))
+        }
+        result.expectSame()
+        #expect(result.ours.out == "d/keep/ CREATE z\n")
+    }
 }

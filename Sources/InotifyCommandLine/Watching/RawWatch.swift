@@ -40,7 +40,7 @@ final class RawWatch {
             }
             switch result {
             case .success(let wd):
-                watched[wd] = RawWatch.watchedName(path, noDereference: noDereference)
+                watched[wd] = RawWatch.watchedName(path)
             case .failure(let error):
                 reportWatchFailure(path, errno: error.errno.rawValue, verb: failureVerb)
                 return nil
@@ -48,11 +48,12 @@ final class RawWatch {
         }
     }
 
-    /// `%w` for a path: as given, with `/` added after a directory.
-    static func watchedName(_ path: [UInt8], noDereference: Bool) -> [UInt8] {
+    /// `%w` for a path: as given, with `/` added after a directory. As in
+    /// inotifywait, a symbolic link to a directory gets none (lstat decides).
+    static func watchedName(_ path: [UInt8]) -> [UInt8] {
         var name = path
         var status = stat()
-        let found = withCPath(path) { noDereference ? lstat($0, &status) : stat($0, &status) } == 0
+        let found = withCPath(path) { lstat($0, &status) } == 0
         if found, status.st_mode & S_IFMT == S_IFDIR, name.last != UInt8(ascii: "/") {
             name.append(UInt8(ascii: "/"))
         }
