@@ -9,9 +9,9 @@ enum OutputTarget {
         if daemon {
             // The daemon keeps the working directory, so relative watch paths
             // still mean what they meant (inotifywait moves to / first and
-            // then cannot find them); the log path is made absolute anyway.
-            var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            guard withCPath(outFile, { realpath($0, &resolved) }) != nil else {
+            // then cannot find them); the log path is made absolute anyway,
+            // and, unlike inotifywait's, it need not exist yet.
+            guard let resolved = absolutePath(outFile) else {
                 printError("\(errnoText(errno)): \(display(outFile))")
                 return nil
             }
@@ -33,5 +33,25 @@ enum OutputTarget {
         dup2(file, 1)
         close(file)
         return 1
+    }
+
+    /// `path` made absolute through realpath(3): the file itself if it
+    /// exists, else its directory joined with its name.
+    private static func absolutePath(_ path: [UInt8]) -> [CChar]? {
+        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        if withCPath(path, { realpath($0, &resolved) }) != nil { return resolved }
+        guard errno == ENOENT else { return nil }
+        let slash = path.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(path[..<$0]) } ?? [UInt8(ascii: ".")]
+        let name = slash.map { Array(path[(path.index(after: $0))...]) } ?? path
+        guard !name.isEmpty, withCPath(directory, { realpath($0, &resolved) }) != nil else {
+            errno = ENOENT
+            return nil
+        }
+        var joined = Array(resolved.prefix { $0 != 0 })
+        if joined.last != CChar(bitPattern: UInt8(ascii: "/")) { joined.append(CChar(bitPattern: UInt8(ascii: "/"))) }
+        joined.append(contentsOf: name.map { CChar(bitPattern: $0) })
+        joined.append(0)
+        return joined
     }
 }
