@@ -1,0 +1,80 @@
+@testable import Inotify
+@testable import InotifyTree
+import InotifyTestSupport
+import SystemPackage
+import Testing
+
+@Suite("Other events, self events and excluded directories by code")
+struct OtherEventTests {
+    @Test("events with no kind of their own (open, access, close without write) come as .other when asked for")
+    func otherEventsWhenAsked() throws {
+        var options = TreeWatcher.Options()
+        options.events.formUnion([.open, .closeNoWrite])
+        let harness = try EngineHarness(options: options) {
+            try $0.makeDirectory("sub")
+            try $0.createFile("sub/f")
+        }
+        try Files.openAndCloseReadOnly(harness.dir.appending("sub/f"))
+        let changes = try harness.changes { $0.contains { $0.events.first?.mask.contains(.closeNoWrite) == true } }
+        // The watcher's own listing of the tree opens its directories: those
+        // come too, as OPEN|ISDIR and CLOSE_NOWRITE|ISDIR, and are left out here.
+        let other = changes.filter { $0.kind == .other && !$0.isDirectory }
+        #expect(other.map(\.path) == ["sub/f", "sub/f"])
+        #expect(other.map { $0.events.first!.mask } == [.open, .closeNoWrite])
+    }
+
+    @Test("without asking, no .other change: the default options report only what changes the tree or a file")
+    func noOtherEventsByDefault() throws {
+        let harness = try EngineHarness { try $0.createFile("f") }
+        try Files.openAndCloseReadOnly(harness.dir.appending("f"))
+        try Files.chmod(harness.dir.appending("f"), 0o600)
+        let changes = try harness.changes { $0.contains { $0.kind == .attributesChanged } }
+        #expect(!changes.contains { $0.kind == .other })
+    }
+
+    @Test("reportSelfEvents adds a subdirectory's own events beside its parent's")
+    func selfEvents() throws {
+        for reportSelf in [false, true] {
+            var options = TreeWatcher.Options()
+            options.reportSelfEvents = reportSelf
+            let harness = try EngineHarness(options: options) { try $0.makeDirectory("sub") }
+            try Files.chmod(harness.dir.appending("sub"), 0o700)
+            let changes = try harness.drain()
+            #expect(changes.filter { $0.kind == .attributesChanged }.map(\.path) == ["sub"])
+            let own = changes.filter { $0.kind == .other }
+            #expect(own.map(\.path) == (reportSelf ? ["sub"] : []))
+            #expect(own.allSatisfy { $0.events.first?.hasName == false })
+        }
+    }
+
+    @Test("excludeDirectory decides by relative path, before the watch is added")
+    func excludeDirectoryByCode() throws {
+        var options = TreeWatcher.Options()
+        options.excludeDirectory = { $0 == "a/skip" }
+        let harness = try EngineHarness(options: options) {
+            try $0.makeDirectory("a/skip/deeper")
+            try $0.makeDirectory("b/skip")
+        }
+        // root, a, b, b/skip: a/skip and all below it are not watched.
+        #expect(harness.engine.tree.count == 4)
+        try harness.dir.createFile("a/skip/x")
+        try harness.dir.createFile("b/skip/y")
+        let created = try harness.drain().filter { $0.kind.isCreated }.map(\.path)
+        #expect(created == ["b/skip/y"])
+    }
+
+    @Test("pendingChanges counts what waits for the consumer")
+    func pendingChanges() async throws {
+        let dir = try TemporaryDirectory("pending")
+        let watcher = try TreeWatcher(root: dir.path)
+        #expect(watcher.pendingChanges == 0)
+        for index in 0..<10 { try dir.createFile("f\(index)") }
+        // Nobody consumes: the changes pile up in the channel.
+        #expect(await eventually { watcher.pendingChanges >= 10 })
+        var iterator = watcher.changes.makeAsyncIterator()
+        let before = watcher.pendingChanges
+        _ = try await iterator.next()
+        #expect(watcher.pendingChanges == before - 1)
+        watcher.close()
+    }
+}
