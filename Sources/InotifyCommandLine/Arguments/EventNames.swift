@@ -61,6 +61,15 @@ enum EventNames {
         return mask
     }
 
+    /// One `-e` value, or nil after inotify-tools' message for an unknown name.
+    static func parseOption(_ text: String) -> UInt32? {
+        guard let bits = parse(text) else {
+            printError("'\(text)' is not a valid event!  Run with the '--help' option to see a list of events.")
+            return nil
+        }
+        return bits
+    }
+
     /// The one name of a single event bit (`-a`/`-d` of the stats table), any case.
     static func single(_ text: String) -> UInt32? {
         let upper = text.uppercased()

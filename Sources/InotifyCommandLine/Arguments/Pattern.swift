@@ -37,4 +37,19 @@ struct Pattern {
         }
         return filter
     }
+
+    /// `--exclude`, `--excludei`, `--include`, `--includei`, as codes
+    /// `base` to `base + 3`.
+    static func longOptions(from base: Int32) -> [LongOption] {
+        ["exclude", "excludei", "include", "includei"].enumerated().map { offset, name in
+            LongOption(name: name, takesArgument: true, code: base + Int32(offset))
+        }
+    }
+
+    /// The pattern an option of ``longOptions(from:)`` gives; nil for any other code.
+    static func parse(code: Int32, base: Int32, argument: [UInt8]?) -> Pattern? {
+        guard (base..<(base + 4)).contains(code) else { return nil }
+        let offset = code - base
+        return Pattern(bytes: argument ?? [], caseInsensitive: offset % 2 == 1, include: offset >= 2)
+    }
 }

@@ -14,8 +14,7 @@ struct StatsOptions: Sendable {
     var operands: [[UInt8]] = []
 
     private enum Code {
-        static let fromFile: Int32 = 256, exclude: Int32 = 257, excludei: Int32 = 258, include: Int32 = 259,
-            includei: Int32 = 260
+        static let fromFile: Int32 = 256, patterns: Int32 = 257
     }
 
     static let longOptions: [LongOption] = [
@@ -30,11 +29,7 @@ struct StatsOptions: Sendable {
         LongOption(name: "no-dereference", takesArgument: false, code: Getopt.code("P")),
         LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
         LongOption(name: "fromfile", takesArgument: true, code: Code.fromFile),
-        LongOption(name: "exclude", takesArgument: true, code: Code.exclude),
-        LongOption(name: "excludei", takesArgument: true, code: Code.excludei),
-        LongOption(name: "include", takesArgument: true, code: Code.include),
-        LongOption(name: "includei", takesArgument: true, code: Code.includei),
-    ]
+    ] + Pattern.longOptions(from: Code.patterns)
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> StatsOptions? {
@@ -54,10 +49,7 @@ struct StatsOptions: Sendable {
                 guard let seconds = Timeout.parse(text) else { return nil }
                 options.timeout = seconds
             case Getopt.code("e"):
-                guard let bits = EventNames.parse(text) else {
-                    printError("'\(text)' is not a valid event!  Run with the '--help' option to see a list of events.")
-                    return nil
-                }
+                guard let bits = EventNames.parseOption(text) else { return nil }
                 options.events |= bits
             case Getopt.code("a"), Getopt.code("d"):
                 if sortGiven {
@@ -70,11 +62,10 @@ struct StatsOptions: Sendable {
             case Code.fromFile:
                 if options.fromFile != nil { printError("Multiple --fromfile options given."); return nil }
                 options.fromFile = argument
-            case Code.exclude: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: false))
-            case Code.excludei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: false))
-            case Code.include: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: true))
-            case Code.includei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: true))
-            default: break
+            default:
+                if let pattern = Pattern.parse(code: code, base: Code.patterns, argument: argument) {
+                    options.patterns.append(pattern)
+                }
             }
         }
         if parsed.failed { return nil }

@@ -23,9 +23,8 @@ struct WaitOptions {
     var operands: [[UInt8]] = []
 
     private enum Code {
-        static let format: Int32 = 256, timefmt: Int32 = 257, fromFile: Int32 = 258, exclude: Int32 = 259,
-            excludei: Int32 = 260, include: Int32 = 261, includei: Int32 = 262, noNewline: Int32 = 263,
-            json: Int32 = 264, null: Int32 = 265
+        static let format: Int32 = 256, timefmt: Int32 = 257, fromFile: Int32 = 258, noNewline: Int32 = 259,
+            json: Int32 = 260, null: Int32 = 261, patterns: Int32 = 262
     }
 
     static let longOptions: [LongOption] = [
@@ -45,13 +44,9 @@ struct WaitOptions {
         LongOption(name: "timefmt", takesArgument: true, code: Code.timefmt),
         LongOption(name: "fromfile", takesArgument: true, code: Code.fromFile),
         LongOption(name: "outfile", takesArgument: true, code: Getopt.code("o")),
-        LongOption(name: "exclude", takesArgument: true, code: Code.exclude),
-        LongOption(name: "excludei", takesArgument: true, code: Code.excludei),
-        LongOption(name: "include", takesArgument: true, code: Code.include),
-        LongOption(name: "includei", takesArgument: true, code: Code.includei),
         LongOption(name: "json", takesArgument: false, code: Code.json),
         LongOption(name: "null", takesArgument: false, code: Code.null),
-    ]
+    ] + Pattern.longOptions(from: Code.patterns)
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> WaitOptions? {
@@ -76,10 +71,7 @@ struct WaitOptions {
                 guard let seconds = Timeout.parse(text) else { return nil }
                 options.timeout = seconds
             case Getopt.code("e"):
-                guard let bits = EventNames.parse(text) else {
-                    printError("'\(text)' is not a valid event!  Run with the '--help' option to see a list of events.")
-                    return nil
-                }
+                guard let bits = EventNames.parseOption(text) else { return nil }
                 options.events |= bits
             case Code.format: options.format = argument
             case Code.noNewline: options.noNewline = true
@@ -87,13 +79,12 @@ struct WaitOptions {
             case Code.fromFile:
                 if options.fromFile != nil { printError("Multiple --fromfile options given."); return nil }
                 options.fromFile = argument
-            case Code.exclude: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: false))
-            case Code.excludei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: false))
-            case Code.include: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: false, include: true))
-            case Code.includei: options.patterns.append(Pattern(bytes: argument ?? [], caseInsensitive: true, include: true))
             case Code.json: options.json = true
             case Code.null: options.null = true
-            default: break
+            default:
+                if let pattern = Pattern.parse(code: code, base: Code.patterns, argument: argument) {
+                    options.patterns.append(pattern)
+                }
             }
         }
         if let conflict = options.conflict() {

@@ -21,10 +21,7 @@ enum EventsCommand {
                 HelpText.events(program: program)
                 return 0
             case Getopt.code("e"):
-                guard let bits = EventNames.parse(text) else {
-                    printError("'\(text)' is not a valid event!  Run with the '--help' option to see a list of events.")
-                    return 1
-                }
+                guard let bits = EventNames.parseOption(text) else { return 1 }
                 mask |= bits
             case Getopt.code("n"):
                 guard let count = Int(text), count > 0 else {
