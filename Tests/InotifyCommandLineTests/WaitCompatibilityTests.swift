@@ -217,4 +217,16 @@ struct WaitCompatibilityTests {
         result.expectSame()
         #expect(result.ours.out == "d/keep/ CREATE z\n")
     }
+
+    @Test func onlyTheWatchsEndAskedFor() throws {
+        let temp = try TemporaryDirectory("cli")
+        try Files.touch(temp.appending("file"))
+        // -F: accepted and ignored by both; '': an empty argument is skipped by both.
+        let result = try SideBySide.run("inotifywait", reference: reference, ["-F", "-e", "ignored", "", "file"], in: temp.path) {
+            try Files.unlink(temp.appending("file"))
+        }
+        result.expectSame()
+        #expect(result.ours.out == "file IGNORED \n")
+        #expect(result.ours.status == 0)
+    }
 }

@@ -112,6 +112,18 @@ public final class Inotify: Sendable {
         }
     }
 
+    /// ``addWatchUntracked(cString:mask:)`` without the library's own checks:
+    /// the kernel alone decides, as it does for inotifywait. For a command
+    /// that passes on a user's mask, such as `-e ignored` (a watch that
+    /// reports only its own end, which the library's checks would refuse as
+    /// asking for no event).
+    package func addWatchAsGiven(cString path: UnsafePointer<CChar>, mask: EventMask) throws(Error) -> Int32 {
+        try use(.addWatch) { fd throws(Error) in
+            try Inotify.addWatchResult(
+                Syscalls.inotifyAddWatch(fd, path, mask.rawValue), fd, path: FilePath(platformString: path), mask: mask)
+        }
+    }
+
     /// Removes a watch added by ``addWatchUntracked(_:mask:)``.
     package func removeWatchUntracked(_ wd: Int32) throws(Error) {
         try use(.removeWatch) { fd throws(Error) in

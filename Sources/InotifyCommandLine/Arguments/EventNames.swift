@@ -33,13 +33,19 @@ enum EventNames {
             ("ALL_EVENTS", Inotify.IN_ALL_EVENTS),
         ]
 
-    /// Appends the names of `mask` joined by `separator` (nothing for 0).
+    /// Appends the names of `mask` joined by `separator`; bits without a name
+    /// are left out, and a mask with no named bit is printed as `0x%08x`.
     static func append(_ mask: UInt32, separator: UInt8, to out: inout [UInt8]) {
         var first = true
         for entry in printed where mask & entry.bits != 0 {
             if !first { out.append(separator) }
             out.append(contentsOf: entry.name)
             first = false
+        }
+        if first {
+            out.append(contentsOf: "0x".utf8)
+            let digits = Array("0123456789abcdef".utf8)
+            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((mask >> UInt32(shift)) & 0xF)]) }
         }
     }
 

@@ -28,12 +28,14 @@ struct StatsOptions: Sendable {
         LongOption(name: "recursive", takesArgument: false, code: Getopt.code("r")),
         LongOption(name: "no-dereference", takesArgument: false, code: Getopt.code("P")),
         LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
+        LongOption(name: "fanotify", takesArgument: false, code: Getopt.code("F")),
+        LongOption(name: "filesystem", takesArgument: false, code: Getopt.code("S")),
         LongOption(name: "fromfile", takesArgument: true, code: Code.fromFile),
     ] + Pattern.longOptions(from: Code.patterns)
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> StatsOptions? {
-        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hrzvPIa:d:e:t:", long: longOptions)
+        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hrzvPIFSa:d:e:t:", long: longOptions)
         var options = StatsOptions()
         var sortGiven = false
         for (code, argument) in parsed.options {
@@ -44,7 +46,9 @@ struct StatsOptions: Sendable {
             case Getopt.code("r"): options.recursive = true
             case Getopt.code("z"): options.zero = true
             case Getopt.code("P"): options.noDereference = true
-            case Getopt.code("I"): break  // inotify is the only back end
+            // Accepted as inotify-tools 3.22 accepts them: -F and -S ask for
+            // fanotify, which Debian's build (like this one) does not use.
+            case Getopt.code("I"), Getopt.code("F"), Getopt.code("S"): break
             case Getopt.code("t"):
                 guard let seconds = Timeout.parse(text) else { return nil }
                 options.timeout = seconds

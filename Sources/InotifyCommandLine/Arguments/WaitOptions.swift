@@ -39,6 +39,8 @@ struct WaitOptions {
         LongOption(name: "syslog", takesArgument: false, code: Getopt.code("s")),
         LongOption(name: "no-dereference", takesArgument: false, code: Getopt.code("P")),
         LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
+        LongOption(name: "fanotify", takesArgument: false, code: Getopt.code("F")),
+        LongOption(name: "filesystem", takesArgument: false, code: Getopt.code("S")),
         LongOption(name: "format", takesArgument: true, code: Code.format),
         LongOption(name: "no-newline", takesArgument: false, code: Code.noNewline),
         LongOption(name: "timefmt", takesArgument: true, code: Code.timefmt),
@@ -50,7 +52,7 @@ struct WaitOptions {
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> WaitOptions? {
-        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hcdrsmqPIo:e:t:", long: longOptions)
+        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hcdrsmqPIFSo:e:t:", long: longOptions)
         var options = WaitOptions()
         for (code, argument) in parsed.options {
             let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -63,7 +65,9 @@ struct WaitOptions {
             case Getopt.code("d"): options.daemon = true; options.monitor = true; options.syslog = true
             case Getopt.code("s"): options.syslog = true
             case Getopt.code("P"): options.noDereference = true
-            case Getopt.code("I"): break  // inotify is the only back end
+            // Accepted as inotify-tools 3.22 accepts them: -F and -S ask for
+            // fanotify, which Debian's build (like this one) does not use.
+            case Getopt.code("I"), Getopt.code("F"), Getopt.code("S"): break
             case Getopt.code("o"):
                 if options.outFile != nil { printError("Multiple --outfile options given."); return nil }
                 options.outFile = argument

@@ -52,11 +52,12 @@ enum HelpText {
               --json                One JSON object per event per line; names that are not UTF-8
                                     are kept exactly in base64 fields.
               --null                Print each event's path (%w%f) followed by a NUL byte.
-              -I, --inotify         Use inotify (the only back end; accepted for compatibility).
+              -I, --inotify         Use inotify: the only back end. -F (--fanotify) and -S (--filesystem)
+                                    are accepted and use it too, as Debian's inotify-tools does.
 
             EVENTS:
               access modify attrib close_write close_nowrite close open moved_to moved_from move
-              move_self create delete delete_self unmount all_events
+              move_self create delete delete_self unmount ignored all_events
 
             EXIT STATUS:
               0  an event asked for occurred
@@ -87,7 +88,7 @@ enum HelpText {
               --exclude <regex>     Do not count events whose path matches; repeatable. --excludei: any case.
               --include <regex>     Count only events whose path matches one of the patterns.
                                     --includei: any case.
-              -I, --inotify         Use inotify (the only back end; accepted for compatibility).
+              -I, --inotify         Use inotify: the only back end (-F and -S are accepted, as -I).
             """)
     }
 

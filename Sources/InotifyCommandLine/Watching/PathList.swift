@@ -18,6 +18,7 @@ struct PathList {
     }
 
     private mutating func add(_ path: [UInt8]) {
+        if path.isEmpty { return }  // inotify-tools skips empty arguments too
         if path.first == UInt8(ascii: "@") {
             exclude.append(Array(path.dropFirst()))
         } else {

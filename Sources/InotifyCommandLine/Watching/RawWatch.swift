@@ -36,7 +36,7 @@ final class RawWatch {
         if noDereference { watchMask.insert(.dontFollow) }
         for path in paths {
             let result: Result<Int32, Inotify.Error> = withCPath(path) { cPath in
-                Result { () throws(Inotify.Error) in try inotify.addWatchUntracked(cString: cPath, mask: watchMask) }
+                Result { () throws(Inotify.Error) in try inotify.addWatchAsGiven(cString: cPath, mask: watchMask) }
             }
             switch result {
             case .success(let wd):
