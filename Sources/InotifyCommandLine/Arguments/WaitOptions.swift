@@ -106,6 +106,7 @@ struct WaitOptions {
         if format != nil && csv { return "-c and --format cannot both be specified." }
         if json && (csv || format != nil) { return "--json cannot be combined with -c or --format." }
         if null && (csv || format != nil || json) { return "--null cannot be combined with -c, --format or --json." }
+        if format == nil && noNewline { return "--no-newline cannot be specified without --format." }
         if format == nil && timefmt != nil { return "--timefmt cannot be specified without --format." }
         if let format, format.containsSubsequence(Array("%T".utf8)), timefmt == nil {
             return "%T is in --format string, but --timefmt was not specified."

@@ -29,7 +29,7 @@ final class RawWatch {
         do {
             inotify = try Inotify(flags: .closeOnExec)
         } catch {
-            printError("Couldn't initialize inotify: \(errnoText(error.errno.rawValue))")
+            reportInitFailure(error.errno.rawValue)
             return nil
         }
         var watchMask = Inotify.EventMask(rawValue: mask)

@@ -31,7 +31,9 @@ final class TreeWatchSet: Sendable {
             do {
                 watchers.append((root, try TreeWatcher(root: rootPath, options: rootOptions)))
             } catch let error as Inotify.Error {
-                if error.errno == .noSpace {
+                if error.operation == .initialize1 {
+                    reportInitFailure(error.errno.rawValue)
+                } else if error.errno == .noSpace {
                     reportWatchFailure(root, errno: ENOSPC, verb: failureVerb)
                 } else {
                     diagnostics.say("\(failureVerb) \(display(root)): \(errnoText(error.errno.rawValue))")

@@ -11,3 +11,11 @@ func reportWatchFailure(_ path: [UInt8], errno code: CInt, verb: String = "Could
         printError("\(verb) \(display(path)): \(errnoText(code))")
     }
 }
+
+/// inotify-tools' words for an instance that could not be made.
+func reportInitFailure(_ code: CInt) {
+    printError("Couldn't initialize inotify: \(errnoText(code))")
+    if code == EMFILE {
+        printError("Try increasing the value of /proc/sys/fs/inotify/max_user_instances")
+    }
+}
