@@ -67,6 +67,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("cpu/readEvents", configuration: cpuConfiguration) { benchmark in
+        let fixture = try Fixture(mask: [.open, .closeNoWrite])
+        try await measureDrain(benchmark, cpuPerEvent, fixture) { inotify in
+            var count = 0
+            var checksum = 0
+            while count < queuedEvents {
+                let batch = try inotify.readEvents(maxBytes: 65_536)
+                for event in batch {
+                    checksum &+= event.withNameBytes { $0.count } &+ Int(event.mask.rawValue & 1)
+                }
+                count += batch.count
+            }
+            return checksum
+        }
+    }
+
     Benchmark("cpu/events", configuration: cpuConfiguration) { benchmark in
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
         try await measureDrain(benchmark, cpuPerEvent, fixture) { inotify in
@@ -170,10 +186,12 @@ final class Fixture {
     }
 
     /// OPEN and CLOSE_NOWRITE alternate, so the kernel merges none of them.
+    /// A writer thread of its own makes them, on the last CPU: see
+    /// creadloop_queue_events.
     func queueEvents(_ count: Int) {
-        for _ in 0..<(count / 2) {
-            let fd = open(file.string, O_RDONLY | O_CLOEXEC)
-            if fd >= 0 { close(fd) }
+        let cpu = Int32(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1
+        guard creadloop_queue_events(file.string, Int64(count / 2), cpu > 0 ? cpu : -1) == 0 else {
+            fatalError("writer thread")
         }
     }
 }

@@ -8,6 +8,8 @@
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sched.h>
 
 #define BUFFER_SIZE (64 * 1024)
 
@@ -76,4 +78,32 @@ void creadloop_latency_stop(void) {
     pthread_cancel(consumer);
     pthread_join(consumer, NULL);
     sem_destroy(&arrived);
+}
+
+struct writer_job {
+    const char *path;
+    int64_t pairs;
+    int cpu;
+};
+
+static void *write_events(void *argument) {
+    struct writer_job *job = argument;
+    if (job->cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(job->cpu, &set);
+        pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    }
+    for (int64_t i = 0; i < job->pairs; i++) {
+        int fd = open(job->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) close(fd);
+    }
+    return NULL;
+}
+
+int creadloop_queue_events(const char *path, int64_t pairs, int cpu) {
+    struct writer_job job = { path, pairs, cpu };
+    pthread_t writer;
+    if (pthread_create(&writer, NULL, write_events, &job) != 0) return -1;
+    return pthread_join(writer, NULL) == 0 ? 0 : -1;
 }

@@ -19,6 +19,12 @@ int64_t creadloop_latency_next(void);
 /// thread is cancelled in read, a cancellation point).
 void creadloop_latency_stop(void);
 
+/// Queues 2 x `pairs` events (OPEN, CLOSE_NOWRITE) on watchers of `path` by
+/// opening and closing it from a thread of its own, pinned to `cpu` when it
+/// is not negative: as another process would, so that no consumer finds the
+/// kernel's event records warm in its own core's cache. Returns 0 or -1.
+int creadloop_queue_events(const char *path, int64_t pairs, int cpu);
+
 /// CLOCK_MONOTONIC in ns.
 int64_t creadloop_now_ns(void);
 
