@@ -1,9 +1,10 @@
 // Async streams against a plain blocking C read loop, in the same run.
 //
-// latency/*: one 1-byte write to a watched file, then the time until the
-//   MODIFY event reaches the consumer: the awaiting task for the streams, a
-//   thread blocked in read(2) for C. Reported as the custom metric `latency`
-//   (ns), whose percentiles are the p50/p99 to compare.
+// latency/*: a writer thread writes one byte to a watched file while the
+//   consumer waits (the awaiting task for the streams, a thread blocked in
+//   read(2) for C); the time from the write to the MODIFY event in the
+//   consumer's hands is the custom metric `latency` (ns), whose percentiles
+//   are the p50/p99 to compare.
 // cpu/*: 8,192 events are queued in the kernel first (not measured), then the
 //   consumer drains them; `cpu per event` is the process's CPU time for the
 //   drain divided by 8,192 (every thread: the streams' reader thread is
@@ -35,11 +36,12 @@ let benchmarks: @Sendable () -> Void = {
         _ = try Inotify.addWatch(fd, fixture.file, mask: .modify)
         guard creadloop_latency_start(fd.rawValue) == 0 else { fatalError("consumer thread") }
         defer { creadloop_latency_stop() }
+        guard creadloop_writer_start(fixture.writerDescriptor, writerGapMicroseconds) == 0 else { fatalError("writer") }
+        defer { creadloop_writer_stop() }
         for _ in benchmark.scaledIterations {
-            let start = creadloop_now_ns()
-            fixture.writeOneByte()
+            creadloop_writer_go()
             let arrived = creadloop_latency_next()
-            benchmark.measurement(latency, Int(arrived - start))
+            benchmark.measurement(latency, Int(arrived - creadloop_writer_stamp()))
         }
     }
 
@@ -64,6 +66,26 @@ let benchmarks: @Sendable () -> Void = {
         let fixture = try Fixture(mask: [.open, .closeNoWrite])
         try await measureDrain(benchmark, cpuPerEvent, fixture) { inotify in
             Int(creadloop_drain(inotify.fileDescriptor.rawValue, Int64(queuedEvents)))
+        }
+    }
+
+    Benchmark("cpu/read and decodeEvents", configuration: cpuConfiguration) { benchmark in
+        let fixture = try Fixture(mask: [.open, .closeNoWrite])
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 8)
+        defer { buffer.deallocate() }
+        try await measureDrain(benchmark, cpuPerEvent, fixture) { inotify in
+            var count = 0
+            var checksum = 0
+            while count < queuedEvents {
+                let length = read(inotify.fileDescriptor.rawValue, buffer.baseAddress, buffer.count)
+                guard length > 0 else { break }
+                let batch = try Inotify.decodeEvents(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
+                for event in batch {
+                    checksum &+= event.withNameBytes { $0.count } &+ Int(event.mask.rawValue & 1)
+                }
+                count += batch.count
+            }
+            return checksum
         }
     }
 
@@ -114,20 +136,27 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// Write, then await the event, once per iteration; the first event (which
-/// starts the stream's reader thread) is not measured.
+/// Once per iteration the writer thread writes while the consumer awaits
+/// (it waits `writerGapMicroseconds` first, so the consumer is suspended by
+/// then), and the time from the write to the event in the consumer's hands is
+/// measured. The first event (which starts the stream's reader thread) is
+/// not measured.
 func measureLatency<Iterator: AsyncIteratorProtocol>(
     _ benchmark: Benchmark, _ metric: BenchmarkMetric, _ fixture: Fixture, _ iterator: inout Iterator
 ) async throws {
-    fixture.writeOneByte()
+    guard creadloop_writer_start(fixture.writerDescriptor, writerGapMicroseconds) == 0 else { fatalError("writer") }
+    defer { creadloop_writer_stop() }
+    creadloop_writer_go()
     _ = try await iterator.next()
     for _ in benchmark.scaledIterations {
-        let start = creadloop_now_ns()
-        fixture.writeOneByte()
+        creadloop_writer_go()
         _ = try await iterator.next()
-        benchmark.measurement(metric, Int(creadloop_now_ns() - start))
+        benchmark.measurement(metric, Int(creadloop_now_ns() - creadloop_writer_stamp()))
     }
 }
+
+/// How long the latency writer waits before each write.
+let writerGapMicroseconds: Int32 = 50
 
 /// Queue `queuedEvents` events on a new instance (not measured), then measure
 /// the process CPU that `drain` spends on them. A new instance per iteration
@@ -181,9 +210,8 @@ final class Fixture {
         _ = rmdir(directory)
     }
 
-    func writeOneByte() {
-        _ = try? writer.writeAll([UInt8(ascii: "x")])
-    }
+    /// The descriptor the latency writer writes to.
+    var writerDescriptor: Int32 { writer.rawValue }
 
     /// OPEN and CLOSE_NOWRITE alternate, so the kernel merges none of them.
     /// A writer thread of its own makes them, on the last CPU: see

@@ -107,3 +107,46 @@ int creadloop_queue_events(const char *path, int64_t pairs, int cpu) {
     if (pthread_create(&writer, NULL, write_events, &job) != 0) return -1;
     return pthread_join(writer, NULL) == 0 ? 0 : -1;
 }
+
+// The latency writer: a thread of its own that, each time it is let go,
+// waits `gap` (so that the consumer is waiting again by then, blocked or
+// suspended), stamps CLOCK_MONOTONIC and writes one byte.
+static pthread_t writer;
+static sem_t writer_go;
+static _Atomic int64_t write_stamp;
+static _Atomic int writer_stop;
+static int writer_fd;
+static int writer_gap_us;
+
+static void *write_on_go(void *unused) {
+    (void)unused;
+    for (;;) {
+        while (sem_wait(&writer_go) != 0) {}
+        if (atomic_load(&writer_stop)) return NULL;
+        // Spin rather than sleep: a sleeping writer would leave its CPU idle,
+        // and the VM's wake-up from idle would be measured, not the consumer.
+        int64_t until = creadloop_now_ns() + (int64_t)writer_gap_us * 1000;
+        while (creadloop_now_ns() < until) {}
+        atomic_store(&write_stamp, creadloop_now_ns());
+        if (write(writer_fd, "x", 1) != 1) return NULL;
+    }
+}
+
+int creadloop_writer_start(int file_fd, int gap_us) {
+    writer_fd = file_fd;
+    writer_gap_us = gap_us;
+    atomic_store(&writer_stop, 0);
+    if (sem_init(&writer_go, 0, 0) != 0) return -1;
+    return pthread_create(&writer, NULL, write_on_go, NULL) == 0 ? 0 : -1;
+}
+
+void creadloop_writer_go(void) { sem_post(&writer_go); }
+
+int64_t creadloop_writer_stamp(void) { return atomic_load(&write_stamp); }
+
+void creadloop_writer_stop(void) {
+    atomic_store(&writer_stop, 1);
+    sem_post(&writer_go);
+    pthread_join(writer, NULL);
+    sem_destroy(&writer_go);
+}

@@ -18,7 +18,7 @@ extension Inotify {
         /// events on the watched object itself.
         public var len: UInt32
         /// The name's bytes, short ones without a heap allocation.
-        package var storedName: EventName
+        @usableFromInline package var storedName: EventName
 
         public init(wd: Int32, mask: EventMask, cookie: UInt32 = 0, len: UInt32 = 0, nameBytes: [UInt8] = []) {
             self.init(wd: wd, mask: mask, cookie: cookie, len: len, name: EventName(nameBytes))
@@ -40,7 +40,10 @@ extension Inotify {
             set { storedName = EventName(newValue) }
         }
 
-        /// Calls `body` with the name's bytes, without copying them.
+        /// Calls `body` with the name's bytes, without copying them. Inlinable,
+        /// so that a caller's loop over events is specialised: no generic
+        /// dispatch per event.
+        @inlinable
         public func withNameBytes<R, E: Swift.Error>(
             _ body: (UnsafeRawBufferPointer) throws(E) -> R
         ) throws(E) -> R {
@@ -48,6 +51,7 @@ extension Inotify {
         }
 
         /// Whether the event names an entry of the watched directory.
+        @inlinable
         public var hasName: Bool { storedName.count > 0 }
 
         /// The name as a String. Bytes that are not UTF-8 show as U+FFFD here;

@@ -7,14 +7,16 @@ import SystemPackage
 // to 24 bytes live inline in three words; longer ones in an array. Either way
 // the bytes are exactly the kernel's.
 
+@usableFromInline
 package struct EventName: Sendable {
-    private enum Storage {
+    @usableFromInline
+    enum Storage: Sendable {
         case inline(count: UInt8, words: (UInt64, UInt64, UInt64))
         case heap([UInt8])
     }
 
     private static let inlineCapacity = 24
-    private var storage: Storage
+    @usableFromInline var storage: Storage
 
     package init(_ bytes: UnsafeRawBufferPointer) {
         if bytes.count <= Self.inlineCapacity {
@@ -30,6 +32,7 @@ package struct EventName: Sendable {
         self = bytes.withUnsafeBytes { EventName($0) }
     }
 
+    @inlinable
     package var count: Int {
         switch storage {
         case .inline(let count, _): Int(count)
@@ -37,6 +40,7 @@ package struct EventName: Sendable {
         }
     }
 
+    @inlinable
     package func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         switch storage {
         case .inline(let count, var words):
@@ -68,10 +72,12 @@ extension FilePath.Component {
 }
 
 extension EventName: Hashable {
+    @usableFromInline
     package static func == (lhs: EventName, rhs: EventName) -> Bool {
         lhs.withBytes { left in rhs.withBytes { right in left.elementsEqual(right) } }
     }
 
+    @usableFromInline
     package func hash(into hasher: inout Hasher) {
         withBytes { hasher.combine(bytes: $0) }
     }

@@ -129,7 +129,7 @@ extension Inotify {
                 }
             }
             do {
-                guard let batch = try await instance.streamCore.next(isolation: actor) else {
+                guard let batch = try await instance.streamCore.next(instance, isolation: actor) else {
                     finish()
                     return nil
                 }

@@ -6,9 +6,19 @@ import SystemPackage
 //
 // A reader thread of the library's own waits in poll(2) on the inotify
 // descriptor, the instance's close wake-up and a control eventfd, and drains
-// the kernel queue eagerly into memory, one batch of decoded events per read,
-// so a briefly slow consumer does not make the kernel overflow. The consumer
-// awaits batches. No cooperative-pool thread ever blocks.
+// the kernel queue into memory, one batch of decoded events per read, so a
+// briefly slow consumer does not make the kernel overflow. No cooperative-pool
+// thread ever blocks.
+//
+// Who reads: a consumer that comes for events while the kernel has some reads
+// them itself, without blocking (poll with a zero timeout first), so a busy
+// stream costs what a plain read loop costs, on one core. The reader thread
+// reads when the consumer waits (and hands the batch over), or when events
+// have waited `readerDeferral` without the consumer taking any: then the
+// consumer is slow, and draining into memory keeps the kernel queue from
+// overflowing. One read at a time (`reading`), and every batch read goes to
+// the consumer or to the end of `pending` before the next read starts, so
+// events stay in order.
 //
 // Bounded memory: once `limit` bytes wait in memory the reader stops reading
 // (it polls only its control lines) until the consumer takes a batch. The
@@ -59,13 +69,30 @@ final class StreamCore: Sendable {
         var control: CInt?
         /// The instance closed while the reader ran: the reader closes `control` as it leaves.
         var closeControlOnExit = false
+        /// A read is under way, by the consumer or by the reader thread.
+        var reading = false
+        /// When the consumer last took a batch.
+        var lastTaken = ContinuousClock.now
+        /// The reader thread waits for the consumer to read: tell it when the
+        /// consumer starts waiting instead.
+        var readerDeferring = false
     }
 
     private let state = Mutex(State())
     static let chunkSize = 64 * 1024
+    /// How long events may wait in the kernel for a consumer that is busy
+    /// before the reader thread drains them into memory.
+    static let readerDeferral = Duration.milliseconds(1)
+
+    /// The consumer's read buffer. `nonisolated(unsafe)`: only the consumer
+    /// reads into it, one read at a time (`reading`), and a stream has one
+    /// consumer at a time (`consumerActive`).
+    private nonisolated(unsafe) let consumerScratch = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: StreamCore.chunkSize, alignment: MemoryLayout<Int32>.alignment)
 
     deinit {
         if let control = state.withLock({ $0.control }) { _ = Syscalls.close(control) }
+        consumerScratch.deallocate()
     }
 
     /// The instance is closing: close the control eventfd now, or, while the
@@ -126,6 +153,7 @@ final class StreamCore: Sendable {
                 }
             }
             state.consumerActive = true
+            state.lastTaken = ContinuousClock.now
             state.cancelled = false
             state.end = nil
             state.limit = limit
@@ -150,14 +178,17 @@ final class StreamCore: Sendable {
     }
 
     /// The next batch; nil at the end of the stream or when the task is cancelled.
-    func next(isolation actor: isolated (any Actor)?) async throws -> Batch? {
+    func next(_ instance: Inotify, isolation actor: isolated (any Actor)?) async throws -> Batch? {
         // A batch already waiting is taken without suspending the task.
         let (ready, resume) = state.withLock { state -> (Batch?, Bool) in
             guard let batch = state.pending.popFirst() else { return (nil, false) }
+            state.lastTaken = ContinuousClock.now
             return (batch, state.take(batch))
         }
         if resume { signalReader() }
         if let ready { return ready }
+        // Events the kernel holds now are read here, on the consumer's thread.
+        if let batch = try readDirectly(instance) { return batch }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation(isolation: actor) { continuation in
                 enum Step { case deliver(Batch?), fail(any Swift.Error), wait }
@@ -172,7 +203,10 @@ final class StreamCore: Sendable {
                     }
                     if state.cancelled { return (.deliver(nil), false) }
                     state.waiter = continuation
-                    return (.wait, false)
+                    // A reader thread that holds back for this consumer reads now.
+                    let wake = state.readerDeferring
+                    state.readerDeferring = false
+                    return (.wait, wake)
                 }
                 if resumeReader { signalReader() }
                 switch step {
@@ -187,6 +221,64 @@ final class StreamCore: Sendable {
                 return state.waiter.take()
             }
             waiter?.resume(returning: nil)
+        }
+    }
+
+    /// One non-blocking read on the consumer's thread, when no batch waits and
+    /// no other read is under way; nil when the kernel has nothing (or the
+    /// instance is closing: the reader thread ends the stream then).
+    private func readDirectly(_ instance: Inotify) throws -> Batch? {
+        let mayRead = state.withLock { state -> Bool in
+            guard state.pending.isEmpty, !state.reading, state.end == nil, !state.cancelled else { return false }
+            state.reading = true
+            return true
+        }
+        guard mayRead else { return nil }
+        let outcome: Result<Batch?, any Swift.Error>
+        do {
+            outcome = try instance.use(.read) { (fd) throws(Inotify.Error) -> Result<Batch?, any Swift.Error> in
+                try readIfReady(fd, into: consumerScratch)
+            }
+        } catch where error.errno == .badFileDescriptor {
+            outcome = .success(nil)  // closed: the reader thread reports the end
+        } catch {
+            outcome = .failure(error)
+        }
+        let wakeReader = state.withLock { state -> Bool in
+            state.reading = false
+            if case .success(.some) = outcome { state.lastTaken = ContinuousClock.now }
+            let wake = state.readerDeferring
+            state.readerDeferring = false
+            return wake
+        }
+        if wakeReader { signalReader() }
+        return try outcome.get()
+    }
+
+    /// A read of what is queued now, decoded; nil when nothing is. Bytes that
+    /// do not decode are a failure of the stream, not of the read.
+    private func readIfReady(
+        _ fd: CInt, into scratch: UnsafeMutableRawBufferPointer
+    ) throws(Inotify.Error) -> Result<Batch?, any Swift.Error> {
+        var descriptor = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        let ready = descriptor.withUnsafeMutableBufferPointer { Syscalls.poll($0, timeoutMilliseconds: 0) }
+        switch ready {
+        case .success(let count) where count > 0: break
+        case .success: return .success(nil)
+        case .failure(let errno): throw Inotify.Error(.read, errno: errno, value: "poll")
+        }
+        let count: Int
+        switch Syscalls.read(fd, scratch) {
+        case .success(let read): count = read
+        case .failure(.resourceTemporarilyUnavailable): return .success(nil)
+        case .failure(let errno): throw Inotify.Error(.read, errno: errno, value: "fd \(fd)")
+        }
+        guard count > 0 else { return .success(nil) }
+        do {
+            let events = try Inotify.decodeEvents(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+            return .success(Batch(events: events, byteCount: count))
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -213,6 +305,10 @@ final class StreamCore: Sendable {
             outcome = try instance.use(.read) { (fd) throws(Inotify.Error) -> End? in
                 try readLoop(fd, closeWake: try instance.wakeDescriptor())
             }
+        } catch where instance.isClosed {
+            // Closed before this thread began to read (the consumer may have
+            // read everything itself meanwhile): a clean end, as a close is.
+            outcome = .closed
         } catch {
             outcome = .failed(error)
         }
@@ -237,6 +333,7 @@ final class StreamCore: Sendable {
         let scratch = UnsafeMutableRawBufferPointer.allocate(
             byteCount: StreamCore.chunkSize, alignment: MemoryLayout<Int32>.alignment)
         defer { scratch.deallocate() }
+        var holdBack: Int? = nil
         var fds = [
             pollfd(fd: control, events: Int16(POLLIN), revents: 0),
             pollfd(fd: closeWake, events: Int16(POLLIN), revents: 0),
@@ -256,10 +353,13 @@ final class StreamCore: Sendable {
                 if let control = state.withLock({ $0.takeControlIfClosing() }) { _ = Syscalls.close(control) }
                 return nil
             }
-            let watched = paused ? 2 : 3
+            let watched = paused || holdBack != nil ? 2 : 3
+            for index in fds.indices { fds[index].revents = 0 }
             let ready = fds.withUnsafeMutableBufferPointer {
-                Syscalls.poll(UnsafeMutableBufferPointer(rebasing: $0[0..<watched]), timeoutMilliseconds: -1)
+                Syscalls.poll(
+                    UnsafeMutableBufferPointer(rebasing: $0[0..<watched]), timeoutMilliseconds: holdBack ?? -1)
             }
+            holdBack = nil
             if case .failure(let errno) = ready { throw Inotify.Error(.read, errno: errno, value: "poll") }
             if fds[1].revents != 0 { return .closed }
             if fds[0].revents != 0 {
@@ -268,8 +368,38 @@ final class StreamCore: Sendable {
                 drain(control)
                 continue
             }
-            if watched == 3 && fds[2].revents != 0, let end = try readBatch(fd, into: scratch) { return end }
+            guard watched == 3 && fds[2].revents != 0 else { continue }
+            // Events are there. Read them when the consumer waits for them, or
+            // when it has taken nothing for a while (it is slow: drain into
+            // memory); else leave them to the consumer, which reads them itself.
+            let decision = state.withLock { state -> ReadDecision in
+                if state.reading {
+                    // The consumer is reading: it wakes this thread if it then waits.
+                    state.readerDeferring = true
+                    return .holdBack(milliseconds: 1)
+                }
+                let waited = ContinuousClock.now - state.lastTaken
+                if state.waiter != nil || waited >= StreamCore.readerDeferral {
+                    state.reading = true
+                    return .read
+                }
+                state.readerDeferring = true
+                return .holdBack(milliseconds: max(1, Inotify.milliseconds(until: state.lastTaken + StreamCore.readerDeferral)))
+            }
+            switch decision {
+            case .holdBack(let milliseconds):
+                holdBack = milliseconds
+            case .read:
+                let end = try readBatch(fd, into: scratch)
+                if let end { return end }
+            }
         }
+    }
+
+    private enum ReadDecision {
+        case read
+        /// Wait on the control lines only, for at most this long.
+        case holdBack(milliseconds: Int)
     }
 
     /// One read(2) into `scratch`, decoded there: the batch is the only copy.
@@ -279,23 +409,37 @@ final class StreamCore: Sendable {
     /// is deep. And no read of the whole queue at once: 64 KiB of bytes and the
     /// events decoded from them stay in the cache. Returns an end for bytes
     /// that do not decode.
+    /// Called with `reading` set; clears it once the batch is handed over or
+    /// queued, so that no later read can overtake it.
     private func readBatch(_ fd: CInt, into scratch: UnsafeMutableRawBufferPointer) throws(Inotify.Error) -> End? {
         let count: Int
         switch Syscalls.read(fd, scratch) {
         case .success(let read): count = read
-        case .failure(.resourceTemporarilyUnavailable): return nil
-        case .failure(let errno): throw Inotify.Error(.read, errno: errno, value: "fd \(fd)")
+        case .failure(.resourceTemporarilyUnavailable):
+            state.withLock { $0.reading = false }
+            return nil
+        case .failure(let errno):
+            state.withLock { $0.reading = false }
+            throw Inotify.Error(.read, errno: errno, value: "fd \(fd)")
         }
-        guard count > 0 else { return nil }
+        guard count > 0 else {
+            state.withLock { $0.reading = false }
+            return nil
+        }
         let batch: Batch
         do {
             let events = try Inotify.decodeEvents(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
             batch = Batch(events: events, byteCount: count)
         } catch {
+            state.withLock { $0.reading = false }
             return .failed(error)
         }
         let waiter = state.withLock { state -> CheckedContinuation<Batch?, any Swift.Error>? in
-            if let waiter = state.waiter.take() { return waiter }
+            state.reading = false
+            if let waiter = state.waiter.take() {
+                state.lastTaken = ContinuousClock.now
+                return waiter
+            }
             state.pending.append(batch)
             state.bufferedBytes += batch.byteCount
             return nil

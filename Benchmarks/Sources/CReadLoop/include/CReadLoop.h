@@ -25,6 +25,19 @@ void creadloop_latency_stop(void);
 /// kernel's event records warm in its own core's cache. Returns 0 or -1.
 int creadloop_queue_events(const char *path, int64_t pairs, int cpu);
 
+/// Starts the latency writer: a thread that, each time it is let go, spins
+/// for `gap_us` (time for the consumer to be waiting again), stamps the time
+/// and writes one byte to `file_fd`. Returns 0 or -1.
+int creadloop_writer_start(int file_fd, int gap_us);
+
+/// Lets the writer make its next write.
+void creadloop_writer_go(void);
+
+/// CLOCK_MONOTONIC in ns just before the writer's last write.
+int64_t creadloop_writer_stamp(void);
+
+void creadloop_writer_stop(void);
+
 /// CLOCK_MONOTONIC in ns.
 int64_t creadloop_now_ns(void);
 
