@@ -8,11 +8,14 @@ import Synchronization
 /// so the bound can be passed by one read's worth. Nothing is dropped here.
 final class ChangeChannel: Sendable {
     private struct State {
-        var pending = FIFO<Change>()
-        var pendingCount = 0
+        /// In order; the consumer takes all of it at once.
+        var pending: [Change] = []
+        var pendingCount: Int { pending.count }
         /// The producer sleeps on `wakeProducer` until the consumer makes room.
         var producerWaiting = false
-        var waiter: CheckedContinuation<Change?, any Error>?
+        /// The consumer waiting for changes: resumed when some are pending
+        /// or the channel ends.
+        var waiter: CheckedContinuation<Void, any Error>?
         var end: Result<Void, any Error>?
         var closed = false
         var consumerActive = false
@@ -21,6 +24,15 @@ final class ChangeChannel: Sendable {
     private let state = Mutex(State())
     private let limit: Int
     private let wakeProducer = CountingSemaphore(0)
+    /// What the consumer took from `pending` and has not handed out yet: one
+    /// lock per read's worth of changes rather than one per change.
+    /// `nonisolated(unsafe)`: only the one active consumer touches it
+    /// (`begin()` refuses a second), and its tasks' accesses are ordered by
+    /// their awaits.
+    private nonisolated(unsafe) var taken: [Change] = []
+    private nonisolated(unsafe) var takenIndex = 0
+    /// `taken.count - takenIndex`, readable from any thread.
+    private let takenLeft = Atomic<Int>(0)
 
     init(limit: Int) {
         self.limit = max(limit, 1)
@@ -35,7 +47,8 @@ final class ChangeChannel: Sendable {
         guard !changes.isEmpty else { return !state.withLock { $0.closed } }
         while true {
             let (closed, full) = state.withLock { state in
-                let full = !state.closed && state.pendingCount >= limit
+                // What the consumer took and has not handed out counts too.
+                let full = !state.closed && state.pendingCount + takenLeft.load(ordering: .relaxed) >= limit
                 state.producerWaiting = full
                 return (state.closed, full)
             }
@@ -43,35 +56,21 @@ final class ChangeChannel: Sendable {
             if !full { break }
             wakeProducer.wait()
         }
-        enum Outcome { case closed, queued, handed(CheckedContinuation<Change?, any Error>, Change) }
-        let outcome = state.withLock { state -> Outcome in
-            if state.closed { return .closed }
-            for change in changes { state.pending.append(change) }
-            state.pendingCount += changes.count
-            guard let waiter = state.waiter.take(), let first = state.pending.popFirst() else { return .queued }
-            state.pendingCount -= 1
-            return .handed(waiter, first)
+        let outcome = state.withLock { state -> (open: Bool, waiter: CheckedContinuation<Void, any Error>?) in
+            if state.closed { return (false, nil) }
+            if state.pending.isEmpty { state.pending = changes } else { state.pending += changes }
+            return (true, state.waiter.take())
         }
-        switch outcome {
-        case .closed:
-            return false
-        case .queued:
-            return true
-        case .handed(let waiter, let first):
-            waiter.resume(returning: first)
-            return true
-        }
+        outcome.waiter?.resume()
+        return outcome.open
     }
 
     func finish(_ end: Result<Void, any Error>) {
-        let waiter = state.withLock { state -> CheckedContinuation<Change?, any Error>? in
+        let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
             if state.end == nil { state.end = end }
-            return state.pending.isEmpty ? state.waiter.take() : nil
+            return state.waiter.take()
         }
-        switch end {
-        case .success: waiter?.resume(returning: nil)
-        case .failure(let error): waiter?.resume(throwing: error)
-        }
+        waiter?.resume()
     }
 
     /// Stops the producer, waking it if it waits for a place.
@@ -89,49 +88,73 @@ final class ChangeChannel: Sendable {
         }
     }
 
-    /// Changes handed over and not yet taken.
-    var pendingCount: Int { state.withLock { $0.pendingCount } }
+    /// Changes handed over and not yet taken by the consumer.
+    var pendingCount: Int { state.withLock { $0.pendingCount } + takenLeft.load(ordering: .relaxed) }
 
+    /// Ends an iteration: what it took and did not hand out goes back to the
+    /// front, for the next iteration.
     func endIteration() {
-        state.withLock { $0.consumerActive = false }
+        let left = Array(taken[takenIndex...])
+        taken = []
+        takenIndex = 0
+        takenLeft.store(0, ordering: .relaxed)
+        state.withLock { state in
+            if !left.isEmpty { state.pending = left + state.pending }
+            state.consumerActive = false
+        }
     }
 
     func next() async throws -> Change? {
-        // A change already waiting is taken without suspending: a suspension
-        // and resumption per change would cost more than the change itself.
-        let (ready, wakeNow) = state.withLock { state -> (Change?, Bool) in
-            guard let change = state.pending.popFirst() else { return (nil, false) }
-            state.pendingCount -= 1
-            let wake = state.producerWaiting && state.pendingCount < limit
-            if wake { state.producerWaiting = false }
-            return (change, wake)
+        while true {
+            if takenIndex < taken.count {
+                let change = taken[takenIndex]
+                takenIndex += 1
+                takenLeft.store(taken.count - takenIndex, ordering: .relaxed)
+                return change
+            }
+            // Take everything pending at once; wake a producer that waits for room.
+            let (batch, wakeNow) = state.withLock { state -> ([Change], Bool) in
+                let batch = state.pending
+                state.pending = []
+                // The consumer has handed out all it took: there is room now.
+                let wake = state.producerWaiting
+                if wake { state.producerWaiting = false }
+                return (batch, wake)
+            }
+            if wakeNow { wakeProducer.signal() }
+            if !batch.isEmpty {
+                taken = batch
+                takenIndex = 0
+                continue
+            }
+            guard try await waitForChanges() else { return nil }
         }
-        if wakeNow { wakeProducer.signal() }
-        if let ready { return ready }
+    }
+
+    /// Waits until changes are pending (true) or the channel ends or the task
+    /// is cancelled (false); throws the producer's failure.
+    private func waitForChanges() async throws -> Bool {
         let cancelled = Mutex(false)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let (step, wake) = state.withLock { state -> (Result<Change?, any Error>?, Bool) in
-                    if let change = state.pending.popFirst() {
-                        state.pendingCount -= 1
-                        let wake = state.producerWaiting && state.pendingCount < limit
-                        if wake { state.producerWaiting = false }
-                        return (.success(change), wake)
-                    }
-                    if let end = state.end { return (end.map { nil }, false) }
-                    if cancelled.withLock({ $0 }) { return (.success(nil), false) }
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let ready = state.withLock { state -> Result<Void, any Error>? in
+                    if !state.pending.isEmpty { return .success(()) }
+                    if let end = state.end { return end }
+                    if cancelled.withLock({ $0 }) { return .success(()) }
                     state.waiter = continuation
-                    return (nil, false)
+                    return nil
                 }
-                if wake { wakeProducer.signal() }
-                if let step { continuation.resume(with: step) }
+                if let ready { continuation.resume(with: ready) }
+            }
+            return state.withLock { state in
+                !state.pending.isEmpty || (state.end == nil && !cancelled.withLock { $0 })
             }
         } onCancel: {
             let waiter = state.withLock { state in
                 cancelled.withLock { $0 = true }
                 return state.waiter.take()
             }
-            waiter?.resume(returning: nil)
+            waiter?.resume()
         }
     }
 }
