@@ -27,6 +27,7 @@ let package = Package(
             name: "InotifyTree",
             dependencies: [
                 "Inotify",
+                "CInotify",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

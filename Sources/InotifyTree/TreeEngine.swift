@@ -39,6 +39,9 @@ final class TreeEngine: @unchecked Sendable {
     /// still be queued: that CREATE is the same creation, reported once.
     private(set) var scanned = Set<WatchTree.ChildKey>()
     private static let scannedLimit = 65_536
+    /// Where directories are listed, one at a time.
+    private let listingBuffer = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: Directory.listingBufferSize, alignment: 8)
 
     /// What every directory watch asks for: the events the tree's structure
     /// needs, plus those the user wants reported.
@@ -46,6 +49,10 @@ final class TreeEngine: @unchecked Sendable {
         var mask = options.events.union([.create, .movedFrom, .movedTo, .delete, .onlyDir])
         if !options.followSymbolicLinks { mask.insert(.dontFollow) }
         return mask
+    }
+
+    deinit {
+        listingBuffer.deallocate()
     }
 
     init(inotify: Inotify, root: FilePath, options: TreeWatcher.Options) throws {
@@ -219,7 +226,7 @@ final class TreeEngine: @unchecked Sendable {
             next += 1
             guard let directoryAbsolute = pending else { continue }
             let entries: [Directory.Entry]
-            switch Directory.entries(of: directoryAbsolute) {
+            switch Directory.entries(of: directoryAbsolute, buffer: listingBuffer) {
             case .success(let list): entries = list
             case .failure(.noSuchFileOrDirectory), .failure(.notDirectory): continue  // gone meanwhile
             case .failure(let errno):

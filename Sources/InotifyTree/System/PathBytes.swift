@@ -32,12 +32,18 @@ struct PathBuffer {
     }
 
     func appending(_ name: EventName) -> PathBuffer {
-        var joined: [CChar] = []
-        joined.reserveCapacity(bytes.count + 1 + name.count)
-        joined += bytes.dropLast()
-        if bytes.count > 1 { joined.append(CChar(UInt8(ascii: "/"))) }  // "" + name is name
-        name.withBytes { joined += $0.lazy.map { CChar(bitPattern: $0) } }
-        joined.append(0)
+        // Copied as memory, not element by element: this runs once per
+        // directory of a scan and once per change.
+        let length = bytes.count - 1
+        let separator = length > 0 ? 1 : 0  // "" + name is name
+        let joined = [CChar](unsafeUninitializedCapacity: length + separator + name.count + 1) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            bytes.withUnsafeBytes { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+            if separator == 1 { raw[length] = UInt8(ascii: "/") }
+            name.withBytes { UnsafeMutableRawBufferPointer(rebasing: raw[(length + separator)...]).copyMemory(from: $0) }
+            raw[length + separator + name.count] = 0
+            count = length + separator + name.count + 1
+        }
         return PathBuffer(bytes: joined)
     }
 
