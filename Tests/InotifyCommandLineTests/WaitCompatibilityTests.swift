@@ -229,4 +229,14 @@ struct WaitCompatibilityTests {
         #expect(result.ours.out == "file IGNORED \n")
         #expect(result.ours.status == 0)
     }
+
+    @Test func recursiveOnAFileWatchesTheFile() throws {
+        let temp = try TemporaryDirectory("cli")
+        try Files.touch(temp.appending("file"))
+        let result = try SideBySide.run("inotifywait", reference: reference, ["-r", "file"], in: temp.path) {
+            try Files.openAndCloseReadOnly(temp.appending("file"))
+        }
+        result.expectSame()
+        #expect(result.ours.out == "file OPEN \n")
+    }
 }

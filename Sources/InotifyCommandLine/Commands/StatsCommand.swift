@@ -32,7 +32,7 @@ enum StatsCommand {
         let diagnostics = Diagnostics(syslog: false, identity: "inotifywatch")
         diagnostics.say("Establishing watches...")
         let settings = Settings(options: options, events: events, signals: signals, diagnostics: diagnostics)
-        if options.recursive {
+        if options.recursive && list.watch.contains(where: isDirectory) {
             if options.verbose > 0 { for root in list.watch { diagnostics.say("Setting up watch(es) on \(display(root))") } }
             guard let set = TreeWatchSet(roots: list.watch, mask: events, excluded: list.exclude,
                                          diagnostics: diagnostics, failureVerb: "Failed to watch")

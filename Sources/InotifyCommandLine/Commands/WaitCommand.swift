@@ -32,7 +32,7 @@ enum WaitCommand {
                 : "Setting up watches.")
         }
         let settings = Settings(options: options, asked: asked, mask: mask, descriptor: output, diagnostics: diagnostics)
-        if options.recursive {
+        if options.recursive && list.watch.contains(where: isDirectory) {
             guard let set = TreeWatchSet(roots: list.watch, mask: mask, excluded: list.exclude, diagnostics: diagnostics)
             else { return 1 }
             if options.quiet == 0 { diagnostics.say("Watches established.") }

@@ -40,3 +40,10 @@ func readWholeFile(_ path: [UInt8]) -> [UInt8]? {
         contents.append(contentsOf: chunk[0..<count])
     }
 }
+
+/// Whether `path` is a directory (following a symbolic link). With `-r`,
+/// paths that are all files are watched as they are, as inotifywait does.
+func isDirectory(_ path: [UInt8]) -> Bool {
+    var status = stat()
+    return withCPath(path) { stat($0, &status) } == 0 && status.st_mode & S_IFMT == S_IFDIR
+}
