@@ -412,6 +412,16 @@ final class StreamCore: Sendable {
     /// Called with `reading` set; clears it once the batch is handed over or
     /// queued, so that no later read can overtake it.
     private func readBatch(_ fd: CInt, into scratch: UnsafeMutableRawBufferPointer) throws(Inotify.Error) -> End? {
+        // The consumer may have read everything between this thread's poll
+        // and its turn to read: look again, so that a blocking descriptor
+        // never blocks this thread in read(2), where close() could not wake it.
+        var descriptor = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        let ready = descriptor.withUnsafeMutableBufferPointer { Syscalls.poll($0, timeoutMilliseconds: 0) }
+        guard case .success(let readable) = ready, readable > 0 else {
+            state.withLock { $0.reading = false }
+            if case .failure(let errno) = ready { throw Inotify.Error(.read, errno: errno, value: "poll") }
+            return nil
+        }
         let count: Int
         switch Syscalls.read(fd, scratch) {
         case .success(let read): count = read

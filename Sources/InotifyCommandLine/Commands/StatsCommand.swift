@@ -88,7 +88,7 @@ enum StatsCommand {
         var scratch: [UInt8] = []
         let deadline = settings.options.timeout > 0 ? Clock.now + Int64(settings.options.timeout) * 1000 : Int64.max
         while true {
-            let left = deadline == Int64.max ? 0 : Int(max(1, (deadline - Clock.now + 999) / 1000))
+            let left = deadline == Int64.max ? 0 : max(1, deadline - Clock.now)
             let stop = watch.run(
                 timeout: left, restartsOnEvent: false, signals: settings.signals,
                 handle: { event, watched in

@@ -64,7 +64,7 @@ enum WaitCommand {
         var status: Int32 = 0
         var writeFailed = false
         let stop = watch.run(
-            timeout: settings.options.timeout,
+            timeout: Int64(settings.options.timeout) * 1000,
             handle: { event, watched in
                 if event.mask.contains(.queueOverflow) {
                     settings.diagnostics.say(Messages.overflow(recursive: false))

@@ -61,18 +61,18 @@ final class RawWatch {
     }
 
     /// Reads until `handle` returns false, the timeout passes (`timeout`
-    /// seconds, 0 for never; restarted by every read when `restartsOnEvent`,
-    /// as inotifywait's is), or a signal comes. `batchEnd` runs after each
-    /// read's events.
+    /// milliseconds, 0 for never; restarted by every read when
+    /// `restartsOnEvent`, as inotifywait's is), or a signal comes. `batchEnd`
+    /// runs after each read's events.
     func run(
-        timeout: Int, restartsOnEvent: Bool = true, signals: CInt? = nil,
+        timeout: Int64, restartsOnEvent: Bool = true, signals: CInt? = nil,
         handle: (Inotify.RawEvent, UnsafeRawBufferPointer) -> Bool,
         batchEnd: () -> Bool
     ) -> Stop {
         let fd = inotify.fileDescriptor.rawValue
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 8)
         defer { buffer.deallocate() }
-        var deadline = timeout > 0 ? Clock.now + Int64(timeout) * 1000 : Int64.max
+        var deadline = timeout > 0 ? Clock.now + timeout : Int64.max
         var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
         if let signals { descriptors.append(pollfd(fd: signals, events: Int16(POLLIN), revents: 0)) }
         while true {
@@ -93,7 +93,7 @@ final class RawWatch {
                 printError(errnoText(errno))
                 return .failed
             }
-            if restartsOnEvent && timeout > 0 { deadline = Clock.now + Int64(timeout) * 1000 }
+            if restartsOnEvent && timeout > 0 { deadline = Clock.now + timeout }
             var cursor = Inotify.EventCursor(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             do {
                 while let event = try cursor.next() {
