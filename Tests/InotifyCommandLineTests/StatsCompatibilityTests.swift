@@ -86,4 +86,20 @@ struct StatsCompatibilityTests {
         #expect(lastTable(result.ours.out) == lastTable(result.theirs.out))
         #expect(result.ours.out.hasSuffix("d/\n"))
     }
+
+    @Test func verboseWithPathsFromAFile() throws {
+        let temp = try watchedTree()
+        let list = temp.appending("list")
+        try Files.touch(list)
+        try Files.write(list, "d/a\n@d/c\nd/b\n")
+        let result = try SideBySide.run(
+            "inotifywatch", reference: reference, ["-v", "-t", "2", "-P", "--fromfile", "list"], in: temp.path,
+            ready: "Finished establishing watches, now collecting statistics."
+        ) {
+            try operations(temp.appending("d"))
+        }
+        result.expectSame()
+        #expect(result.ours.err.contains("Total of 2 watches.\n"))
+        #expect(result.ours.err.contains("Will listen for events for 2 seconds.\n"))
+    }
 }

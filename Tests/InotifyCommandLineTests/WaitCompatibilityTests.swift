@@ -239,4 +239,18 @@ struct WaitCompatibilityTests {
         result.expectSame()
         #expect(result.ours.out == "file OPEN \n")
     }
+
+    @Test func pathsFromStandardInput() throws {
+        let temp = try TemporaryDirectory("cli")
+        for name in ["a", "b"] { try Files.mkdir(temp.appending(name)) }
+        let result = try SideBySide.run(
+            "inotifywait", reference: reference, ["-m", "-t", "1", "-e", "create", "--fromfile", "-", "b"], in: temp.path,
+            stdin: Array("a\n".utf8)
+        ) {
+            try Files.touch(temp.appending("a/x"))
+            try Files.touch(temp.appending("b/y"))
+        }
+        result.expectSame()
+        #expect(result.ours.out == "a/ CREATE x\nb/ CREATE y\n")
+    }
 }

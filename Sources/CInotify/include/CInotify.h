@@ -4,12 +4,8 @@
 // What Swift cannot import from <sys/inotify.h> and friends by itself:
 // macros composed of other macros (IN_ALL_EVENTS, IN_CLOSE, IN_MOVE), eventfd,
 // ioctl(2), which is variadic, and getdents64, which glibc declares only
-// under _GNU_SOURCE. Everything here is a thin, inline forward.
+// under _GNU_SOURCE. Everything here is a thin forward.
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
-#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/inotify.h>
@@ -30,9 +26,9 @@ static inline int cinotify_fionread(int fd, int *count) {
 
 /// getdents64(2): a directory's entries into `buffer` as struct dirent64
 /// records (d_ino, d_off, d_reclen, d_type, d_name), with no DIR allocation.
-static inline long cinotify_getdents64(int fd, void *buffer, size_t size) {
-    return (long)getdents64(fd, buffer, size);
-}
+/// Defined in CInotify.c, which alone sees _GNU_SOURCE: defining it here
+/// would give this module glibc types that differ from Swift's Glibc module.
+long cinotify_getdents64(int fd, void *buffer, size_t size);
 
 static inline int cinotify_eventfd(unsigned int initval, int flags) {
     return eventfd(initval, flags);

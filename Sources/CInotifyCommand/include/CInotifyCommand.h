@@ -4,9 +4,6 @@
 // What the command line needs from C that Swift 6 cannot touch directly:
 // getopt_long's global state (optarg, optind), and signalfd.
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
 #include <stddef.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -52,11 +49,10 @@ static inline int cic_siginfo_signo(const void *info) {
 static inline int cic_siginfo_size(void) { return (int)sizeof(struct signalfd_siginfo); }
 
 /// For the tests, which drive the executable: glibc declares these only
-/// under _GNU_SOURCE, which Swift's Glibc module does not define.
-static inline int cic_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+/// under _GNU_SOURCE, so they are defined in CInotifyCommand.c, which alone
+/// sees it (in this header it would change glibc's types for the module).
+int cic_pipe_cloexec(int fds[2]);
 
-static inline int cic_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
-    return posix_spawn_file_actions_addchdir_np(actions, path);
-}
+int cic_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
 #endif

@@ -14,10 +14,11 @@ struct SideBySide {
     /// are established; then lets both end by themselves (give them `-t`).
     static func run(
         _ tool: String, reference: String, _ arguments: [String], in directory: FilePath,
-        ready: String = "Watches established.", operations: () throws -> Void
+        ready: String = "Watches established.", stdin: [UInt8]? = nil, operations: () throws -> Void
     ) throws -> SideBySide {
-        let theirs = try Subprocess(reference, arguments.map { Array($0.utf8) }, argv0: tool, directory: directory.string)
-        let ours = try Tools.start(tool, arguments, directory: directory.string)
+        let theirs = try Subprocess(
+            reference, arguments.map { Array($0.utf8) }, argv0: tool, stdin: stdin, directory: directory.string)
+        let ours = try Tools.start(tool, arguments, stdin: stdin, directory: directory.string)
         #expect(theirs.waitFor(stderr: ready), "\(tool) did not get ready: \(String(decoding: theirs.stderr, as: UTF8.self))")
         #expect(ours.waitFor(stderr: ready), "inotify did not get ready: \(String(decoding: ours.stderr, as: UTF8.self))")
         try operations()
