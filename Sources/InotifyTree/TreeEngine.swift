@@ -200,7 +200,7 @@ final class TreeEngine: @unchecked Sendable {
     }
 
     /// Watches a new directory, then lists it; below it, the same for every
-    /// subdirectory, breadth first.
+    /// subdirectory, depth first.
     private func watchAndScan(
         parent: Int32, name: EventName, path: FilePath, report: Bool, _ out: inout [Change]
     ) throws {
@@ -218,13 +218,11 @@ final class TreeEngine: @unchecked Sendable {
     /// makes none.
     private func scan(_ wd: Int32, path: FilePath, absolute: PathBuffer, report: Bool, _ out: inout [Change]) throws {
         let needsPaths = report || options.excludeDirectories.contains { $0.contains("/") }
-        var queue: [(wd: Int32, path: FilePath?, absolute: PathBuffer?)] = [(wd, path, absolute)]
-        var next = 0
-        while next < queue.count {
-            let (directoryWD, directoryPath, pending) = queue[next]
-            queue[next].absolute = nil  // done with it: let the memory go
-            next += 1
-            guard let directoryAbsolute = pending else { continue }
+        // Depth first: what waits to be listed is one branch's worth of
+        // directories, not a whole level of the tree (a wide tree's level can
+        // be most of it).
+        var stack: [(wd: Int32, path: FilePath?, absolute: PathBuffer)] = [(wd, path, absolute)]
+        while let (directoryWD, directoryPath, directoryAbsolute) = stack.popLast() {
             let entries: [Directory.Entry]
             switch Directory.entries(of: directoryAbsolute, buffer: listingBuffer) {
             case .success(let list): entries = list
@@ -251,7 +249,7 @@ final class TreeEngine: @unchecked Sendable {
                 else { continue }
                 if tree.contains(watch.wd) { continue }  // the same directory by another path
                 tree.insert(watch.wd, parent: directoryWD, name: entry.name, id: watch.id)
-                queue.append((watch.wd, childPath, childAbsolute))
+                stack.append((watch.wd, childPath, childAbsolute))
             }
         }
     }
