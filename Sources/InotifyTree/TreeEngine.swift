@@ -331,7 +331,7 @@ final class TreeEngine: @unchecked Sendable {
         let old = tree
         tree = WatchTree()
         try watchRoot(&out)
-        for wd in old.nodes.keys where !tree.contains(wd) {
+        for wd in old.watchDescriptors where !tree.contains(wd) {
             try removeWatchIfPresent(wd)
         }
     }

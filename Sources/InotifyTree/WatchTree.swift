@@ -8,8 +8,10 @@ import SystemPackage
 ///
 /// Lean on purpose, since a tree can hold hundreds of thousands of
 /// directories: a node is a parent wd and a name stored inline when short
-/// (24 bytes or less: no allocation), and the only other table is the
-/// (parent, name) -> wd index.
+/// (24 bytes or less: no allocation), kept in a dense array whose free slots
+/// are reused; a small wd -> slot table finds it. The child index is keyed
+/// by (parent, hash of the name) and checks the name on the node, so each
+/// name is stored once; names whose hashes collide go to a side table.
 struct WatchTree {
     struct Node {
         /// The parent directory's wd; `WatchTree.noParent` for the root.
@@ -22,10 +24,20 @@ struct WatchTree {
         let name: EventName
     }
 
+    /// A child in the index: its parent and the hash of its name.
+    private struct ChildSlot: Hashable {
+        let parent: Int32
+        let nameHash: Int
+    }
+
     static let noParent: Int32 = -1
 
-    private(set) var nodes: [Int32: Node] = [:]
-    private var children: [ChildKey: Int32] = [:]
+    private var storage: [Node] = []
+    private var slotOfWD: [Int32: Int32] = [:]
+    private var freeSlots: [Int32] = []
+    private var children: [ChildSlot: Int32] = [:]
+    /// Children whose (parent, hash) slot is taken by a sibling of another name.
+    private var collidingChildren: [ChildKey: Int32] = [:]
     private(set) var rootWD: Int32?
     /// Directories by device and inode, kept only when symbolic links are
     /// followed: what stops a link loop.
@@ -36,13 +48,36 @@ struct WatchTree {
     /// builds each path once. Emptied by every change of the tree's shape.
     private var recentPaths: [Int32: FilePath] = [:]
     private static let recentPathLimit = 64
+    /// How names are hashed for the child index; a test passes one that
+    /// collides, to exercise the side table.
+    private let nameHash: (EventName) -> Int
 
-    var count: Int { nodes.count }
+    init(nameHash: @escaping (EventName) -> Int = WatchTree.hash) {
+        self.nameHash = nameHash
+    }
 
-    func contains(_ wd: Int32) -> Bool { nodes[wd] != nil }
+    var count: Int { slotOfWD.count }
+
+    /// How many node slots exist, used or free: what churn must not grow.
+    var storageCapacityForTesting: Int { storage.count }
+
+    /// Every watched directory's wd.
+    var watchDescriptors: Dictionary<Int32, Int32>.Keys { slotOfWD.keys }
+
+    func contains(_ wd: Int32) -> Bool { slotOfWD[wd] != nil }
+
+    func node(_ wd: Int32) -> Node? {
+        guard let slot = slotOfWD[wd] else { return nil }
+        return storage[Int(slot)]
+    }
 
     func child(of parent: Int32, named name: EventName) -> Int32? {
-        children[ChildKey(parent: parent, name: name)]
+        if let wd = children[ChildSlot(parent: parent, nameHash: nameHash(name))], let node = node(wd),
+           node.parent == parent, node.name == name
+        {
+            return wd
+        }
+        return collidingChildren.isEmpty ? nil : collidingChildren[ChildKey(parent: parent, name: name)]
     }
 
     func wd(of id: FileID) -> Int32? { identities[id] }
@@ -60,53 +95,52 @@ struct WatchTree {
     func path(of wd: Int32) -> FilePath? {
         var names: [EventName] = []
         var current = wd
-        while let node = nodes[current] {
+        while let node = node(current) {
             if node.parent == Self.noParent { return FilePath(names: names.reversed()) }
             names.append(node.name)
             current = node.parent
-            if names.count > nodes.count { return nil }  // a cycle would be a bug; never loop forever
+            if names.count > count { return nil }  // a cycle would be a bug; never loop forever
         }
         return nil
     }
 
     mutating func insertRoot(_ wd: Int32, id: FileID?) {
         recentPaths.removeAll(keepingCapacity: true)
-        nodes[wd] = Node(parent: Self.noParent, name: EventName([]))
+        place(wd, Node(parent: Self.noParent, name: EventName([])))
         rootWD = wd
         remember(wd, id)
     }
 
     mutating func insert(_ wd: Int32, parent: Int32, name: EventName, id: FileID?) {
         recentPaths.removeAll(keepingCapacity: true)
-        if let old = nodes[wd] { unlinkFromParent(wd, old) }
-        nodes[wd] = Node(parent: parent, name: name)
-        children[ChildKey(parent: parent, name: name)] = wd
+        place(wd, Node(parent: parent, name: name))
+        link(wd, parent: parent, name: name)
         remember(wd, id)
     }
 
     /// A directory renamed within the tree: one node changes.
     mutating func move(_ wd: Int32, to parent: Int32, name: EventName) {
         recentPaths.removeAll(keepingCapacity: true)
-        guard var node = nodes[wd] else { return }
-        unlinkFromParent(wd, node)
-        node.parent = parent
-        node.name = name
-        nodes[wd] = node
-        children[ChildKey(parent: parent, name: name)] = wd
+        guard let slot = slotOfWD[wd] else { return }
+        unlinkFromParent(wd, storage[Int(slot)])
+        storage[Int(slot)] = Node(parent: parent, name: name)
+        link(wd, parent: parent, name: name)
     }
 
     /// Forgets one directory (its IN_IGNORED arrived, or its watch was removed).
     mutating func remove(_ wd: Int32) {
         recentPaths.removeAll(keepingCapacity: true)
-        guard let node = nodes.removeValue(forKey: wd) else { return }
-        unlinkFromParent(wd, node)
+        guard let slot = slotOfWD.removeValue(forKey: wd) else { return }
+        unlinkFromParent(wd, storage[Int(slot)])
+        storage[Int(slot)] = Node(parent: Self.noParent, name: EventName([]))  // let a long name go
+        freeSlots.append(slot)
         if let id = identityOfWD.removeValue(forKey: wd), identities[id] == wd { identities.removeValue(forKey: id) }
         if wd == rootWD { rootWD = nil }
     }
 
     /// `wd` and every directory below it.
     func subtree(of wd: Int32) -> [Int32] {
-        guard nodes[wd] != nil else { return [] }
+        guard contains(wd) else { return [] }
         var below: [Int32: Bool] = [wd: true]
         func isBelow(_ candidate: Int32) -> Bool {
             var chain: [Int32] = []
@@ -115,13 +149,42 @@ struct WatchTree {
             while true {
                 if let known = below[current] { answer = known; break }
                 chain.append(current)
-                guard let parent = nodes[current]?.parent, parent != Self.noParent else { break }
+                guard let parent = node(current)?.parent, parent != Self.noParent else { break }
                 current = parent
             }
             for link in chain { below[link] = answer }
             return answer
         }
-        return nodes.keys.filter(isBelow)
+        return slotOfWD.keys.filter(isBelow)
+    }
+
+    /// Puts `node` in `wd`'s slot, or in a free one; an old node of the same
+    /// wd leaves its parent's index first.
+    private mutating func place(_ wd: Int32, _ node: Node) {
+        // One hash in the common case, a wd not seen before.
+        let fresh = freeSlots.last ?? Int32(storage.count)
+        if let slot = slotOfWD.updateValue(fresh, forKey: wd) {
+            slotOfWD[wd] = slot
+            unlinkFromParent(wd, storage[Int(slot)])
+            storage[Int(slot)] = node
+            return
+        }
+        if fresh == freeSlots.last {
+            freeSlots.removeLast()
+            storage[Int(fresh)] = node
+        } else {
+            storage.append(node)
+        }
+    }
+
+    private mutating func link(_ wd: Int32, parent: Int32, name: EventName) {
+        let slot = ChildSlot(parent: parent, nameHash: nameHash(name))
+        // One hash in the common case, a slot no sibling holds.
+        guard let holder = children.updateValue(wd, forKey: slot), holder != wd,
+              let other = node(holder), other.parent == parent, other.name != name
+        else { return }
+        children[slot] = holder
+        collidingChildren[ChildKey(parent: parent, name: name)] = wd
     }
 
     private mutating func remember(_ wd: Int32, _ id: FileID?) {
@@ -132,7 +195,18 @@ struct WatchTree {
 
     private mutating func unlinkFromParent(_ wd: Int32, _ node: Node) {
         guard node.parent != Self.noParent else { return }
-        let key = ChildKey(parent: node.parent, name: node.name)
-        if children[key] == wd { children.removeValue(forKey: key) }
+        let slot = ChildSlot(parent: node.parent, nameHash: nameHash(node.name))
+        if children[slot] == wd {
+            children.removeValue(forKey: slot)
+        } else if !collidingChildren.isEmpty {
+            let key = ChildKey(parent: node.parent, name: node.name)
+            if collidingChildren[key] == wd { collidingChildren.removeValue(forKey: key) }
+        }
+    }
+
+    static func hash(_ name: EventName) -> Int {
+        var hasher = Hasher()
+        name.withBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 }

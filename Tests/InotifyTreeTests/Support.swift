@@ -49,7 +49,7 @@ final class EngineHarness {
     }
 
     func wd(of path: FilePath) -> Int32? {
-        engine.tree.nodes.keys.first { engine.tree.path(of: $0) == path }
+        engine.tree.watchDescriptors.first { engine.tree.path(of: $0) == path }
     }
 }
 

@@ -22,7 +22,7 @@ struct TreeStateTests {
         let overflow = Inotify.Event(wd: -1, mask: .queueOverflow)
         let changes = try harness.engine.process([overflow], now: .now)
         #expect(changes.map(\.kind) == [.overflow, .rescanned])
-        let paths = Set(harness.engine.tree.nodes.keys.compactMap { harness.engine.tree.path(of: $0) })
+        let paths = Set(harness.engine.tree.watchDescriptors.compactMap { harness.engine.tree.path(of: $0) })
         #expect(paths == ["", "e", "c", "c/d"])
         #expect(harness.wd(of: "e") == bWD)
         #expect(!harness.engine.tree.contains(aWD))
