@@ -57,7 +57,17 @@ struct StreamTests {
         #expect(try await iterator.next()?.name == "ready")  // the reader now runs
 
         let total = 100_000
-        try await onThread { openClosePairs(file.string, total / 2) }
+        // Six times what the kernel's queue holds, made while the consumer is
+        // away: only the reader thread's draining can keep them. The writer
+        // pauses 2 ms after every 4,000 events (a fraction of the queue), so
+        // that the reader is not merely outrun by a CPU-bound writer on a
+        // loaded 2-core machine: pacing of the scenario, not a sync.
+        try await onThread {
+            for _ in 0..<(total / 4000) {
+                openClosePairs(file.string, 2000)
+                usleep(2000)
+            }
+        }
         try await Task.sleep(for: .milliseconds(200))  // the consumer is slow: the scenario, not a sync
 
         var count = 0
