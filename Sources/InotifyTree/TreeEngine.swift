@@ -217,7 +217,7 @@ final class TreeEngine: @unchecked Sendable {
     /// change or a path pattern needs them: the first scan of a large tree
     /// makes none.
     private func scan(_ wd: Int32, path: FilePath, absolute: PathBuffer, report: Bool, _ out: inout [Change]) throws {
-        let needsPaths = report || options.excludeDirectories.contains { $0.contains("/") }
+        let needsPaths = report || options.excludeDirectory != nil || options.excludeDirectories.contains { $0.contains("/") }
         // Depth first: what waits to be listed is one branch's worth of
         // directories, not a whole level of the tree (a wide tree's level can
         // be most of it).

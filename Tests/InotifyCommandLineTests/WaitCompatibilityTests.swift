@@ -186,6 +186,14 @@ struct WaitCompatibilityTests {
         let result = SideBySide(ours: ours.finish(), theirs: theirs.finish())
         result.expectSame()
         #expect(result.ours.stderr.isEmpty)
+        // A path that cannot be watched is told to syslog too, not to stderr.
+        let missingTheirs = try Subprocess(reference, ["-s", "-t", "1", "missing"].map { Array($0.utf8) },
+                                           directory: temp.path.string)
+        let missingOurs = try Tools.start("inotifywait", ["-s", "-t", "1", "missing"], directory: temp.path.string)
+        let missing = SideBySide(ours: missingOurs.finish(), theirs: missingTheirs.finish())
+        missing.expectSame()
+        #expect(missing.ours.status == 1)
+        #expect(missing.ours.stderr.isEmpty)
     }
 
     @Test func symbolicLinksFollowedUnlessNoDereference() throws {

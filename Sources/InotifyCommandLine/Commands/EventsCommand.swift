@@ -37,7 +37,7 @@ enum EventsCommand {
             return 1
         }
         guard let watch = RawWatch(paths: parsed.operands, mask: mask == 0 ? Inotify.IN_ALL_EVENTS : mask,
-                                   noDereference: false)
+                                   noDereference: false, diagnostics: Diagnostics(syslog: false, identity: "inotify"))
         else { return 1 }
         var out = OutputBuffer(descriptor: 1)
         var seen = 0

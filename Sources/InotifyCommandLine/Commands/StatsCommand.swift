@@ -14,7 +14,7 @@ enum StatsCommand {
             HelpText.stats(program: program)
             return 1
         }
-        guard Pattern.filter(options.patterns) != nil else { return 1 }
+        guard let filter = Pattern.filter(options.patterns) else { return 1 }
         // Blocked before any thread starts, so that every thread inherits the
         // mask and the signals arrive only through the signalfd.
         let signalList: [CInt] = [SIGINT, SIGTERM, SIGHUP, SIGUSR1]
@@ -45,11 +45,11 @@ enum StatsCommand {
             return blockingAwait { await runTree(set, list.watch, settings) }
         }
         guard let watch = RawWatch(paths: list.watch, mask: events, noDereference: options.noDereference,
-                                   failureVerb: "Failed to watch")
+                                   diagnostics: diagnostics, failureVerb: "Failed to watch")
         else { return 1 }
         if options.verbose > 0 { diagnostics.say("Total of \(watch.watched.count) watches.") }
         settings.announce()
-        return runRaw(watch, settings)
+        return runRaw(watch, filter, settings)
     }
 
     struct Settings: Sendable {
@@ -81,10 +81,9 @@ enum StatsCommand {
 
     // MARK: Watching paths themselves
 
-    private static func runRaw(_ watch: RawWatch, _ settings: Settings) -> Int32 {
+    private static func runRaw(_ watch: RawWatch, _ filter: PathFilter, _ settings: Settings) -> Int32 {
         var table = StatsTable()
         for (_, path) in watch.watched.sorted(by: { $0.key < $1.key }) { table.add(path) }
-        let filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
         var scratch: [UInt8] = []
         let deadline = settings.options.timeout > 0 ? Clock.now + Int64(settings.options.timeout) * 1000 : Int64.max
         while true {
@@ -169,12 +168,7 @@ private struct TreeStatsConsumer: TreeConsumer {
     }
 
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool {
-        switch change.kind {
-        case .overflow: settings.diagnostics.say(Messages.overflow(recursive: true))
-        case .rescanned: settings.diagnostics.say(Messages.rescanned(display(root)))
-        case .unwatched(let reason): settings.diagnostics.say("Failed to watch \(display(root))/\(change.path): \(reason)")
-        default: break
-        }
+        if settings.diagnostics.notice(change, root: root, verb: "Failed to watch") { return true }
         if lines == nil { lines = TreeLines(root: root) }
         let events = settings.events
         lines!.forEachLine(change) { line in

@@ -13,7 +13,7 @@ enum WaitCommand {
             HelpText.wait(program: program)
             return 1
         }
-        guard Pattern.filter(options.patterns) != nil else { return 1 }
+        guard let filter = Pattern.filter(options.patterns) else { return 1 }
         let asked = options.events == 0 ? Inotify.IN_ALL_EVENTS : options.events
         var mask = asked
         if options.monitor && options.recursive {
@@ -38,9 +38,11 @@ enum WaitCommand {
             if options.quiet == 0 { diagnostics.say("Watches established.") }
             return blockingAwait { await runTree(set, settings) }
         }
-        guard let watch = RawWatch(paths: list.watch, mask: mask, noDereference: options.noDereference) else { return 1 }
+        guard let watch = RawWatch(paths: list.watch, mask: mask, noDereference: options.noDereference,
+                                   diagnostics: diagnostics)
+        else { return 1 }
         if options.quiet == 0 { diagnostics.say("Watches established.") }
-        return runRaw(watch, settings)
+        return runRaw(watch, filter, settings)
     }
 
     /// What the event loops need, fixed before they start.
@@ -56,9 +58,8 @@ enum WaitCommand {
 
     // MARK: Watching paths themselves
 
-    private static func runRaw(_ watch: RawWatch, _ settings: Settings) -> Int32 {
+    private static func runRaw(_ watch: RawWatch, _ filter: PathFilter, _ settings: Settings) -> Int32 {
         var printer = Printer(settings.options)
-        let filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
         var out = OutputBuffer(descriptor: settings.descriptor)
         var scratch: [UInt8] = []
         var status: Int32 = 0
@@ -144,19 +145,7 @@ private struct TreeWaitConsumer: TreeConsumer {
     }
 
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool {
-        switch change.kind {
-        case .overflow:
-            settings.diagnostics.say(Messages.overflow(recursive: true))
-            return true
-        case .rescanned:
-            settings.diagnostics.say(Messages.rescanned(display(root)))
-            return true
-        case .unwatched(let reason):
-            settings.diagnostics.say("Couldn't watch \(display(root))/\(change.path): \(reason)")
-            return true
-        default:
-            break
-        }
+        if settings.diagnostics.notice(change, root: root, verb: "Couldn't watch") { return true }
         if lines == nil { lines = TreeLines(root: root) }
         var keepGoing = true
         lines!.forEachLine(change) { line in

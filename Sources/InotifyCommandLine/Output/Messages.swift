@@ -1,3 +1,5 @@
+import InotifyTree
+
 /// Messages inotify-tools has no words for, in one place.
 enum Messages {
     static func overflow(recursive: Bool) -> String {
@@ -10,4 +12,18 @@ enum Messages {
     }
 
     static let nothingLeft = "No watches left: every watched path was deleted or unmounted."
+}
+
+extension Diagnostics {
+    /// Says what a tree change that has no event line means (an overflow, the
+    /// rescan after it, a directory left unwatched); false for any other change.
+    func notice(_ change: Change, root: [UInt8], verb: String) -> Bool {
+        switch change.kind {
+        case .overflow: say(Messages.overflow(recursive: true))
+        case .rescanned: say(Messages.rescanned(display(root)))
+        case .unwatched(let reason): say("\(verb) \(display(root))/\(change.path): \(reason)")
+        default: return false
+        }
+        return true
+    }
 }

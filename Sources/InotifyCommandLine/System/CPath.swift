@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// Calls `body` with `bytes` as a NUL-terminated C string: paths stay bytes
 /// from argv to the system call, whatever their encoding.
@@ -6,6 +7,11 @@ func withCPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
     var terminated = bytes
     terminated.append(0)
     return terminated.withUnsafeBytes { body($0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+}
+
+/// A path's bytes as a `FilePath`, byte for byte.
+func filePath(_ bytes: [UInt8]) -> FilePath {
+    withCPath(bytes) { FilePath(platformString: $0) }
 }
 
 /// A path's bytes for a message.

@@ -25,11 +25,14 @@ final class RawWatch {
     private(set) var watched: [Int32: [UInt8]] = [:]
 
     /// Watches `paths` with `mask`; nil after printing why one could not be watched.
-    init?(paths: [[UInt8]], mask: UInt32, noDereference: Bool, failureVerb: String = "Couldn't watch") {
+    init?(
+        paths: [[UInt8]], mask: UInt32, noDereference: Bool, diagnostics: Diagnostics,
+        failureVerb: String = "Couldn't watch"
+    ) {
         do {
             inotify = try Inotify(flags: .closeOnExec)
         } catch {
-            reportInitFailure(error.errno.rawValue)
+            diagnostics.initFailure(error.errno.rawValue)
             return nil
         }
         var watchMask = Inotify.EventMask(rawValue: mask)
@@ -42,7 +45,7 @@ final class RawWatch {
             case .success(let wd):
                 watched[wd] = RawWatch.watchedName(path)
             case .failure(let error):
-                reportWatchFailure(path, errno: error.errno.rawValue, verb: failureVerb)
+                diagnostics.watchFailure(path, errno: error.errno.rawValue, verb: failureVerb)
                 return nil
             }
         }

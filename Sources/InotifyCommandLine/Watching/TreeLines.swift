@@ -41,10 +41,7 @@ struct TreeLines {
                 }
             } else {
                 // An event on a watched directory itself: %w is that directory.
-                var watched = rootPrefix
-                appendBytes(of: path, to: &watched)
-                if !path.isEmpty { watched.append(UInt8(ascii: "/")) }
-                watched.withUnsafeBytes { watchedBytes in
+                watched(path).withUnsafeBytes { watchedBytes in
                     body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: nil, count: 0),
                                    mask: event.mask.rawValue, cookie: event.cookie))
                 }
@@ -56,17 +53,24 @@ struct TreeLines {
         directoryOf path: FilePath, name: UnsafeRawBufferPointer, mask: UInt32, cookie: UInt32,
         _ body: (EventLine) -> Void
     ) {
-        var watched = rootPrefix
-        let directory = path.removingLastComponent()
-        appendBytes(of: directory, to: &watched)
-        if !directory.isEmpty { watched.append(UInt8(ascii: "/")) }
-        watched.withUnsafeBytes { body(EventLine(watched: $0, name: name, mask: mask, cookie: cookie)) }
+        watched(path.removingLastComponent()).withUnsafeBytes {
+            body(EventLine(watched: $0, name: name, mask: mask, cookie: cookie))
+        }
     }
 
     private func emit(
         directoryOf path: FilePath, name: [UInt8], mask: UInt32, cookie: UInt32, _ body: (EventLine) -> Void
     ) {
         name.withUnsafeBytes { emit(directoryOf: path, name: $0, mask: mask, cookie: cookie, body) }
+    }
+
+    /// `%w` for `directory` (relative to the root): the root as given, the
+    /// directory, and a `/`.
+    private func watched(_ directory: FilePath) -> [UInt8] {
+        var bytes = rootPrefix
+        appendBytes(of: directory, to: &bytes)
+        if !directory.isEmpty { bytes.append(UInt8(ascii: "/")) }
+        return bytes
     }
 
     private func lastName(_ path: FilePath) -> [UInt8] {

@@ -23,7 +23,7 @@ final class TreeWatchSet: Sendable {
         var watchers: [(root: [UInt8], watcher: TreeWatcher)] = []
         for root in roots {
             var rootOptions = options
-            let rootPath = FilePath(platformString: root.map { CChar(bitPattern: $0) } + [0])
+            let rootPath = filePath(root)
             let excludedHere = excluded.compactMap { TreeWatchSet.relative($0, to: root) }
             if !excludedHere.isEmpty {
                 rootOptions.excludeDirectory = { path in excludedHere.contains(path) }
@@ -32,11 +32,9 @@ final class TreeWatchSet: Sendable {
                 watchers.append((root, try TreeWatcher(root: rootPath, options: rootOptions)))
             } catch let error as Inotify.Error {
                 if error.operation == .initialize1 {
-                    reportInitFailure(error.errno.rawValue)
-                } else if error.errno == .noSpace {
-                    reportWatchFailure(root, errno: ENOSPC, verb: failureVerb)
+                    diagnostics.initFailure(error.errno.rawValue)
                 } else {
-                    diagnostics.say("\(failureVerb) \(display(root)): \(errnoText(error.errno.rawValue))")
+                    diagnostics.watchFailure(root, errno: error.errno.rawValue, verb: failureVerb)
                 }
                 return nil
             } catch {
@@ -49,8 +47,8 @@ final class TreeWatchSet: Sendable {
 
     /// `path` relative to `root` when it lies below it (both as given, lexically).
     static func relative(_ path: [UInt8], to root: [UInt8]) -> FilePath? {
-        let full = FilePath(platformString: path.map { CChar(bitPattern: $0) } + [0]).lexicallyNormalized()
-        let base = FilePath(platformString: root.map { CChar(bitPattern: $0) } + [0]).lexicallyNormalized()
+        let full = filePath(path).lexicallyNormalized()
+        let base = filePath(root).lexicallyNormalized()
         guard full.starts(with: base), full != base else { return nil }
         var relative = full
         guard relative.removePrefix(base) else { return nil }
