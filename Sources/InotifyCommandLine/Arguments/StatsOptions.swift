@@ -1,5 +1,5 @@
 /// `inotify stats`'s options: inotifywatch's, spelled and checked as it does.
-struct StatsOptions: Sendable {
+struct StatsOptions: SharedOptions, Sendable {
     var events: UInt32 = 0
     /// Seconds; 0 runs until a signal.
     var timeout = 0
@@ -12,10 +12,6 @@ struct StatsOptions: Sendable {
     var patterns: [Pattern] = []
     var help = false
     var operands: [[UInt8]] = []
-
-    private enum Code {
-        static let fromFile: Int32 = 256, patterns: Int32 = 257
-    }
 
     static let longOptions: [LongOption] = [
         LongOption(name: "help", takesArgument: false, code: Getopt.code("h")),
@@ -30,8 +26,8 @@ struct StatsOptions: Sendable {
         LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
         LongOption(name: "fanotify", takesArgument: false, code: Getopt.code("F")),
         LongOption(name: "filesystem", takesArgument: false, code: Getopt.code("S")),
-        LongOption(name: "fromfile", takesArgument: true, code: Code.fromFile),
-    ] + Pattern.longOptions(from: Code.patterns)
+        LongOption(name: "fromfile", takesArgument: true, code: SharedOptionCode.fromFile),
+    ] + Pattern.longOptions(from: SharedOptionCode.patterns)
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> StatsOptions? {
@@ -40,21 +36,14 @@ struct StatsOptions: Sendable {
         var sortGiven = false
         for (code, argument) in parsed.options {
             let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if let taken = options.applyShared(code, argument) {
+                guard taken else { return nil }
+                if options.help { return options }
+                continue
+            }
             switch code {
-            case Getopt.code("h"): options.help = true; return options
             case Getopt.code("v"): options.verbose += 1
-            case Getopt.code("r"): options.recursive = true
             case Getopt.code("z"): options.zero = true
-            case Getopt.code("P"): options.noDereference = true
-            // Accepted as inotify-tools 3.22 accepts them: -F and -S ask for
-            // fanotify, which Debian's build (like this one) does not use.
-            case Getopt.code("I"), Getopt.code("F"), Getopt.code("S"): break
-            case Getopt.code("t"):
-                guard let seconds = Timeout.parse(text) else { return nil }
-                options.timeout = seconds
-            case Getopt.code("e"):
-                guard let bits = EventNames.parseOption(text) else { return nil }
-                options.events |= bits
             case Getopt.code("a"), Getopt.code("d"):
                 if sortGiven {
                     printError("Please specify -a or -d once only!")
@@ -63,13 +52,7 @@ struct StatsOptions: Sendable {
                 sortGiven = true
                 guard let sort = sortKey(text, ascending: code == Getopt.code("a")) else { return nil }
                 options.sort = sort
-            case Code.fromFile:
-                if options.fromFile != nil { printError("Multiple --fromfile options given."); return nil }
-                options.fromFile = argument
-            default:
-                if let pattern = Pattern.parse(code: code, base: Code.patterns, argument: argument) {
-                    options.patterns.append(pattern)
-                }
+            default: break
             }
         }
         if parsed.failed { return nil }

@@ -1,6 +1,6 @@
 /// `inotify wait`'s options: inotifywait's, spelled and checked as it does,
 /// and `--json` and `--null` beside them.
-struct WaitOptions {
+struct WaitOptions: SharedOptions {
     var events: UInt32 = 0
     var monitor = false
     var quiet = 0
@@ -23,8 +23,8 @@ struct WaitOptions {
     var operands: [[UInt8]] = []
 
     private enum Code {
-        static let format: Int32 = 256, timefmt: Int32 = 257, fromFile: Int32 = 258, noNewline: Int32 = 259,
-            json: Int32 = 260, null: Int32 = 261, patterns: Int32 = 262
+        static let format: Int32 = 256, timefmt: Int32 = 257, noNewline: Int32 = 259, json: Int32 = 260,
+            null: Int32 = 261
     }
 
     static let longOptions: [LongOption] = [
@@ -44,11 +44,11 @@ struct WaitOptions {
         LongOption(name: "format", takesArgument: true, code: Code.format),
         LongOption(name: "no-newline", takesArgument: false, code: Code.noNewline),
         LongOption(name: "timefmt", takesArgument: true, code: Code.timefmt),
-        LongOption(name: "fromfile", takesArgument: true, code: Code.fromFile),
+        LongOption(name: "fromfile", takesArgument: true, code: SharedOptionCode.fromFile),
         LongOption(name: "outfile", takesArgument: true, code: Getopt.code("o")),
         LongOption(name: "json", takesArgument: false, code: Code.json),
         LongOption(name: "null", takesArgument: false, code: Code.null),
-    ] + Pattern.longOptions(from: Code.patterns)
+    ] + Pattern.longOptions(from: SharedOptionCode.patterns)
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> WaitOptions? {
@@ -56,39 +56,26 @@ struct WaitOptions {
         var options = WaitOptions()
         for (code, argument) in parsed.options {
             let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if let taken = options.applyShared(code, argument) {
+                guard taken else { return nil }
+                if options.help { return options }
+                continue
+            }
             switch code {
-            case Getopt.code("h"): options.help = true; return options
             case Getopt.code("m"): options.monitor = true
             case Getopt.code("q"): options.quiet += 1
-            case Getopt.code("r"): options.recursive = true
             case Getopt.code("c"): options.csv = true
             case Getopt.code("d"): options.daemon = true; options.monitor = true; options.syslog = true
             case Getopt.code("s"): options.syslog = true
-            case Getopt.code("P"): options.noDereference = true
-            // Accepted as inotify-tools 3.22 accepts them: -F and -S ask for
-            // fanotify, which Debian's build (like this one) does not use.
-            case Getopt.code("I"), Getopt.code("F"), Getopt.code("S"): break
             case Getopt.code("o"):
                 if options.outFile != nil { printError("Multiple --outfile options given."); return nil }
                 options.outFile = argument
-            case Getopt.code("t"):
-                guard let seconds = Timeout.parse(text) else { return nil }
-                options.timeout = seconds
-            case Getopt.code("e"):
-                guard let bits = EventNames.parseOption(text) else { return nil }
-                options.events |= bits
             case Code.format: options.format = argument
             case Code.noNewline: options.noNewline = true
             case Code.timefmt: options.timefmt = text
-            case Code.fromFile:
-                if options.fromFile != nil { printError("Multiple --fromfile options given."); return nil }
-                options.fromFile = argument
             case Code.json: options.json = true
             case Code.null: options.null = true
-            default:
-                if let pattern = Pattern.parse(code: code, base: Code.patterns, argument: argument) {
-                    options.patterns.append(pattern)
-                }
+            default: break
             }
         }
         if let conflict = options.conflict() {
