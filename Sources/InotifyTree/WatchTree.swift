@@ -9,9 +9,11 @@ import SystemPackage
 /// Lean on purpose, since a tree can hold hundreds of thousands of
 /// directories: a node is a parent wd and a name stored inline when short
 /// (24 bytes or less: no allocation), kept in a dense array whose free slots
-/// are reused; a small wd -> slot table finds it. The child index is keyed
-/// by (parent, hash of the name) and checks the name on the node, so each
-/// name is stored once; names whose hashes collide go to a side table.
+/// are reused; a wd -> slot table finds it. The child index is keyed by a
+/// digest of (parent, name) and checks both on the node, so each name is
+/// stored once; children whose digests collide go to a side table. Both
+/// tables are ``ProbingTable``s (one flat array each); the only SipHash is
+/// the child digest.
 struct WatchTree {
     struct Node {
         /// The parent directory's wd; `WatchTree.noParent` for the root.
@@ -24,19 +26,14 @@ struct WatchTree {
         let name: EventName
     }
 
-    /// A child in the index: its parent and the hash of its name.
-    private struct ChildSlot: Hashable {
-        let parent: Int32
-        let nameHash: Int
-    }
-
     static let noParent: Int32 = -1
 
     private var storage: [Node] = []
-    private var slotOfWD: [Int32: Int32] = [:]
+    private var slotOfWD = ProbingTable()
     private var freeSlots: [Int32] = []
-    private var children: [ChildSlot: Int32] = [:]
-    /// Children whose (parent, hash) slot is taken by a sibling of another name.
+    /// Children by the digest of (parent, name).
+    private var children = ProbingTable()
+    /// Children whose digest is taken by another (parent, name).
     private var collidingChildren: [ChildKey: Int32] = [:]
     private(set) var rootWD: Int32?
     /// Directories by device and inode, kept only when symbolic links are
@@ -48,12 +45,12 @@ struct WatchTree {
     /// builds each path once. Emptied by every change of the tree's shape.
     private var recentPaths: [Int32: FilePath] = [:]
     private static let recentPathLimit = 64
-    /// How names are hashed for the child index; a test passes one that
-    /// collides, to exercise the side table.
-    private let nameHash: (EventName) -> Int
+    /// How (parent, name) is digested for the child index; a test passes
+    /// one that collides, to exercise the side table.
+    private let childDigest: (Int32, EventName) -> UInt32
 
-    init(nameHash: @escaping (EventName) -> Int = WatchTree.hash) {
-        self.nameHash = nameHash
+    init(childDigest: @escaping (Int32, EventName) -> UInt32 = WatchTree.digest) {
+        self.childDigest = childDigest
     }
 
     var count: Int { slotOfWD.count }
@@ -62,17 +59,17 @@ struct WatchTree {
     var storageCapacityForTesting: Int { storage.count }
 
     /// Every watched directory's wd.
-    var watchDescriptors: Dictionary<Int32, Int32>.Keys { slotOfWD.keys }
+    var watchDescriptors: [Int32] { slotOfWD.keys.map { Int32(bitPattern: $0) } }
 
-    func contains(_ wd: Int32) -> Bool { slotOfWD[wd] != nil }
+    func contains(_ wd: Int32) -> Bool { slotOfWD[Self.key(wd)] != nil }
 
     func node(_ wd: Int32) -> Node? {
-        guard let slot = slotOfWD[wd] else { return nil }
+        guard let slot = slotOfWD[Self.key(wd)] else { return nil }
         return storage[Int(slot)]
     }
 
     func child(of parent: Int32, named name: EventName) -> Int32? {
-        if let wd = children[ChildSlot(parent: parent, nameHash: nameHash(name))], let node = node(wd),
+        if let wd = children[childDigest(parent, name)], let node = node(wd),
            node.parent == parent, node.name == name
         {
             return wd
@@ -105,14 +102,14 @@ struct WatchTree {
     }
 
     mutating func insertRoot(_ wd: Int32, id: FileID?) {
-        recentPaths.removeAll(keepingCapacity: true)
+        forgetRecentPaths()
         place(wd, Node(parent: Self.noParent, name: EventName([])))
         rootWD = wd
         remember(wd, id)
     }
 
     mutating func insert(_ wd: Int32, parent: Int32, name: EventName, id: FileID?) {
-        recentPaths.removeAll(keepingCapacity: true)
+        forgetRecentPaths()
         place(wd, Node(parent: parent, name: name))
         link(wd, parent: parent, name: name)
         remember(wd, id)
@@ -120,8 +117,8 @@ struct WatchTree {
 
     /// A directory renamed within the tree: one node changes.
     mutating func move(_ wd: Int32, to parent: Int32, name: EventName) {
-        recentPaths.removeAll(keepingCapacity: true)
-        guard let slot = slotOfWD[wd] else { return }
+        forgetRecentPaths()
+        guard let slot = slotOfWD[Self.key(wd)] else { return }
         unlinkFromParent(wd, storage[Int(slot)])
         storage[Int(slot)] = Node(parent: parent, name: name)
         link(wd, parent: parent, name: name)
@@ -129,13 +126,17 @@ struct WatchTree {
 
     /// Forgets one directory (its IN_IGNORED arrived, or its watch was removed).
     mutating func remove(_ wd: Int32) {
-        recentPaths.removeAll(keepingCapacity: true)
-        guard let slot = slotOfWD.removeValue(forKey: wd) else { return }
+        forgetRecentPaths()
+        guard let slot = slotOfWD.removeValue(forKey: Self.key(wd)) else { return }
         unlinkFromParent(wd, storage[Int(slot)])
         storage[Int(slot)] = Node(parent: Self.noParent, name: EventName([]))  // let a long name go
         freeSlots.append(slot)
         if let id = identityOfWD.removeValue(forKey: wd), identities[id] == wd { identities.removeValue(forKey: id) }
         if wd == rootWD { rootWD = nil }
+    }
+
+    private mutating func forgetRecentPaths() {
+        if !recentPaths.isEmpty { recentPaths.removeAll(keepingCapacity: true) }
     }
 
     /// `wd` and every directory below it.
@@ -155,7 +156,7 @@ struct WatchTree {
             for link in chain { below[link] = answer }
             return answer
         }
-        return slotOfWD.keys.filter(isBelow)
+        return watchDescriptors.filter(isBelow)
     }
 
     /// Puts `node` in `wd`'s slot, or in a free one; an old node of the same
@@ -163,8 +164,8 @@ struct WatchTree {
     private mutating func place(_ wd: Int32, _ node: Node) {
         // One hash in the common case, a wd not seen before.
         let fresh = freeSlots.last ?? Int32(storage.count)
-        if let slot = slotOfWD.updateValue(fresh, forKey: wd) {
-            slotOfWD[wd] = slot
+        if let slot = slotOfWD.updateValue(fresh, forKey: Self.key(wd)) {
+            slotOfWD.updateValue(slot, forKey: Self.key(wd))
             unlinkFromParent(wd, storage[Int(slot)])
             storage[Int(slot)] = node
             return
@@ -178,12 +179,12 @@ struct WatchTree {
     }
 
     private mutating func link(_ wd: Int32, parent: Int32, name: EventName) {
-        let slot = ChildSlot(parent: parent, nameHash: nameHash(name))
-        // One hash in the common case, a slot no sibling holds.
-        guard let holder = children.updateValue(wd, forKey: slot), holder != wd,
-              let other = node(holder), other.parent == parent, other.name != name
+        let digest = childDigest(parent, name)
+        // One probe in the common case, a digest no other child holds.
+        guard let holder = children.updateValue(wd, forKey: digest), holder != wd,
+              let other = node(holder), other.parent != parent || other.name != name
         else { return }
-        children[slot] = holder
+        children.updateValue(holder, forKey: digest)
         collidingChildren[ChildKey(parent: parent, name: name)] = wd
     }
 
@@ -195,18 +196,25 @@ struct WatchTree {
 
     private mutating func unlinkFromParent(_ wd: Int32, _ node: Node) {
         guard node.parent != Self.noParent else { return }
-        let slot = ChildSlot(parent: node.parent, nameHash: nameHash(node.name))
-        if children[slot] == wd {
-            children.removeValue(forKey: slot)
+        let digest = childDigest(node.parent, node.name)
+        if children[digest] == wd {
+            children.removeValue(forKey: digest)
         } else if !collidingChildren.isEmpty {
             let key = ChildKey(parent: node.parent, name: node.name)
             if collidingChildren[key] == wd { collidingChildren.removeValue(forKey: key) }
         }
     }
 
-    static func hash(_ name: EventName) -> Int {
+    /// Seeded per process, as `Hasher` is: names are chosen by whoever
+    /// writes in the tree, and must not be able to pile up in one bucket run.
+    /// 32 bits: two children share a digest about once in four billion
+    /// pairs, and then the side table holds one of them.
+    static func digest(_ parent: Int32, _ name: EventName) -> UInt32 {
         var hasher = Hasher()
+        hasher.combine(parent)
         name.withBytes { hasher.combine(bytes: $0) }
-        return hasher.finalize()
+        return UInt32(truncatingIfNeeded: hasher.finalize())
     }
+
+    private static func key(_ wd: Int32) -> UInt32 { UInt32(bitPattern: wd) }
 }

@@ -7,9 +7,9 @@ import Testing
 struct WatchTreeTests {
     func name(_ text: String) -> EventName { EventName(Array(text.utf8)) }
 
-    @Test("names whose hashes collide are still told apart, through renames and removals")
+    @Test("children whose digests collide are still told apart, through renames and removals")
     func collidingNames() {
-        var tree = WatchTree(nameHash: { _ in 42 })  // every name in the same slot
+        var tree = WatchTree(childDigest: { _, _ in 42 })  // every child in the same bucket
         tree.insertRoot(1, id: nil)
         tree.insert(2, parent: 1, name: name("a"), id: nil)
         tree.insert(3, parent: 1, name: name("b"), id: nil)
