@@ -223,33 +223,32 @@ final class TreeEngine: @unchecked Sendable {
         // be most of it).
         var stack: [(wd: Int32, path: FilePath?, absolute: PathBuffer)] = [(wd, path, absolute)]
         while let (directoryWD, directoryPath, directoryAbsolute) = stack.popLast() {
-            let entries: [Directory.Entry]
-            switch Directory.entries(of: directoryAbsolute, buffer: listingBuffer) {
-            case .success(let list): entries = list
-            case .failure(.noSuchFileOrDirectory), .failure(.notDirectory): continue  // gone meanwhile
-            case .failure(let errno):
-                self.report(.unwatched(reason: "cannot list it: \(errno)"), relative(directoryAbsolute), isDirectory: true, [], &out)
-                continue
-            }
-            for entry in entries {
-                let childAbsolute = directoryAbsolute.appending(entry.name)
-                let childPath = needsPaths ? directoryPath?.appending(name: entry.name) : nil
-                let isDirectory = isDirectoryEntry(entry, at: childAbsolute)
+            let failure = try Directory.forEachEntry(of: directoryAbsolute, buffer: listingBuffer) { (bytes, kind) throws in
+                if !report && kind == .other { return }  // a file of the first scan: nothing to do
+                let name = EventName(bytes)
+                let childAbsolute = directoryAbsolute.appending(name)
+                let childPath = needsPaths ? directoryPath?.appending(name: name) : nil
+                let isDirectory = isDirectoryEntry(kind, at: childAbsolute)
                 if report, let childPath {
-                    scanned.insert(WatchTree.ChildKey(parent: directoryWD, name: entry.name))
+                    scanned.insert(WatchTree.ChildKey(parent: directoryWD, name: name))
                     if scanned.count > Self.scannedLimit { scanned.removeAll() }
                     self.report(.created, childPath, isDirectory: isDirectory, [], scan: true, &out)
                 }
-                guard isDirectory else { continue }
+                guard isDirectory else { return }
                 // A directory new to the watcher may have been reached already by
                 // an event; the first scan's directories cannot have been.
-                if report, tree.child(of: directoryWD, named: entry.name) != nil { continue }
-                guard !excludesDirectory(name: entry.name, path: { childPath ?? self.relative(childAbsolute) }),
+                if report, tree.child(of: directoryWD, named: name) != nil { return }
+                guard !excludesDirectory(name: name, path: { childPath ?? self.relative(childAbsolute) }),
                       let watch = try addDirectoryWatch(childAbsolute, path: { childPath ?? self.relative(childAbsolute) }, &out)
-                else { continue }
-                if tree.contains(watch.wd) { continue }  // the same directory by another path
-                tree.insert(watch.wd, parent: directoryWD, name: entry.name, id: watch.id)
+                else { return }
+                if tree.contains(watch.wd) { return }  // the same directory by another path
+                tree.insert(watch.wd, parent: directoryWD, name: name, id: watch.id)
                 stack.append((watch.wd, childPath, childAbsolute))
+            }
+            switch failure {
+            case nil, .noSuchFileOrDirectory?, .notDirectory?: continue  // listed, or gone meanwhile
+            case let errno?:
+                self.report(.unwatched(reason: "cannot list it: \(errno)"), relative(directoryAbsolute), isDirectory: true, [], &out)
             }
         }
     }
@@ -292,8 +291,8 @@ final class TreeEngine: @unchecked Sendable {
         return path.removePrefix(root) ? path : absolute.filePath
     }
 
-    private func isDirectoryEntry(_ entry: Directory.Entry, at absolute: PathBuffer) -> Bool {
-        switch entry.kind {
+    private func isDirectoryEntry(_ kind: Directory.EntryKind, at absolute: PathBuffer) -> Bool {
+        switch kind {
         case .directory: return true
         case .other: return false
         case .unknown: return Directory.identity(of: absolute, follow: false)?.isDirectory ?? false

@@ -10,27 +10,25 @@ import SystemPackage
 enum Directory {
     enum EntryKind: Sendable { case directory, symbolicLink, other, unknown }
 
-    struct Entry {
-        /// The name's bytes, inline when short: no allocation per entry.
-        let name: EventName
-        let kind: EntryKind
-    }
-
-    /// The entries of `path` except `.` and `..`, or the errno of open or
-    /// getdents64. Read straight into `buffer` with getdents64: no DIR
-    /// stream to allocate and fstat per directory, as opendir does.
-    static func entries(of path: PathBuffer, buffer: UnsafeMutableRawBufferPointer) -> Result<[Entry], Errno> {
+    /// Calls `body` with each entry of `path` except `.` and `..`: its name's
+    /// bytes (valid during the call only) and its type. Read straight into
+    /// `buffer` with getdents64: no DIR stream to allocate and fstat per
+    /// directory, as opendir does, and no array of entries. The errno of
+    /// open or getdents64, if one failed; errors `body` throws go through.
+    static func forEachEntry<E: Error>(
+        of path: PathBuffer, buffer: UnsafeMutableRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer, EntryKind) throws(E) -> Void
+    ) throws(E) -> Errno? {
         let fd = path.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard fd >= 0 else { return .failure(Errno(rawValue: errno)) }
+        guard fd >= 0 else { return Errno(rawValue: errno) }
         defer { close(fd) }
-        var entries: [Entry] = []
         while true {
             let count = cinotify_getdents64(fd, buffer.baseAddress, buffer.count)
             if count < 0 {
                 if errno == EINTR { continue }
-                return .failure(Errno(rawValue: errno))
+                return Errno(rawValue: errno)
             }
-            if count == 0 { return .success(entries) }
+            if count == 0 { return nil }
             // struct dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
             var offset = 0
             while offset + 19 < count {
@@ -39,7 +37,7 @@ enum Directory {
                 let type = buffer[offset + 18]
                 let nameStart = offset + 19
                 let nameEnd = buffer[nameStart..<(offset + recordLength)].firstIndex(of: 0) ?? (offset + recordLength)
-                let name = EventName(UnsafeRawBufferPointer(rebasing: buffer[nameStart..<nameEnd]))
+                let name = UnsafeRawBufferPointer(rebasing: buffer[nameStart..<nameEnd])
                 offset += recordLength
                 if Self.isDotOrDotDot(name) { continue }
                 let kind: EntryKind
@@ -49,18 +47,16 @@ enum Directory {
                 case Int32(DT_UNKNOWN): kind = .unknown
                 default: kind = .other
                 }
-                entries.append(Entry(name: name, kind: kind))
+                try body(name, kind)
             }
         }
     }
 
-    /// The size of the buffer for ``entries(of:buffer:)``: what glibc's opendir uses.
+    /// The size of the buffer for ``forEachEntry(of:buffer:_:)``: what glibc's opendir uses.
     static let listingBufferSize = 32 * 1024
 
-    private static func isDotOrDotDot(_ name: EventName) -> Bool {
-        name.withBytes { bytes in
-            (bytes.count == 1 || bytes.count == 2) && bytes.allSatisfy { $0 == UInt8(ascii: ".") }
-        }
+    private static func isDotOrDotDot(_ name: UnsafeRawBufferPointer) -> Bool {
+        (name.count == 1 || name.count == 2) && name.allSatisfy { $0 == UInt8(ascii: ".") }
     }
 
     /// Device and inode of what `path` names, following symbolic links when
