@@ -2,8 +2,15 @@
 // reach the module's header (see CInotify.h); everything else is inline there.
 #define _GNU_SOURCE 1
 #include <dirent.h>
+#include <sys/vfs.h>
 #include "CInotify.h"
 
 long cinotify_getdents64(int fd, void *buffer, size_t size) {
     return (long)getdents64(fd, buffer, size);
+}
+
+long long cinotify_filesystem_type(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    return (long long)info.f_type;
 }

@@ -39,6 +39,9 @@ final class TreeEngine: @unchecked Sendable {
     /// still be queued: that CREATE is the same creation, reported once.
     private(set) var scanned = Set<WatchTree.ChildKey>()
     private static let scannedLimit = 65_536
+    private var leafTest = LeafTest()
+    /// How many directories scans have listed: what the leaf test saves shows here.
+    private(set) var listings = 0
     /// Where directories are listed, one at a time.
     private let listingBuffer = UnsafeMutableRawBufferPointer.allocate(
         byteCount: Directory.listingBufferSize, alignment: 8)
@@ -222,7 +225,12 @@ final class TreeEngine: @unchecked Sendable {
         // directories, not a whole level of the tree (a wide tree's level can
         // be most of it).
         var stack: [(wd: Int32, path: FilePath?, absolute: PathBuffer)] = [(wd, path, absolute)]
+        // Listing a leaf finds nothing to watch; only a reporting scan (or one
+        // that follows links, which the link count does not show) needs its files.
+        let skipsLeaves = !report && !options.followSymbolicLinks
         while let (directoryWD, directoryPath, directoryAbsolute) = stack.popLast() {
+            if skipsLeaves && leafTest.isLeaf(directoryAbsolute) { continue }
+            listings += 1
             let failure = try Directory.forEachEntry(of: directoryAbsolute, buffer: listingBuffer) { (bytes, kind) throws in
                 if !report && kind == .other { return }  // a file of the first scan: nothing to do
                 let name = EventName(bytes)

@@ -3,8 +3,9 @@
 
 // What Swift cannot import from <sys/inotify.h> and friends by itself:
 // macros composed of other macros (IN_ALL_EVENTS, IN_CLOSE, IN_MOVE), eventfd,
-// ioctl(2), which is variadic, and getdents64, which glibc declares only
-// under _GNU_SOURCE. Everything here is a thin forward.
+// ioctl(2), which is variadic, getdents64, which glibc declares only
+// under _GNU_SOURCE, and statfs(2), whose header Swift's Glibc leaves out.
+// Everything here is a thin forward.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,10 @@ static inline int cinotify_fionread(int fd, int *count) {
 /// Defined in CInotify.c, which alone sees _GNU_SOURCE: defining it here
 /// would give this module glibc types that differ from Swift's Glibc module.
 long cinotify_getdents64(int fd, void *buffer, size_t size);
+
+/// statfs(2)'s f_type (the filesystem's magic number) for `path`, or -1
+/// with errno set. Defined in CInotify.c: <sys/vfs.h> is not in Swift's Glibc.
+long long cinotify_filesystem_type(const char *path);
 
 static inline int cinotify_eventfd(unsigned int initval, int flags) {
     return eventfd(initval, flags);
