@@ -39,7 +39,6 @@ final class TreeEngine: @unchecked Sendable {
     /// still be queued: that CREATE is the same creation, reported once.
     private(set) var scanned = Set<WatchTree.ChildKey>()
     private static let scannedLimit = 65_536
-    private var leafTest = LeafTest()
     /// How many directories scans have listed: what the leaf test saves shows here.
     private(set) var listings = 0
     /// Where directories are listed, one at a time.
@@ -228,6 +227,9 @@ final class TreeEngine: @unchecked Sendable {
         // Listing a leaf finds nothing to watch; only a reporting scan (or one
         // that follows links, which the link count does not show) needs its files.
         let skipsLeaves = !report && !options.followSymbolicLinks
+        // Per scan: a device number can be given to another filesystem after
+        // an unmount, and the next scan may be an overflow's, much later.
+        var leafTest = LeafTest()
         while let (directoryWD, directoryPath, directoryAbsolute) = stack.popLast() {
             if skipsLeaves && leafTest.isLeaf(directoryAbsolute) { continue }
             listings += 1
