@@ -73,9 +73,17 @@ final class ChangeChannel: Sendable {
         waiter?.resume()
     }
 
-    /// Stops the producer, waking it if it waits for a place.
+    /// Stops the producer, waking it if it waits for a place, and ends the
+    /// stream after what it holds. The end is set here, not left to the
+    /// producer: a producer that finds the channel closed as it sends stops
+    /// at once, and a consumer waiting then would wait for ever.
     func close() {
-        state.withLock { $0.closed = true }
+        let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            state.closed = true
+            if state.end == nil { state.end = .success(()) }
+            return state.waiter.take()
+        }
+        waiter?.resume()
         wakeProducer.signal()
     }
 

@@ -1,6 +1,7 @@
 @testable import Inotify
 import InotifyTestSupport
 import Foundation
+import Synchronization
 import SystemPackage
 import Testing
 
@@ -193,6 +194,34 @@ struct StreamTests {
             #expect(await eventually { threads(named: name).isEmpty })
             #expect(await eventually { plan.closed.contains(inotify.fileDescriptor.rawValue) })
             #expect(plan.closed.filter { $0 == inotify.fileDescriptor.rawValue }.count == 1)
+        }
+    }
+
+    @Test("close() ends the iteration while events keep flowing")
+    func closeWhileEventsFlow() async throws {
+        // close() can come while the reader holds events it has just read
+        // and the consumer waits: the iteration must end all the same.
+        for _ in 0..<50 {
+            let dir = try TemporaryDirectory()
+            let file = try dir.createFile("busy")
+            let inotify = try Inotify()
+            try inotify.addWatch(file, mask: [.open, .closeNoWrite])
+            let stop = Atomic<Bool>(false)
+            let writer = Thread { while !stop.load(ordering: .relaxed) { openClosePairs(file.string, 10) } }
+            writer.start()
+            let seen = Atomic<Int>(0)
+            let ended = Atomic<Bool>(false)
+            let consumer = Task {
+                for try await _ in inotify.events { seen.add(1, ordering: .relaxed) }
+                ended.store(true, ordering: .relaxed)
+            }
+            #expect(await eventually { seen.load(ordering: .relaxed) >= 100 })
+            try inotify.close()
+            let finished = await eventually(timeout: .seconds(10)) { ended.load(ordering: .relaxed) }
+            stop.store(true, ordering: .relaxed)
+            #expect(finished, "the iteration did not end after close()")
+            consumer.cancel()
+            if !finished { return }
         }
     }
 
