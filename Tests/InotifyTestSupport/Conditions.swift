@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Checks `condition` every millisecond until it holds (true) or `timeout`
 /// passes (false). For states that no event announces, such as a thread
@@ -37,4 +38,30 @@ public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) as
         let thread = Thread { continuation.resume(with: Result { try body() }) }
         thread.start()
     }
+}
+
+/// Whether an iteration ends when its source is closed while events flow:
+/// a thread makes OPEN + CLOSE_NOWRITE pairs on `busyFile` without pause,
+/// `iterate` runs on a task (calling the function it is given once per
+/// item), and once 100 items have come, `close` is called; true if the
+/// iteration then ends within 10 seconds.
+public func iterationEndsOnClose(
+    busyFile: String,
+    iterate: @escaping @Sendable (_ seen: @escaping @Sendable () -> Void) async throws -> Void,
+    close: () throws -> Void
+) async throws -> Bool {
+    let stop = Atomic<Bool>(false)
+    let writer = Thread { while !stop.load(ordering: .relaxed) { openClosePairs(busyFile, 10) } }
+    writer.start()
+    defer { stop.store(true, ordering: .relaxed) }
+    let seen = Atomic<Int>(0)
+    let ended = Atomic<Bool>(false)
+    let consumer = Task {
+        try await iterate { seen.add(1, ordering: .relaxed) }
+        ended.store(true, ordering: .relaxed)
+    }
+    defer { consumer.cancel() }
+    guard await eventually({ seen.load(ordering: .relaxed) >= 100 }) else { return false }
+    try close()
+    return await eventually(timeout: .seconds(10)) { ended.load(ordering: .relaxed) }
 }

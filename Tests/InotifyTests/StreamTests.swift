@@ -1,7 +1,6 @@
 @testable import Inotify
 import InotifyTestSupport
 import Foundation
-import Synchronization
 import SystemPackage
 import Testing
 
@@ -206,22 +205,13 @@ struct StreamTests {
             let file = try dir.createFile("busy")
             let inotify = try Inotify()
             try inotify.addWatch(file, mask: [.open, .closeNoWrite])
-            let stop = Atomic<Bool>(false)
-            let writer = Thread { while !stop.load(ordering: .relaxed) { openClosePairs(file.string, 10) } }
-            writer.start()
-            let seen = Atomic<Int>(0)
-            let ended = Atomic<Bool>(false)
-            let consumer = Task {
-                for try await _ in inotify.events { seen.add(1, ordering: .relaxed) }
-                ended.store(true, ordering: .relaxed)
+            let ended = try await iterationEndsOnClose(busyFile: file.string) { seen in
+                for try await _ in inotify.events { seen() }
+            } close: {
+                try inotify.close()
             }
-            #expect(await eventually { seen.load(ordering: .relaxed) >= 100 })
-            try inotify.close()
-            let finished = await eventually(timeout: .seconds(10)) { ended.load(ordering: .relaxed) }
-            stop.store(true, ordering: .relaxed)
-            #expect(finished, "the iteration did not end after close()")
-            consumer.cancel()
-            if !finished { return }
+            #expect(ended, "the iteration did not end after close()")
+            if !ended { return }
         }
     }
 

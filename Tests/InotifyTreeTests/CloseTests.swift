@@ -1,8 +1,6 @@
-import Foundation
 @testable import Inotify
 @testable import InotifyTree
 import InotifyTestSupport
-import Synchronization
 import SystemPackage
 import Testing
 
@@ -19,22 +17,13 @@ struct CloseTests {
             var options = TreeWatcher.Options()
             options.events.formUnion([.open, .closeNoWrite])
             let watcher = try TreeWatcher(root: dir.path, options: options)
-            let stop = Atomic<Bool>(false)
-            let writer = Thread { while !stop.load(ordering: .relaxed) { openClosePairs(file.string, 10) } }
-            writer.start()
-            let seen = Atomic<Int>(0)
-            let ended = Atomic<Bool>(false)
-            let consumer = Task {
-                for try await _ in watcher.changes { seen.add(1, ordering: .relaxed) }
-                ended.store(true, ordering: .relaxed)
+            let ended = try await iterationEndsOnClose(busyFile: file.string) { seen in
+                for try await _ in watcher.changes { seen() }
+            } close: {
+                watcher.close()
             }
-            #expect(await eventually { seen.load(ordering: .relaxed) >= 100 })
-            watcher.close()
-            let finished = await eventually(timeout: .seconds(10)) { ended.load(ordering: .relaxed) }
-            stop.store(true, ordering: .relaxed)
-            #expect(finished, "the iteration did not end after close()")
-            consumer.cancel()
-            if !finished { return }
+            #expect(ended, "the iteration did not end after close()")
+            if !ended { return }
         }
     }
 }
