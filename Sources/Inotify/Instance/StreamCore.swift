@@ -256,7 +256,8 @@ final class StreamCore: Sendable {
     }
 
     /// A read of what is queued now, decoded; nil when nothing is. Bytes that
-    /// do not decode are a failure of the stream, not of the read.
+    /// do not decode are a failure of the stream, not of the read. Both the
+    /// consumer and the reader thread read through it.
     private func readIfReady(
         _ fd: CInt, into scratch: UnsafeMutableRawBufferPointer
     ) throws(Inotify.Error) -> Result<Batch?, any Swift.Error> {
@@ -409,40 +410,25 @@ final class StreamCore: Sendable {
     /// is deep. And no read of the whole queue at once: 64 KiB of bytes and the
     /// events decoded from them stay in the cache. Returns an end for bytes
     /// that do not decode.
+    ///
     /// Called with `reading` set; clears it once the batch is handed over or
     /// queued, so that no later read can overtake it.
     private func readBatch(_ fd: CInt, into scratch: UnsafeMutableRawBufferPointer) throws(Inotify.Error) -> End? {
         // The consumer may have read everything between this thread's poll
-        // and its turn to read: look again, so that a blocking descriptor
-        // never blocks this thread in read(2), where close() could not wake it.
-        var descriptor = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-        let ready = descriptor.withUnsafeMutableBufferPointer { Syscalls.poll($0, timeoutMilliseconds: 0) }
-        guard case .success(let readable) = ready, readable > 0 else {
-            state.withLock { $0.reading = false }
-            if case .failure(let errno) = ready { throw Inotify.Error(.read, errno: errno, value: "poll") }
-            return nil
-        }
-        let count: Int
-        switch Syscalls.read(fd, scratch) {
-        case .success(let read): count = read
-        case .failure(.resourceTemporarilyUnavailable):
-            state.withLock { $0.reading = false }
-            return nil
-        case .failure(let errno):
-            state.withLock { $0.reading = false }
-            throw Inotify.Error(.read, errno: errno, value: "fd \(fd)")
-        }
-        guard count > 0 else {
-            state.withLock { $0.reading = false }
-            return nil
-        }
-        let batch: Batch
-        do {
-            let events = try Inotify.decodeEvents(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
-            batch = Batch(events: events, byteCount: count)
+        // and its turn to read: readIfReady looks again, so that a blocking
+        // descriptor never blocks this thread in read(2), where close() could
+        // not wake it.
+        let outcome: Result<Batch?, any Swift.Error>
+        do throws(Inotify.Error) {
+            outcome = try readIfReady(fd, into: scratch)
         } catch {
             state.withLock { $0.reading = false }
-            return .failed(error)
+            throw error
+        }
+        guard case .success(let read) = outcome, let batch = read else {
+            state.withLock { $0.reading = false }
+            if case .failure(let error) = outcome { return .failed(error) }
+            return nil
         }
         let waiter = state.withLock { state -> CheckedContinuation<Batch?, any Swift.Error>? in
             state.reading = false
