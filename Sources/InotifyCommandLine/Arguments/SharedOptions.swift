@@ -20,6 +20,27 @@ enum SharedOptionCode {
 }
 
 extension SharedOptions {
+    /// Runs getopt over `arguments` and applies the options in the order
+    /// given: the shared ones here, the command's own through `own` (false:
+    /// refused, its message printed). Nil once one is refused; at -h it stops
+    /// there with `help` set. What comes after (getopt's own failure, options
+    /// that conflict) the caller checks, in its tool's order.
+    mutating func applyOptions(
+        program: String, arguments: [[UInt8]], short: String, long: [LongOption],
+        own: (inout Self, _ code: Int32, _ argument: [UInt8]?) -> Bool
+    ) -> Getopt.Parsed? {
+        let parsed = Getopt.parse(program: program, arguments: arguments, short: short, long: long)
+        for (code, argument) in parsed.options {
+            if let taken = applyShared(code, argument) {
+                guard taken else { return nil }
+                if help { return parsed }
+                continue
+            }
+            guard own(&self, code, argument) else { return nil }
+        }
+        return parsed
+    }
+
     /// Takes one shared option: true when taken, false when refused (the
     /// message is printed), nil when `code` is not a shared option.
     mutating func applyShared(_ code: Int32, _ argument: [UInt8]?) -> Bool? {

@@ -31,30 +31,29 @@ struct StatsOptions: SharedOptions, Sendable {
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> StatsOptions? {
-        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hrzvPIFSa:d:e:t:", long: longOptions)
         var options = StatsOptions()
         var sortGiven = false
-        for (code, argument) in parsed.options {
-            let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if let taken = options.applyShared(code, argument) {
-                guard taken else { return nil }
-                if options.help { return options }
-                continue
-            }
+        let parsed = options.applyOptions(
+            program: program, arguments: arguments, short: "hrzvPIFSa:d:e:t:", long: longOptions
+        ) { options, code, argument in
             switch code {
             case Getopt.code("v"): options.verbose += 1
             case Getopt.code("z"): options.zero = true
             case Getopt.code("a"), Getopt.code("d"):
                 if sortGiven {
                     printError("Please specify -a or -d once only!")
-                    return nil
+                    return false
                 }
                 sortGiven = true
-                guard let sort = sortKey(text, ascending: code == Getopt.code("a")) else { return nil }
+                let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                guard let sort = sortKey(text, ascending: code == Getopt.code("a")) else { return false }
                 options.sort = sort
             default: break
             }
+            return true
         }
+        guard let parsed else { return nil }
+        if options.help { return options }
         if parsed.failed { return nil }
         let watched = options.events == 0 ? 0xFFF : options.events
         if options.sort.bits != 0 && options.sort.bits & watched == 0 {

@@ -52,15 +52,10 @@ struct WaitOptions: SharedOptions {
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
     static func parse(program: String, arguments: [[UInt8]]) -> WaitOptions? {
-        let parsed = Getopt.parse(program: program, arguments: arguments, short: "hcdrsmqPIFSo:e:t:", long: longOptions)
         var options = WaitOptions()
-        for (code, argument) in parsed.options {
-            let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if let taken = options.applyShared(code, argument) {
-                guard taken else { return nil }
-                if options.help { return options }
-                continue
-            }
+        let parsed = options.applyOptions(
+            program: program, arguments: arguments, short: "hcdrsmqPIFSo:e:t:", long: longOptions
+        ) { options, code, argument in
             switch code {
             case Getopt.code("m"): options.monitor = true
             case Getopt.code("q"): options.quiet += 1
@@ -68,16 +63,19 @@ struct WaitOptions: SharedOptions {
             case Getopt.code("d"): options.daemon = true; options.monitor = true; options.syslog = true
             case Getopt.code("s"): options.syslog = true
             case Getopt.code("o"):
-                if options.outFile != nil { printError("Multiple --outfile options given."); return nil }
+                if options.outFile != nil { printError("Multiple --outfile options given."); return false }
                 options.outFile = argument
             case Code.format: options.format = argument
             case Code.noNewline: options.noNewline = true
-            case Code.timefmt: options.timefmt = text
+            case Code.timefmt: options.timefmt = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
             case Code.json: options.json = true
             case Code.null: options.null = true
             default: break
             }
+            return true
         }
+        guard let parsed else { return nil }
+        if options.help { return options }
         if let conflict = options.conflict() {
             printError(conflict)
             return nil
