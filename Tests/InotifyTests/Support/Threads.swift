@@ -9,19 +9,17 @@ func currentThreadID() -> Int {
     return Int(target.split(separator: "/").last ?? "") ?? -1
 }
 
-/// Waits, polling /proc with a deadline, until thread `tid` is blocked in one of
-/// `syscalls` (numbers from /proc/PID/task/TID/syscall). Returns false on timeout.
-func waitUntilThread(_ tid: Int, isIn syscalls: Set<Int>, timeout: Duration = .seconds(5)) async -> Bool {
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while ContinuousClock.now < deadline {
-        if let text = try? String(contentsOfFile: "/proc/self/task/\(tid)/syscall", encoding: .utf8),
-           let number = Int(text.split(separator: " ").first ?? ""), syscalls.contains(number)
-        {
-            return true
-        }
-        await Task.yield()
+/// Waits until thread `tid` is blocked in one of `syscalls` (numbers from
+/// /proc/PID/task/TID/syscall). Returns false on timeout. The check is made
+/// once more after the deadline, so a test task that the loaded cooperative
+/// pool did not run for the whole timeout still sees the thread's state.
+func waitUntilThread(_ tid: Int, isIn syscalls: Set<Int>, timeout: Duration = .seconds(10)) async -> Bool {
+    await eventually(timeout: timeout) {
+        guard let text = try? String(contentsOfFile: "/proc/self/task/\(tid)/syscall", encoding: .utf8),
+              let number = Int(text.split(separator: " ").first ?? "")
+        else { return false }
+        return syscalls.contains(number)
     }
-    return false
 }
 
 /// x86_64 and aarch64 numbers of the calls a waiting read sits in.
@@ -39,8 +37,8 @@ func startWaiting<T: Sendable>(
         tid.value = currentThreadID()
         return try body()
     } }
-    while tid.value == -1 { await Task.yield() }
-    let waiting = await waitUntilThread(tid.value, isIn: syscalls)
+    let started = await eventually { tid.value != -1 }
+    let waiting = started ? await waitUntilThread(tid.value, isIn: syscalls) : false
     #expect(waiting, "the thread never started waiting", sourceLocation: sourceLocation)
     return task
 }
