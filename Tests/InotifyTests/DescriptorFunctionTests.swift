@@ -3,7 +3,7 @@ import Inotify
 import SystemPackage
 import Testing
 
-@Suite("py-inotify's functions on a plain descriptor", .timeLimit(.minutes(1)))
+@Suite("py-inotify's functions on a plain descriptor", .timeLimit(.minutes(10)))
 struct DescriptorFunctionTests {
     @Test("init1, add_watch, read_events, rm_watch, close: py-inotify's whole cycle")
     func wholeCycle() throws {

@@ -3,7 +3,7 @@ import InotifyTestSupport
 import SystemPackage
 import Testing
 
-@Suite("Owning the descriptor", .timeLimit(.minutes(1)))
+@Suite("Owning the descriptor", .timeLimit(.minutes(10)))
 struct LifecycleTests {
     @Test("an instance that goes away closes its descriptor exactly once")
     func deinitClosesOnce() throws {

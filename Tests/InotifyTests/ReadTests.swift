@@ -3,7 +3,7 @@ import Inotify
 import SystemPackage
 import Testing
 
-@Suite("Reading events", .timeLimit(.minutes(1)))
+@Suite("Reading events", .timeLimit(.minutes(10)))
 struct ReadTests {
     @Test("one read returns every queued event, in order")
     func readsEverythingQueued() throws {

@@ -4,7 +4,7 @@ import Foundation
 import SystemPackage
 import Testing
 
-@Suite("Async event streams", .timeLimit(.minutes(2)))
+@Suite("Async event streams", .timeLimit(.minutes(10)))
 struct StreamTests {
     func readerThreadName(_ inotify: Inotify) -> String { "inotify-r\(inotify.identity)" }
 

@@ -4,7 +4,7 @@ import InotifyTestSupport
 import SystemPackage
 import Testing
 
-@Suite("Closing a tree watcher", .timeLimit(.minutes(2)))
+@Suite("Closing a tree watcher", .timeLimit(.minutes(10)))
 struct CloseTests {
     @Test("close() ends a waiting iteration even while the watcher's thread has changes in hand")
     func closeWhileEventsFlow() async throws {

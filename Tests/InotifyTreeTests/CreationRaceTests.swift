@@ -4,7 +4,7 @@ import InotifyTestSupport
 import SystemPackage
 import Testing
 
-@Suite("No missed creations", .timeLimit(.minutes(3)))
+@Suite("No missed creations", .timeLimit(.minutes(10)))
 struct CreationRaceTests {
     /// One process, a tight loop: mkdir -p aI/b/c/d, then create aI/b/c/d/f.
     static func race(in root: FilePath, count: Int) {

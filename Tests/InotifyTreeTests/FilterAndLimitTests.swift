@@ -4,7 +4,7 @@ import InotifyTestSupport
 import SystemPackage
 import Testing
 
-@Suite("Limits, filters, symbolic links and bytes", .timeLimit(.minutes(1)))
+@Suite("Limits, filters, symbolic links and bytes", .timeLimit(.minutes(10)))
 struct FilterAndLimitTests {
     @Test("reaching the watch limit fails with the directory and fs.inotify.max_user_watches named")
     func limitFails() throws {

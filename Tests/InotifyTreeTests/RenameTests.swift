@@ -4,7 +4,7 @@ import InotifyTestSupport
 import SystemPackage
 import Testing
 
-@Suite("Renames paired", .timeLimit(.minutes(1)))
+@Suite("Renames paired", .timeLimit(.minutes(10)))
 struct RenameTests {
     @Test("a rename inside a directory is one moved(from:to:) change")
     func renameInDirectory() throws {

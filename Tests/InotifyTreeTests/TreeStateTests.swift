@@ -4,7 +4,7 @@ import InotifyTestSupport
 import SystemPackage
 import Testing
 
-@Suite("Overflow recovery and a true watch table", .timeLimit(.minutes(3)))
+@Suite("Overflow recovery and a true watch table", .timeLimit(.minutes(10)))
 struct TreeStateTests {
     @Test("on overflow the watcher says so, rescans, re-adds missing watches, drops dead ones, then says rescanned")
     func overflowRescans() throws {
