@@ -39,6 +39,10 @@ final class TreeEngine: @unchecked Sendable {
     /// still be queued: that CREATE is the same creation, reported once.
     private(set) var scanned = Set<WatchTree.ChildKey>()
     private static let scannedLimit = 65_536
+    /// Watches whose filesystem was unmounted (IN_UNMOUNT seen), until their
+    /// IN_IGNORED: each is in the table, and the kernel ends every one, so
+    /// the set holds no more than the table does.
+    private var unmounted = Set<Int32>()
     /// How many directories scans have listed: what the leaf test saves shows here.
     private(set) var listings = 0
     /// Where directories are listed, one at a time.
@@ -92,13 +96,14 @@ final class TreeEngine: @unchecked Sendable {
             out.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
             return
         }
+        let wasUnmounted = event.mask.contains(.ignored) && unmounted.remove(event.wd) != nil
         guard let directory = tree.cachedPath(of: event.wd) else { return }  // a watch already dropped
         if event.mask.contains(.ignored) {
-            forget(event.wd)
-            if event.wd == tree.rootWD || tree.rootWD == nil { finished = true }
+            try watchEnded(event.wd, at: directory, unmounted: wasUnmounted, &out)
             return
         }
         if event.mask.contains(.unmount) {
+            unmounted.insert(event.wd)
             report(.unmounted, directory, isDirectory: true, [event], &out)
             return
         }
@@ -158,6 +163,30 @@ final class TreeEngine: @unchecked Sendable {
 
     /// Events with no change kind of their own, reported as `.other` when asked for.
     private static let otherEvents: Inotify.EventMask = [.access, .open, .closeNoWrite]
+
+    /// The kernel ended a watch (IN_IGNORED) that the table still holds.
+    /// After an unmount, the directory the mount covered is at the path now,
+    /// with whatever it held: it is watched and listed in the mount's place,
+    /// as if it had just been made, so nothing made in it is missed. The
+    /// mount's other watches end too, each with its own IN_IGNORED; those
+    /// below this one are dropped with it. (A deleted directory's IN_IGNORED
+    /// comes before its parent's DELETE, which drops the entry as well.)
+    private func watchEnded(_ wd: Int32, at path: FilePath, unmounted wasUnmounted: Bool, _ out: inout [Change]) throws {
+        if wd == tree.rootWD || tree.rootWD == nil {
+            forget(wd)
+            finished = true
+            return
+        }
+        guard wasUnmounted, let node = tree.node(wd) else {
+            forget(wd)
+            return
+        }
+        try unwatchSubtree(wd)
+        // A parent that is unmounted as well is dropped at its own IN_IGNORED
+        // and its directory listed then, this one included.
+        guard tree.contains(node.parent), !unmounted.contains(node.parent) else { return }
+        try watchAndScan(parent: node.parent, name: node.name, path: path, report: true, &out)
+    }
 
     private func movedTo(
         _ event: Inotify.Event, parent: Int32, name: EventName, path: FilePath, isDirectory: Bool,
@@ -337,6 +366,7 @@ final class TreeEngine: @unchecked Sendable {
     private func rescan(_ out: inout [Change]) throws {
         pendingMoves.removeAll()
         scanned.removeAll()
+        unmounted.removeAll()  // their IN_IGNORED may be among the events lost
         let old = tree
         tree = WatchTree()
         try watchRoot(&out)

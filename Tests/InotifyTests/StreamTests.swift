@@ -276,20 +276,3 @@ struct StreamTests {
         #expect(inotify.path(of: wd) == nil)
     }
 }
-
-enum TmpfsMount {
-    static func mount(at path: FilePath) throws {
-        guard Foundation.mount("tmpfs", path.string, "tmpfs", 0, "size=1m") == 0 else { throw Errno(rawValue: errno) }
-    }
-
-    static func unmount(_ path: FilePath) throws {
-        guard umount2(path.string, 0) == 0 else { throw Errno(rawValue: errno) }
-    }
-
-    /// Whether this process may mount: tried once on a scratch directory.
-    static let permitted: Bool = {
-        guard let dir = try? TemporaryDirectory("mountcheck") else { return false }
-        guard (try? mount(at: dir.path)) != nil else { return false }
-        return (try? unmount(dir.path)) != nil
-    }()
-}

@@ -64,6 +64,39 @@ struct TreeStateTests {
         #expect(Files.kernelWatchCount(harness.inotify.fileDescriptor) == 1)
     }
 
+    @Test("a filesystem unmounted inside the tree is reported, its watches go, and the directory it covered is watched",
+          .enabled(if: TmpfsMount.permitted, "mounting a tmpfs needs CAP_SYS_ADMIN, which this run lacks"))
+    func unmountInsideTheTree() throws {
+        var mountPoint = FilePath()
+        let harness = try EngineHarness { dir in
+            mountPoint = try dir.makeDirectory("m")
+            try dir.createFile("m/beneath")  // hidden by the mount, seen again after it
+            try TmpfsMount.mount(at: mountPoint)
+            try dir.makeDirectory("m/sub/deeper")
+        }
+        defer { try? TmpfsMount.unmount(mountPoint) }
+        let mountedWD = try #require(harness.wd(of: "m"))
+        #expect(harness.engine.tree.count == 4)
+
+        try TmpfsMount.unmount(mountPoint)
+        // Unmounting sends UNMOUNT and IGNORED for each watch on the tmpfs and
+        // nothing to the parent: IN_IGNORED is all that tells the table.
+        let changes = try harness.changes { changes in
+            changes.contains { $0.kind == .created && $0.path == "m/beneath" }
+        }
+        #expect(changes.contains { $0.kind == .unmounted && $0.path == "m" })
+        #expect(changes.contains { $0.kind == .created && $0.path == "m/beneath" && $0.foundByScan })
+        #expect(!harness.engine.tree.contains(mountedWD))
+        let paths = Set(harness.engine.tree.watchDescriptors.compactMap { harness.engine.tree.path(of: $0) })
+        #expect(paths == ["", "m"])
+        #expect(Files.kernelWatchCount(harness.inotify.fileDescriptor) == 2)
+
+        // The directory that was under the mount is watched now.
+        try harness.dir.createFile("m/after")
+        let later = try harness.changes { $0.contains { $0.path == "m/after" } }
+        #expect(later.contains { $0.kind == .created && $0.path == "m/after" })
+    }
+
     @Test("creating and deleting a directory 100,000 times does not grow the tables")
     func churnDoesNotGrow() throws {
         let rounds = 100_000
