@@ -18,7 +18,15 @@ struct WatchTree {
     struct Node {
         /// The parent directory's wd; `WatchTree.noParent` for the root.
         var parent: Int32
+        /// How many nodes name this one as their parent. Lives in what would
+        /// be padding between `parent` and `name`: a node is no larger for it.
+        var childCount: UInt32 = 0
         var name: EventName
+
+        init(parent: Int32, name: EventName) {
+            self.parent = parent
+            self.name = name
+        }
     }
 
     struct ChildKey: Hashable {
@@ -42,7 +50,10 @@ struct WatchTree {
     private var identityOfWD: [Int32: FileID] = [:]
 
     /// Recently asked paths by wd: a burst of events in a few directories
-    /// builds each path once. Emptied by every change of the tree's shape.
+    /// builds each path once. A new directory or a removed leaf changes no
+    /// other path, so those keep the cache (directories made and deleted in
+    /// a burst are the common churn); every other change of the tree's shape
+    /// empties it.
     private var recentPaths: [Int32: FilePath] = [:]
     private static let recentPathLimit = 64
     /// How (parent, name) is digested for the child index; a test passes
@@ -109,7 +120,7 @@ struct WatchTree {
     }
 
     mutating func insert(_ wd: Int32, parent: Int32, name: EventName, id: FileID?) {
-        forgetRecentPaths()
+        if contains(wd) { forgetRecentPaths() }  // placed again: its subtree moves with it
         place(wd, Node(parent: parent, name: name))
         link(wd, parent: parent, name: name)
         remember(wd, id)
@@ -120,14 +131,16 @@ struct WatchTree {
         forgetRecentPaths()
         guard let slot = slotOfWD[Self.key(wd)] else { return }
         unlinkFromParent(wd, storage[Int(slot)])
-        storage[Int(slot)] = Node(parent: parent, name: name)
+        storage[Int(slot)].parent = parent
+        storage[Int(slot)].name = name
         link(wd, parent: parent, name: name)
     }
 
     /// Forgets one directory (its IN_IGNORED arrived, or its watch was removed).
     mutating func remove(_ wd: Int32) {
-        forgetRecentPaths()
         guard let slot = slotOfWD.removeValue(forKey: Self.key(wd)) else { return }
+        // Nodes left below it lose their paths (a walk up stops at the gap).
+        if storage[Int(slot)].childCount == 0 { recentPaths.removeValue(forKey: wd) } else { forgetRecentPaths() }
         unlinkFromParent(wd, storage[Int(slot)])
         storage[Int(slot)] = Node(parent: Self.noParent, name: EventName([]))  // let a long name go
         freeSlots.append(slot)
@@ -167,7 +180,8 @@ struct WatchTree {
         if let slot = slotOfWD.updateValue(fresh, forKey: Self.key(wd)) {
             slotOfWD.updateValue(slot, forKey: Self.key(wd))
             unlinkFromParent(wd, storage[Int(slot)])
-            storage[Int(slot)] = node
+            storage[Int(slot)].parent = node.parent  // its children stay its children
+            storage[Int(slot)].name = node.name
             return
         }
         if fresh == freeSlots.last {
@@ -179,6 +193,7 @@ struct WatchTree {
     }
 
     private mutating func link(_ wd: Int32, parent: Int32, name: EventName) {
+        if let slot = slotOfWD[Self.key(parent)] { storage[Int(slot)].childCount += 1 }
         let digest = childDigest(parent, name)
         // One probe in the common case, a digest no other child holds.
         guard let holder = children.updateValue(wd, forKey: digest), holder != wd,
@@ -196,6 +211,11 @@ struct WatchTree {
 
     private mutating func unlinkFromParent(_ wd: Int32, _ node: Node) {
         guard node.parent != Self.noParent else { return }
+        // Saturating: only an orphan's parent wd handed out again, after the
+        // kernel's wds wrapped past 2^31, could find a count that is not its own.
+        if let slot = slotOfWD[Self.key(node.parent)], storage[Int(slot)].childCount > 0 {
+            storage[Int(slot)].childCount -= 1
+        }
         let digest = childDigest(node.parent, node.name)
         if children[digest] == wd {
             children.removeValue(forKey: digest)

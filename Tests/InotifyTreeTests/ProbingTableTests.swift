@@ -3,23 +3,13 @@ import Testing
 
 @Suite("The watch table's probing table")
 struct ProbingTableTests {
-    /// SplitMix64: the same sequence on every run.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     /// Runs `steps` random inserts, updates and removals of keys drawn by
     /// `key`, checking every answer against a Dictionary, and the whole
     /// contents every 1,000 steps.
     func matchesDictionary(steps: Int, seed: UInt64, key: (inout Generator) -> UInt32) {
-        var generator = Generator(state: seed)
+        var generator = Generator(seed: seed)
         var table = ProbingTable()
         var model: [UInt32: Int32] = [:]
         for step in 0..<steps {

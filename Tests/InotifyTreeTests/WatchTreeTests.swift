@@ -45,4 +45,63 @@ struct WatchTreeTests {
         #expect(tree.count == 1)
         #expect(tree.storageCapacityForTesting <= 2)
     }
+
+    /// Whether `wd` is `ancestor` or below it.
+    func isWithin(_ wd: Int32, _ ancestor: Int32, _ tree: WatchTree) -> Bool {
+        var current = wd
+        while true {
+            if current == ancestor { return true }
+            guard let parent = tree.node(current)?.parent, parent != WatchTree.noParent else { return false }
+            current = parent
+        }
+    }
+
+    @Test("a cached path is never stale: through inserts, removals with and without children, moves and re-inserts")
+    func cachedPathsStayTrue() {
+        var generator = SplitMix64(seed: 7)
+        var tree = WatchTree()
+        tree.insertRoot(1, id: nil)
+        var live: [Int32] = [1]
+        var next: Int32 = 2
+        /// The wds whose paths were asked for lately: what the cache may hold.
+        var asked: [Int32] = []
+        for _ in 0..<1_500 {
+            for _ in 0..<3 {
+                let wd = live[Int(generator.next() % UInt64(live.count))]
+                _ = tree.cachedPath(of: wd)
+                asked.append(wd)
+            }
+            if asked.count > 64 { asked.removeFirst(asked.count - 64) }
+            let pick = live[Int(generator.next() % UInt64(live.count))]
+            let grow = live.count < 300
+            switch generator.next() % 10 {
+            case 0...(grow ? 5 : 2):  // a new directory under any live one
+                tree.insert(next, parent: pick, name: name("n\(next % 7)"), id: nil)
+                live.append(next)
+                next += 1
+            case 6, 7:  // a removal: a leaf, or a directory that leaves orphans below it
+                guard pick != 1 else { continue }
+                tree.remove(pick)
+                live.removeAll { $0 == pick }
+            case 8:  // a rename somewhere outside its own subtree
+                guard pick != 1 else { continue }
+                let target = live[Int(generator.next() % UInt64(live.count))]
+                guard !isWithin(target, pick, tree) else { continue }
+                tree.move(pick, to: target, name: name("m\(generator.next() % 5)"))
+            default:  // the same wd inserted again, elsewhere (the kernel gives an existing watch's wd back)
+                guard pick != 1 else { continue }
+                let target = live[Int(generator.next() % UInt64(live.count))]
+                guard !isWithin(target, pick, tree) else { continue }
+                tree.insert(pick, parent: target, name: name("r"), id: nil)
+            }
+            for wd in Set(asked + [pick]) {
+                let cached = tree.cachedPath(of: wd)
+                let computed = tree.path(of: wd)
+                if cached != computed {
+                    Issue.record("wd \(wd): cached \(String(describing: cached)), true \(String(describing: computed))")
+                    return
+                }
+            }
+        }
+    }
 }
