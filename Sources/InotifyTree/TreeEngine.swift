@@ -15,6 +15,8 @@ import SystemPackage
 final class TreeEngine: @unchecked Sendable {
     let inotify: Inotify
     let root: FilePath
+    /// The root as bytes, which new directories' paths are joined to.
+    private let rootBytes: PathBuffer
     let options: TreeWatcher.Options
     private(set) var tree = WatchTree()
     /// The root is gone (its IN_IGNORED arrived): nothing more can happen.
@@ -64,6 +66,7 @@ final class TreeEngine: @unchecked Sendable {
     init(inotify: Inotify, root: FilePath, options: TreeWatcher.Options) throws {
         self.inotify = inotify
         self.root = root
+        self.rootBytes = PathBuffer(root)
         self.options = options
         try watchRoot(&startupChanges)
     }
@@ -96,13 +99,15 @@ final class TreeEngine: @unchecked Sendable {
             out.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
             return
         }
-        let wasUnmounted = event.mask.contains(.ignored) && unmounted.remove(event.wd) != nil
-        guard let directory = tree.cachedPath(of: event.wd) else { return }  // a watch already dropped
         if event.mask.contains(.ignored) {
-            try watchEnded(event.wd, at: directory, unmounted: wasUnmounted, &out)
+            let wasUnmounted = unmounted.remove(event.wd) != nil
+            if tree.contains(event.wd) { try watchEnded(event.wd, unmounted: wasUnmounted, &out) }
             return
         }
+        // Paths are made only for what needs one: a directory made and deleted
+        // over and over sends DELETE_SELF to a new wd each time, and needs none.
         if event.mask.contains(.unmount) {
+            guard let directory = tree.cachedPath(of: event.wd) else { return }
             unmounted.insert(event.wd)
             report(.unmounted, directory, isDirectory: true, [event], &out)
             return
@@ -112,16 +117,17 @@ final class TreeEngine: @unchecked Sendable {
             // parent's event tells the structural story; the event itself is
             // reported only when asked for.
             let isRoot = event.wd == tree.rootWD
+            let asked = event.mask.intersection(options.events).subtracting(isRoot ? [.deleteSelf, .moveSelf] : [])
+            let reportsOther = !asked.isEmpty && (isRoot || options.reportSelfEvents)
+            guard isRoot || reportsOther, let directory = tree.cachedPath(of: event.wd) else { return }
             if isRoot {
                 if event.mask.contains(.deleteSelf) { report(.rootDeleted, directory, isDirectory: true, [event], &out) }
                 if event.mask.contains(.moveSelf) { report(.rootMoved, directory, isDirectory: true, [event], &out) }
             }
-            let asked = event.mask.intersection(options.events).subtracting(isRoot ? [.deleteSelf, .moveSelf] : [])
-            if !asked.isEmpty && (isRoot || options.reportSelfEvents) {
-                report(.other, directory, isDirectory: true, [event], &out)
-            }
+            if reportsOther { report(.other, directory, isDirectory: true, [event], &out) }
             return
         }
+        guard let directory = tree.cachedPath(of: event.wd) else { return }  // a watch already dropped, or below one
         let name = event.storedName
         let path = directory.appending(name: name)
         let isDirectory = event.mask.contains(.isDir)
@@ -171,13 +177,13 @@ final class TreeEngine: @unchecked Sendable {
     /// mount's other watches end too, each with its own IN_IGNORED; those
     /// below this one are dropped with it. (A deleted directory's IN_IGNORED
     /// comes before its parent's DELETE, which drops the entry as well.)
-    private func watchEnded(_ wd: Int32, at path: FilePath, unmounted wasUnmounted: Bool, _ out: inout [Change]) throws {
+    private func watchEnded(_ wd: Int32, unmounted wasUnmounted: Bool, _ out: inout [Change]) throws {
         if wd == tree.rootWD || tree.rootWD == nil {
             forget(wd)
             finished = true
             return
         }
-        guard wasUnmounted, let node = tree.node(wd) else {
+        guard wasUnmounted, let node = tree.node(wd), let path = tree.path(of: wd) else {
             forget(wd)
             return
         }
@@ -227,7 +233,7 @@ final class TreeEngine: @unchecked Sendable {
         let mask = directoryMask.union([.deleteSelf, .moveSelf]).subtracting(.dontFollow)
         let wd = try inotify.addWatchUntracked(root, mask: mask)
         tree.insertRoot(wd, id: options.followSymbolicLinks ? Directory.identity(of: root, follow: true)?.id : nil)
-        try scan(wd, path: FilePath(), absolute: PathBuffer(root), report: false, &out)
+        try scan(wd, path: FilePath(), absolute: rootBytes, report: false, &out)
     }
 
     /// Watches a new directory, then lists it; below it, the same for every
@@ -237,7 +243,7 @@ final class TreeEngine: @unchecked Sendable {
     ) throws {
         if tree.child(of: parent, named: name) != nil { return }  // watched already, by an earlier scan
         guard !excludesDirectory(name: name, path: { path }) else { return }
-        let absolute = PathBuffer(root.pushing(path))
+        let absolute = rootBytes.appending(path)
         guard let watch = try addDirectoryWatch(absolute, path: { path }, &out) else { return }
         tree.insert(watch.wd, parent: parent, name: name, id: watch.id)
         try scan(watch.wd, path: path, absolute: absolute, report: report, &out)

@@ -32,17 +32,27 @@ struct PathBuffer {
     }
 
     func appending(_ name: EventName) -> PathBuffer {
+        name.withBytes { appending(bytes: $0) }
+    }
+
+    /// This path and `relative` below it; the path itself when `relative` is empty.
+    func appending(_ relative: FilePath) -> PathBuffer {
+        if relative.isEmpty { return self }
+        return relative.withPlatformString { appending(bytes: UnsafeRawBufferPointer(start: $0, count: strlen($0))) }
+    }
+
+    private func appending(bytes tail: UnsafeRawBufferPointer) -> PathBuffer {
         // Copied as memory, not element by element: this runs once per
         // directory of a scan and once per change.
         let length = bytes.count - 1
         let separator = length > 0 ? 1 : 0  // "" + name is name
-        let joined = [CChar](unsafeUninitializedCapacity: length + separator + name.count + 1) { buffer, count in
+        let joined = [CChar](unsafeUninitializedCapacity: length + separator + tail.count + 1) { buffer, count in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             bytes.withUnsafeBytes { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
             if separator == 1 { raw[length] = UInt8(ascii: "/") }
-            name.withBytes { UnsafeMutableRawBufferPointer(rebasing: raw[(length + separator)...]).copyMemory(from: $0) }
-            raw[length + separator + name.count] = 0
-            count = length + separator + name.count + 1
+            UnsafeMutableRawBufferPointer(rebasing: raw[(length + separator)...]).copyMemory(from: tail)
+            raw[length + separator + tail.count] = 0
+            count = length + separator + tail.count + 1
         }
         return PathBuffer(bytes: joined)
     }
