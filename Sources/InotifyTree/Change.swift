@@ -29,7 +29,10 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         /// The root itself was moved; paths stay relative to it, and its
         /// absolute path is stale from here on.
         case rootMoved
-        /// The file system holding ``Change/path`` was unmounted.
+        /// The file system holding ``Change/path`` was unmounted. Its watches
+        /// are gone; the directory the mount covered is watched in its place,
+        /// and what it holds follows as `created` changes found by scan. An
+        /// unmounted root ends the watcher.
         case unmounted
         /// The kernel's queue overflowed: events were lost. A rescan follows.
         case overflow
