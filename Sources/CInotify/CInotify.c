@@ -2,6 +2,7 @@
 // reach the module's header (see CInotify.h); everything else is inline there.
 #define _GNU_SOURCE 1
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/vfs.h>
 #include "CInotify.h"
 
@@ -14,3 +15,11 @@ long long cinotify_filesystem_type(const char *path) {
     if (statfs(path, &info) != 0) return -1;
     return (long long)info.f_type;
 }
+
+long long cinotify_filesystem_type_of_fd(int fd) {
+    struct statfs info;
+    if (fstatfs(fd, &info) != 0) return -1;
+    return (long long)info.f_type;
+}
+
+int cinotify_o_path(void) { return O_PATH; }

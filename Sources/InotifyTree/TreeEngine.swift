@@ -1,3 +1,4 @@
+import Glibc
 import Inotify
 import SystemPackage
 
@@ -8,24 +9,32 @@ import SystemPackage
 /// initializer of `TreeWatcher` builds it, hands it to the thread it starts,
 /// and never touches it again. Only that thread ever uses it.
 ///
-/// No missed creations: a new directory is watched *before* it is listed, so
-/// whatever appears in it is either seen by the listing (reported as found by
-/// scan) or reported by the kernel, and both halves of the overlap are told
-/// apart where the same name turns up twice.
+/// Never wrong about the tree, by three rules (the scan is in
+/// `TreeEngine+Scan.swift`):
+/// - **Watch before list**: a new directory is watched before it is listed,
+///   so whatever appears in it is seen by the listing or reported by the kernel.
+/// - **Reach by descriptor**: every directory is reached from its parent's
+///   descriptor (the root's is held open), never by a path joined from names,
+///   which can lead to another directory by the time it is used; a directory
+///   reached through a path of the tree is checked to be the one the tree
+///   holds (device and inode).
+/// - **A listing supersedes what came before it** (``ListingLog``): entry
+///   events of a directory queued before its latest listing are not applied,
+///   and the listing's own events are not reported.
 final class TreeEngine: @unchecked Sendable {
     let inotify: Inotify
     let root: FilePath
-    /// The root as bytes, which new directories' paths are joined to.
-    private let rootBytes: PathBuffer
+    /// The root as bytes, for the rare path that is given to the kernel whole.
+    let rootBytes: PathBuffer
     let options: TreeWatcher.Options
-    private(set) var tree = WatchTree()
+    var tree = WatchTree()
     /// The root is gone (its IN_IGNORED arrived): nothing more can happen.
     private(set) var finished = false
     /// What the first scan had to report (directories it could not watch):
     /// the first changes the consumer sees.
     private(set) var startupChanges: [Change] = []
 
-    private struct PendingMove {
+    struct PendingMove {
         let cookie: UInt32
         let parent: Int32
         let name: EventName
@@ -36,27 +45,70 @@ final class TreeEngine: @unchecked Sendable {
     }
 
     /// MOVED_FROM halves waiting for their MOVED_TO, oldest first.
-    private var pendingMoves: [PendingMove] = []
+    var pendingMoves: [PendingMove] = []
     /// Names reported by a scan of a new directory whose kernel CREATE may
     /// still be queued: that CREATE is the same creation, reported once.
-    private(set) var scanned = Set<WatchTree.ChildKey>()
-    private static let scannedLimit = 65_536
+    var scanned = Set<WatchTree.ChildKey>()
+    static let scannedLimit = 65_536
     /// Watches whose filesystem was unmounted (IN_UNMOUNT seen), until their
     /// IN_IGNORED: each is in the table, and the kernel ends every one, so
     /// the set holds no more than the table does.
     private var unmounted = Set<Int32>()
     /// How many directories scans have listed: what the leaf test saves shows here.
-    private(set) var listings = 0
+    var listings = 0
     /// Where directories are listed, one at a time.
-    private let listingBuffer = UnsafeMutableRawBufferPointer.allocate(
+    let listingBuffer = UnsafeMutableRawBufferPointer.allocate(
         byteCount: Directory.listingBufferSize, alignment: 8)
+    /// Whether watches are added through /proc/self/fd, exactly on the
+    /// directory a descriptor holds; where procfs is missing, by whole path.
+    /// (No descriptor is held between events: a directory held open is not
+    /// freed when deleted, and its IN_DELETE_SELF and IN_IGNORED wait for the
+    /// close, so a held root would never be seen to go.)
+    var viaProc = true
+    /// Where listings fall in the stream: what they supersede, and their own events.
+    var log = ListingLog()
+    /// Whether listings' own events can reach the watches at all (OPEN, ACCESS
+    /// or CLOSE_NOWRITE asked for); when not, nothing is counted.
+    let countsOwnEvents: Bool
+    /// Bytes read from the kernel so far (every read reaches ``process``), and
+    /// bytes processed: an event's position in the stream.
+    var readBytes: UInt64 = 0
+    private var processedBytes: UInt64 = 0
+    /// Events read while a scan ran, so that a long listing cannot overflow the
+    /// kernel's queue; they come before anything read after them.
+    var backlog: [Inotify.Event] = []
+    /// New directories whose parent could not be reached at its path yet: a
+    /// rename of it, or above it, is still to be read. Tried again after each batch.
+    var deferred: [DeferredWatch] = []
+    /// Directories a listing found under a name other than the tree's (their
+    /// rename not yet read) and moved there: their old place, until the
+    /// rename's events come, which the listing has reported already.
+    var relocatedFrom: [WatchTree.ChildKey: Int32] = [:]
+    /// The tree before a rescan, while it runs: which watches the kernel had.
+    var previousTree: WatchTree?
+
+    struct DeferredWatch {
+        let parent: Int32
+        let name: EventName
+        var attempts = 0
+    }
 
     /// What every directory watch asks for: the events the tree's structure
     /// needs, plus those the user wants reported.
-    private var directoryMask: Inotify.EventMask {
+    var directoryMask: Inotify.EventMask { Self.directoryMask(options) }
+
+    static func directoryMask(_ options: TreeWatcher.Options) -> Inotify.EventMask {
         var mask = options.events.union([.create, .movedFrom, .movedTo, .delete, .onlyDir])
         if !options.followSymbolicLinks { mask.insert(.dontFollow) }
         return mask
+    }
+
+    /// The root's own deletion and move end or change the watcher; a root
+    /// given as a link is followed, as the path was meant.
+    var rootMask: Inotify.EventMask { Self.rootMask(options) }
+
+    static func rootMask(_ options: TreeWatcher.Options) -> Inotify.EventMask {
+        directoryMask(options).union([.deleteSelf, .moveSelf]).subtracting(.dontFollow)
     }
 
     deinit {
@@ -68,31 +120,73 @@ final class TreeEngine: @unchecked Sendable {
         self.root = root
         self.rootBytes = PathBuffer(root)
         self.options = options
-        try watchRoot(&startupChanges)
+        countsOwnEvents = !options.events.isDisjoint(with: ListingLog.listingEvents)
+        try watchRoot(first: true, &startupChanges)
     }
 
     // MARK: Events
 
     func process(_ events: [Inotify.Event], now: ContinuousClock.Instant) throws -> [Change] {
         var out: [Change] = []
-        for event in events {
-            try handle(event, now: now, &out)
+        readBytes += Self.size(of: events)
+        var batch = backlog.isEmpty ? events : backlog + events
+        backlog = []
+        while true {
+            for event in batch {
+                try handleInOrder(event, now: now, &out)
+            }
+            if backlog.isEmpty { break }
+            batch = backlog
+            backlog = []
         }
+        try retryDeferred(&out)
         try flushExpiredMoves(now: now, &out)
         return out
     }
 
-    /// When the oldest unpaired MOVED_FROM must be reported; nil if none waits.
-    var nextDeadline: ContinuousClock.Instant? { pendingMoves.first?.deadline }
+    /// When the engine must run again without a new event: at once for events
+    /// read during a scan, soon for directories to watch once reachable, at
+    /// the oldest unpaired MOVED_FROM's deadline; nil if none.
+    var nextDeadline: ContinuousClock.Instant? {
+        if !backlog.isEmpty { return .now }
+        let retry: ContinuousClock.Instant? = deferred.isEmpty ? nil : .now.advanced(by: .milliseconds(5))
+        switch (retry, pendingMoves.first?.deadline) {
+        case let (retry?, move?): return min(retry, move)
+        case let (retry, move): return retry ?? move
+        }
+    }
 
+    static func size(of events: [Inotify.Event]) -> UInt64 {
+        events.reduce(0) { $0 + 16 + UInt64($1.len) }
+    }
+
+    /// Reports unpaired MOVED_FROMs whose window has passed, but only once the
+    /// kernel holds nothing more: a MOVED_TO still queued, behind a long
+    /// listing, would otherwise be taken for a move into the tree.
     func flushExpiredMoves(now: ContinuousClock.Instant, _ out: inout [Change]) throws {
         while let first = pendingMoves.first, first.deadline <= now {
+            let more = try inotify.readEvents(timeout: .zero)
+            if !more.isEmpty {
+                readBytes += Self.size(of: more)
+                for event in more { try handleInOrder(event, now: now, &out) }
+                continue
+            }
             pendingMoves.removeFirst()
             try movedOut(first, &out)
         }
     }
 
-    private func handle(_ event: Inotify.Event, now: ContinuousClock.Instant, _ out: inout [Change]) throws {
+    private func handleInOrder(_ event: Inotify.Event, now: ContinuousClock.Instant, _ out: inout [Change]) throws {
+        let position = processedBytes
+        processedBytes += 16 + UInt64(event.len)
+        log.passed(position)
+        if countsOwnEvents, log.isOwn(event, at: position) { return }
+        try handle(event, position: position, now: now, &out)
+    }
+
+    private static let entryEvents: Inotify.EventMask = [.create, .delete, .movedFrom, .movedTo]
+
+    private func handle(_ event: Inotify.Event, position: UInt64, now: ContinuousClock.Instant, _ out: inout [Change]) throws {
         if event.mask.contains(.queueOverflow) {
             out.append(Change(.overflow, path: FilePath(), root: root, isDirectory: true, events: [event]))
             try rescan(&out)
@@ -127,6 +221,8 @@ final class TreeEngine: @unchecked Sendable {
             if reportsOther { report(.other, directory, isDirectory: true, [event], &out) }
             return
         }
+        // The directory's listing came after this and shows what it did.
+        if !event.mask.isDisjoint(with: Self.entryEvents), log.isSuperseded(event.wd, at: position) { return }
         guard let directory = tree.cachedPath(of: event.wd) else { return }  // a watch already dropped, or below one
         let name = event.storedName
         let path = directory.appending(name: name)
@@ -134,12 +230,19 @@ final class TreeEngine: @unchecked Sendable {
         let key = WatchTree.ChildKey(parent: event.wd, name: name)
 
         if event.mask.contains(.create) {
+            try flushPendingMoves(from: event.wd, &out)
             if scanned.remove(key) == nil {
                 report(.created, path, isDirectory: isDirectory, [event], &out)
             }
-            if isDirectory { try watchAndScan(parent: event.wd, name: name, path: path, report: true, &out) }
+            if isDirectory { try watchAndScan(parent: event.wd, name: name, path: path, &out) }
+        }
+        if isDirectory, !event.mask.isDisjoint(with: [.movedFrom, .delete]),
+           let directory = tree.child(of: event.wd, named: name)
+        {
+            try flushPendingMoves(under: directory, &out)
         }
         if event.mask.contains(.movedFrom) {
+            try flushPendingMoves(from: event.wd, &out)
             scanned.remove(key)
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
@@ -150,6 +253,7 @@ final class TreeEngine: @unchecked Sendable {
             try movedTo(event, parent: event.wd, name: name, path: path, isDirectory: isDirectory, &out)
         }
         if event.mask.contains(.delete) {
+            try flushPendingMoves(from: event.wd, &out)
             scanned.remove(key)
             report(.deleted, path, isDirectory: isDirectory, [event], &out)
             // The name is free now. The deleted directory's IN_IGNORED comes
@@ -157,8 +261,7 @@ final class TreeEngine: @unchecked Sendable {
             // delay past a new directory of the same name: forget it now, so
             // that the new one is watched.
             if isDirectory, let deleted = tree.child(of: event.wd, named: name) {
-                try removeWatchIfPresent(deleted)
-                forget(deleted)
+                try unwatchSubtree(deleted)
             }
         }
         if event.mask.contains(.modify) { report(.modified, path, isDirectory: isDirectory, [event], &out) }
@@ -191,7 +294,34 @@ final class TreeEngine: @unchecked Sendable {
         // A parent that is unmounted as well is dropped at its own IN_IGNORED
         // and its directory listed then, this one included.
         guard tree.contains(node.parent), !unmounted.contains(node.parent) else { return }
-        try watchAndScan(parent: node.parent, name: node.name, path: path, report: true, &out)
+        try watchAndScan(parent: node.parent, name: node.name, path: path, &out)
+    }
+
+    // MARK: Moves
+
+    /// A rename locks the directories it changes and queues both halves
+    /// before it lets go, so once any other entry event of the same
+    /// directory is read, an earlier MOVED_FROM of it that is still unpaired
+    /// has no MOVED_TO to come: it left the tree.
+    private func flushPendingMoves(from parent: Int32, _ out: inout [Change]) throws {
+        guard pendingMoves.contains(where: { $0.parent == parent }) else { return }
+        var kept: [PendingMove] = []
+        for move in pendingMoves {
+            if move.parent == parent { try movedOut(move, &out) } else { kept.append(move) }
+        }
+        pendingMoves = kept
+    }
+
+    /// Before a directory moves or goes, the unpaired MOVED_FROMs of
+    /// directories at or below it, which came before: reported under the
+    /// paths they had, and in the order they happened.
+    private func flushPendingMoves(under directory: Int32, _ out: inout [Change]) throws {
+        guard pendingMoves.contains(where: { isAncestor(directory, of: $0.parent) }) else { return }
+        var kept: [PendingMove] = []
+        for move in pendingMoves {
+            if isAncestor(directory, of: move.parent) { try movedOut(move, &out) } else { kept.append(move) }
+        }
+        pendingMoves = kept
     }
 
     private func movedTo(
@@ -199,26 +329,48 @@ final class TreeEngine: @unchecked Sendable {
         _ out: inout [Change]
     ) throws {
         guard let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) else {
-            report(.movedIn, path, isDirectory: isDirectory, [event], &out)
-            if isDirectory { try watchAndScan(parent: parent, name: name, path: path, report: true, &out) }
+            try flushPendingMoves(from: parent, &out)
+            if scanned.remove(WatchTree.ChildKey(parent: parent, name: name)) == nil {
+                report(.movedIn, path, isDirectory: isDirectory, [event], &out)
+            }
+            if isDirectory { try watchAndScan(parent: parent, name: name, path: path, &out) }
             return
         }
         let from = pendingMoves.remove(at: index)
+        // This rename locked the directory it moved into: any earlier MOVED_FROM
+        // of that directory still unpaired was complete before it, out of the tree.
+        try flushPendingMoves(from: parent, &out)
+        let fromKey = WatchTree.ChildKey(parent: from.parent, name: from.name)
+        if isDirectory, tree.child(of: from.parent, named: from.name) == nil,
+           let moved = relocatedFrom.removeValue(forKey: fromKey)
+        {
+            // A listing found it further on and reported where it is; this
+            // is one step of the way there.
+            relocatedFrom[WatchTree.ChildKey(parent: parent, name: name)] = moved
+            return
+        }
         report(.moved(from: from.path), path, isDirectory: isDirectory, [from.event, event], &out)
         guard isDirectory else { return }
         if let moved = tree.child(of: from.parent, named: from.name) {
             if excludesDirectory(name: name, path: { path }) {
                 try unwatchSubtree(moved)
             } else {
+                if let stale = tree.child(of: parent, named: name), stale != moved { try unwatchSubtree(stale) }
                 tree.move(moved, to: parent, name: name)
             }
         } else {
             // It was not watched where it came from (excluded there): watch it now.
-            try watchAndScan(parent: parent, name: name, path: path, report: true, &out)
+            try watchAndScan(parent: parent, name: name, path: path, &out)
         }
     }
 
     private func movedOut(_ move: PendingMove, _ out: inout [Change]) throws {
+        let key = WatchTree.ChildKey(parent: move.parent, name: move.name)
+        if move.isDirectory, tree.child(of: move.parent, named: move.name) == nil,
+           relocatedFrom.removeValue(forKey: key) != nil
+        {
+            return  // a listing found it elsewhere in the tree and reported its move
+        }
         report(.movedOut, move.path, isDirectory: move.isDirectory, [move.event], &out)
         if move.isDirectory, let moved = tree.child(of: move.parent, named: move.name) {
             // Out of the tree, it would go on reporting under a path that is no
@@ -227,129 +379,13 @@ final class TreeEngine: @unchecked Sendable {
         }
     }
 
-    // MARK: Watching
-
-    private func watchRoot(_ out: inout [Change]) throws {
-        let mask = directoryMask.union([.deleteSelf, .moveSelf]).subtracting(.dontFollow)
-        let wd = try inotify.addWatchUntracked(root, mask: mask)
-        tree.insertRoot(wd, id: options.followSymbolicLinks ? Directory.identity(of: root, follow: true)?.id : nil)
-        try scan(wd, path: FilePath(), absolute: rootBytes, report: false, &out)
-    }
-
-    /// Watches a new directory, then lists it; below it, the same for every
-    /// subdirectory, depth first.
-    private func watchAndScan(
-        parent: Int32, name: EventName, path: FilePath, report: Bool, _ out: inout [Change]
-    ) throws {
-        if tree.child(of: parent, named: name) != nil { return }  // watched already, by an earlier scan
-        guard !excludesDirectory(name: name, path: { path }) else { return }
-        let absolute = rootBytes.appending(path)
-        guard let watch = try addDirectoryWatch(absolute, path: { path }, &out) else { return }
-        tree.insert(watch.wd, parent: parent, name: name, id: watch.id)
-        try scan(watch.wd, path: path, absolute: absolute, report: report, &out)
-    }
-
-    /// Lists `absolute` and everything below it, adding a watch on each
-    /// directory before listing it. Relative paths are made only where a
-    /// change or a path pattern needs them: the first scan of a large tree
-    /// makes none.
-    private func scan(_ wd: Int32, path: FilePath, absolute: PathBuffer, report: Bool, _ out: inout [Change]) throws {
-        let needsPaths = report || options.excludeDirectory != nil || options.excludeDirectories.contains { $0.contains("/") }
-        // Depth first: what waits to be listed is one branch's worth of
-        // directories, not a whole level of the tree (a wide tree's level can
-        // be most of it).
-        var stack: [(wd: Int32, path: FilePath?, absolute: PathBuffer)] = [(wd, path, absolute)]
-        // Listing a leaf finds nothing to watch; only a reporting scan (or one
-        // that follows links, which the link count does not show) needs its files.
-        let skipsLeaves = !report && !options.followSymbolicLinks
-        // Per scan: a device number can be given to another filesystem after
-        // an unmount, and the next scan may be an overflow's, much later.
-        var leafTest = LeafTest()
-        while let (directoryWD, directoryPath, directoryAbsolute) = stack.popLast() {
-            if skipsLeaves && leafTest.isLeaf(directoryAbsolute) { continue }
-            listings += 1
-            let failure = try Directory.forEachEntry(of: directoryAbsolute, buffer: listingBuffer) { (bytes, kind) throws in
-                if !report && kind == .other { return }  // a file of the first scan: nothing to do
-                let name = EventName(bytes)
-                let childAbsolute = directoryAbsolute.appending(name)
-                let childPath = needsPaths ? directoryPath?.appending(name: name) : nil
-                let isDirectory = isDirectoryEntry(kind, at: childAbsolute)
-                if report, let childPath {
-                    scanned.insert(WatchTree.ChildKey(parent: directoryWD, name: name))
-                    if scanned.count > Self.scannedLimit { scanned.removeAll() }
-                    self.report(.created, childPath, isDirectory: isDirectory, [], scan: true, &out)
-                }
-                guard isDirectory else { return }
-                // A directory new to the watcher may have been reached already by
-                // an event; the first scan's directories cannot have been.
-                if report, tree.child(of: directoryWD, named: name) != nil { return }
-                guard !excludesDirectory(name: name, path: { childPath ?? self.relative(childAbsolute) }),
-                      let watch = try addDirectoryWatch(childAbsolute, path: { childPath ?? self.relative(childAbsolute) }, &out)
-                else { return }
-                if tree.contains(watch.wd) { return }  // the same directory by another path
-                tree.insert(watch.wd, parent: directoryWD, name: name, id: watch.id)
-                stack.append((watch.wd, childPath, childAbsolute))
-            }
-            switch failure {
-            case nil, .noSuchFileOrDirectory?, .notDirectory?: continue  // listed, or gone meanwhile
-            case let errno?:
-                self.report(.unwatched(reason: "cannot list it: \(errno)"), relative(directoryAbsolute), isDirectory: true, [], &out)
-            }
-        }
-    }
-
-    /// Adds the watch of one directory below the root; nil where there is
-    /// nothing to watch (gone, not a directory, a link loop) or the limit
-    /// policy says go on. `path` is asked for only to report.
-    private func addDirectoryWatch(
-        _ absolute: PathBuffer, path: () -> FilePath, _ out: inout [Change]
-    ) throws -> (wd: Int32, id: FileID?)? {
-        var id: FileID?
-        if options.followSymbolicLinks {
-            guard let identity = Directory.identity(of: absolute, follow: true), identity.isDirectory else { return nil }
-            if tree.wd(of: identity.id) != nil { return nil }  // a loop, or a second way to the same place
-            id = identity.id
-        }
-        do {
-            let mask = directoryMask
-            return (try absolute.withCString { (cString) throws(Inotify.Error) in
-                try inotify.addWatchUntracked(cString: cString, mask: mask)
-            }, id)
-        } catch {
-            guard let error = error as? Inotify.Error else { throw error }
-            switch error.errno {
-            case .noSuchFileOrDirectory, .notDirectory:
-                return nil  // deleted or replaced before we got to it
-            case .noSpace where options.onWatchLimit == .continueAndReport,
-                 .permissionDenied, .tooManySymbolicLinkLevels:
-                report(.unwatched(reason: error.description), path(), isDirectory: true, [], &out)
-                return nil
-            default:
-                throw error
-            }
-        }
-    }
-
-    /// `absolute` relative to the root, for the rare report that needs it.
-    private func relative(_ absolute: PathBuffer) -> FilePath {
-        var path = absolute.filePath
-        return path.removePrefix(root) ? path : absolute.filePath
-    }
-
-    private func isDirectoryEntry(_ kind: Directory.EntryKind, at absolute: PathBuffer) -> Bool {
-        switch kind {
-        case .directory: return true
-        case .other: return false
-        case .unknown: return Directory.identity(of: absolute, follow: false)?.isDirectory ?? false
-        case .symbolicLink:
-            return options.followSymbolicLinks && (Directory.identity(of: absolute, follow: true)?.isDirectory ?? false)
-        }
-    }
+    // MARK: Watches
 
     /// Removes the watches of `wd` and everything below it, at once: their
     /// IN_IGNORED events then find nothing left to remove.
-    private func unwatchSubtree(_ wd: Int32) throws {
-        for member in tree.subtree(of: wd) {
+    func unwatchSubtree(_ wd: Int32) throws {
+        let members = tree.node(wd)?.childCount == 0 ? [wd] : tree.subtree(of: wd)
+        for member in members {
             try removeWatchIfPresent(member)
             forget(member)
         }
@@ -357,25 +393,31 @@ final class TreeEngine: @unchecked Sendable {
 
     /// EINVAL means the kernel dropped the watch already (its IN_IGNORED may be
     /// queued, or lost in an overflow): gone either way. Other errors are real.
-    private func removeWatchIfPresent(_ wd: Int32) throws {
+    func removeWatchIfPresent(_ wd: Int32) throws {
         do { try inotify.removeWatchUntracked(wd) } catch where error.errno == .invalidArgument {}
     }
 
-    private func forget(_ wd: Int32) {
+    func forget(_ wd: Int32) {
         tree.remove(wd)
     }
 
     /// After an overflow: list the whole tree again. Watches are added where
     /// missing (adding one that exists returns the same wd), directories are
     /// placed where they are now, and watches of directories no longer in the
-    /// tree are removed.
+    /// tree are removed. Events read after the overflow that came before a
+    /// directory's new listing are superseded by it.
     private func rescan(_ out: inout [Change]) throws {
         pendingMoves.removeAll()
         scanned.removeAll()
         unmounted.removeAll()  // their IN_IGNORED may be among the events lost
+        deferred.removeAll()
+        relocatedFrom.removeAll()
+        log.reset()
         let old = tree
+        previousTree = old
+        defer { previousTree = nil }
         tree = WatchTree()
-        try watchRoot(&out)
+        try watchRoot(first: false, &out)
         for wd in old.watchDescriptors where !tree.contains(wd) {
             try removeWatchIfPresent(wd)
         }
@@ -383,7 +425,7 @@ final class TreeEngine: @unchecked Sendable {
 
     // MARK: Reporting
 
-    private func excludesDirectory(name: EventName, path: () -> FilePath) -> Bool {
+    func excludesDirectory(name: EventName, path: () -> FilePath) -> Bool {
         if options.excludeDirectories.contains(where: { pattern in
             pattern.contains("/") ? Directory.matches(pattern, path()) : Directory.matches(pattern, FilePath(names: [name]))
         }) {
@@ -393,7 +435,7 @@ final class TreeEngine: @unchecked Sendable {
         return false
     }
 
-    private func report(
+    func report(
         _ kind: Change.Kind, _ path: FilePath, isDirectory: Bool, _ events: [Inotify.Event], scan: Bool = false,
         _ out: inout [Change]
     ) {

@@ -12,7 +12,8 @@ import SystemPackage
 public final class TreeWatcher: Sendable {
     public let root: FilePath
     public let options: Options
-    private let inotify: Inotify
+    /// Internal for tests, which compare its watches with the disk.
+    let inotify: Inotify
     private let channel: ChangeChannel
     private let counter = WatchCounter()
 

@@ -22,10 +22,14 @@ struct WatchTree {
         /// be padding between `parent` and `name`: a node is no larger for it.
         var childCount: UInt32 = 0
         var name: EventName
+        /// The directory's device and inode when it was watched: how a path
+        /// resolved later is checked to lead to this directory and no other.
+        var identity: FileID
 
-        init(parent: Int32, name: EventName) {
+        init(parent: Int32, name: EventName, identity: FileID = .unknown) {
             self.parent = parent
             self.name = name
+            self.identity = identity
         }
     }
 
@@ -112,16 +116,16 @@ struct WatchTree {
         return nil
     }
 
-    mutating func insertRoot(_ wd: Int32, id: FileID?) {
+    mutating func insertRoot(_ wd: Int32, id: FileID?, identity: FileID = .unknown) {
         forgetRecentPaths()
-        place(wd, Node(parent: Self.noParent, name: EventName([])))
+        place(wd, Node(parent: Self.noParent, name: EventName([]), identity: identity))
         rootWD = wd
         remember(wd, id)
     }
 
-    mutating func insert(_ wd: Int32, parent: Int32, name: EventName, id: FileID?) {
+    mutating func insert(_ wd: Int32, parent: Int32, name: EventName, id: FileID?, identity: FileID = .unknown) {
         if contains(wd) { forgetRecentPaths() }  // placed again: its subtree moves with it
-        place(wd, Node(parent: parent, name: name))
+        place(wd, Node(parent: parent, name: name, identity: identity))
         link(wd, parent: parent, name: name)
         remember(wd, id)
     }
@@ -182,6 +186,7 @@ struct WatchTree {
             unlinkFromParent(wd, storage[Int(slot)])
             storage[Int(slot)].parent = node.parent  // its children stay its children
             storage[Int(slot)].name = node.name
+            storage[Int(slot)].identity = node.identity
             return
         }
         if fresh == freeSlots.last {

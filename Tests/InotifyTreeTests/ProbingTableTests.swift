@@ -1,4 +1,5 @@
 @testable import InotifyTree
+import InotifyTestSupport
 import Testing
 
 @Suite("The watch table's probing table")

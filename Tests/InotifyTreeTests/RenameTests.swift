@@ -75,14 +75,18 @@ struct RenameTests {
     func pendingMovesBounded() throws {
         var options = TreeWatcher.Options()
         options.maxPendingMoves = 2
-        let harness = try EngineHarness(options: options)
-        let root = try #require(harness.engine.tree.rootWD)
-        let halves = (1...3).map {
-            Inotify.Event(wd: root, mask: .movedFrom, cookie: UInt32($0), len: 16, nameBytes: Array("m\($0)".utf8))
+        let harness = try EngineHarness(options: options) {
+            for name in ["a", "b", "c"] { try $0.makeDirectory(name) }
+        }
+        // From three directories: a second MOVED_FROM of the same directory
+        // would settle the first at once (its rename is over).
+        let halves = try ["a", "b", "c"].enumerated().map { index, name in
+            Inotify.Event(wd: try #require(harness.wd(of: FilePath(name))), mask: .movedFrom, cookie: UInt32(index + 1),
+                          len: 16, nameBytes: Array("m\(index + 1)".utf8))
         }
         let changes = try harness.engine.process(halves, now: .now)
         #expect(changes.map(\.kind) == [.movedOut])
-        #expect(changes.first?.path == "m1")
+        #expect(changes.first?.path == "a/m1")
     }
 
     @Test("a directory moved out of the tree is reported and its watches are removed")

@@ -1,6 +1,7 @@
 @testable import Inotify
 @testable import InotifyTree
 import SystemPackage
+import InotifyTestSupport
 import Testing
 
 @Suite("The watch table's child index")

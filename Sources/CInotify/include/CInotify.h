@@ -35,6 +35,14 @@ long cinotify_getdents64(int fd, void *buffer, size_t size);
 /// with errno set. Defined in CInotify.c: <sys/vfs.h> is not in Swift's Glibc.
 long long cinotify_filesystem_type(const char *path);
 
+/// fstatfs(2)'s f_type for an open descriptor, or -1 with errno set.
+long long cinotify_filesystem_type_of_fd(int fd);
+
+/// O_PATH, which glibc defines only under _GNU_SOURCE: a descriptor that
+/// names a directory without opening it for reading (no IN_OPEN), usable as
+/// the directory of openat(2) and fstatat(2) and in /proc/self/fd paths.
+int cinotify_o_path(void);
+
 static inline int cinotify_eventfd(unsigned int initval, int flags) {
     return eventfd(initval, flags);
 }

@@ -174,6 +174,19 @@ public final class Inotify: Sendable {
         return try read(maxBytes: maxBytes, wait: .until(deadline))
     }
 
+    /// How many bytes of events the kernel holds for this instance now
+    /// (FIONREAD): 0 means a read would find nothing. Events are read in
+    /// the order they were queued, so a reader that counts the bytes it has
+    /// read can tell where in the stream something it does now will show.
+    public func queuedByteCount() throws(Error) -> Int {
+        try use(.read) { (fd) throws(Error) -> Int in
+            switch Syscalls.bytesQueued(fd) {
+            case .success(let count): return count
+            case .failure(let errno): throw Error(.read, errno: errno, value: "FIONREAD")
+            }
+        }
+    }
+
     // MARK: Closing
 
     /// Closes the descriptor. A read waiting in another thread ends at once with

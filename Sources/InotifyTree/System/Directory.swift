@@ -1,6 +1,7 @@
 // The C calls of the tree watcher: listing a directory with the entry types
 // the directory read gives (no stat per entry), stat where a type is unknown
-// or a symbolic link must be followed, and glob matching.
+// or a symbolic link must be followed, and glob matching. Directories are
+// opened by descriptor, relative to their parent (DirectoryDescriptor.swift).
 
 import CInotify
 import Glibc
@@ -10,30 +11,32 @@ import SystemPackage
 enum Directory {
     enum EntryKind: Sendable { case directory, symbolicLink, other, unknown }
 
-    /// Calls `body` with each entry of `path` except `.` and `..`: its name's
-    /// bytes (valid during the call only) and its type. Read straight into
-    /// `buffer` with getdents64: no DIR stream to allocate and fstat per
-    /// directory, as opendir does, and no array of entries. The errno of
-    /// open or getdents64, if one failed; errors `body` throws go through.
+    /// Calls `body` with each entry of the directory open as `fd` except `.`
+    /// and `..`: its name's bytes (valid during the call only), its type and
+    /// its inode (`d_ino`). Read straight into `buffer` with getdents64: no
+    /// DIR stream to allocate and fstat per directory, as opendir does, and
+    /// no array of entries. Returns the errno of getdents64 if it failed, and
+    /// how many getdents64 calls were made (each queues an IN_ACCESS on the
+    /// directory, which the watcher must know to tell its own events).
     static func forEachEntry<E: Error>(
-        of path: PathBuffer, buffer: UnsafeMutableRawBufferPointer,
-        _ body: (UnsafeRawBufferPointer, EntryKind) throws(E) -> Void
-    ) throws(E) -> Errno? {
-        let fd = path.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard fd >= 0 else { return Errno(rawValue: errno) }
-        defer { close(fd) }
+        of fd: CInt, buffer: UnsafeMutableRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer, EntryKind, UInt64) throws(E) -> Void
+    ) throws(E) -> (failure: Errno?, reads: Int) {
+        var reads = 0
         while true {
             let count = cinotify_getdents64(fd, buffer.baseAddress, buffer.count)
+            reads += 1
             if count < 0 {
                 if errno == EINTR { continue }
-                return Errno(rawValue: errno)
+                return (Errno(rawValue: errno), reads)
             }
-            if count == 0 { return nil }
+            if count == 0 { return (nil, reads) }
             // struct dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
             var offset = 0
             while offset + 19 < count {
                 let recordLength = Int(buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
                 guard recordLength > 0, offset + recordLength <= count else { break }
+                let inode = buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
                 let type = buffer[offset + 18]
                 let nameStart = offset + 19
                 let nameEnd = buffer[nameStart..<(offset + recordLength)].firstIndex(of: 0) ?? (offset + recordLength)
@@ -47,7 +50,7 @@ enum Directory {
                 case Int32(DT_UNKNOWN): kind = .unknown
                 default: kind = .other
                 }
-                try body(name, kind)
+                try body(name, kind, inode)
             }
         }
     }
@@ -83,4 +86,16 @@ enum Directory {
 struct FileID: Hashable, Sendable {
     let device: UInt64
     let inode: UInt64
+
+    /// Not known: what tests that build a tree by hand give.
+    static let unknown = FileID(device: 0, inode: 0)
+
+    init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
+    init(_ info: stat) {
+        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
 }

@@ -7,7 +7,7 @@ import Glibc
 ///
 /// A scan that reports nothing (the first one, and the one after an
 /// overflow) lists a directory only to find subdirectories to watch, so a
-/// leaf need not be listed at all: one lstat instead of open, two
+/// leaf need not be listed at all: one fstatat instead of open, two
 /// getdents64 and close. It is asked after the directory's watch is added,
 /// so a subdirectory made later is reported by the kernel, and one made
 /// earlier is in the count.
@@ -19,19 +19,25 @@ struct LeafTest {
     /// Per device: whether its filesystem keeps directory link counts.
     private var trustedDevices: [UInt64: Bool] = [:]
 
-    mutating func isLeaf(_ path: PathBuffer) -> Bool {
-        var info = stat()
-        // Anything unexpected (gone, not a directory, another count) means:
-        // list it, and let the listing tell.
-        guard path.withCString({ lstat($0, &info) }) == 0,
-              info.st_mode & S_IFMT == S_IFDIR, info.st_nlink == 2
-        else { return false }
+    /// `info`: the directory's status, read after its watch was added;
+    /// `path`: a path that reaches it, for statfs the first time its device is seen.
+    mutating func isLeaf(_ info: stat, path: [CChar]) -> Bool {
+        // Anything unexpected (not a directory, another count) means: list
+        // it, and let the listing tell.
+        guard info.st_mode & S_IFMT == S_IFDIR, info.st_nlink == 2 else { return false }
         let device = UInt64(info.st_dev)
         if let trusted = trustedDevices[device] { return trusted }
-        let type = path.withCString { cinotify_filesystem_type($0) }
+        let type = path.withUnsafeBufferPointer { cinotify_filesystem_type($0.baseAddress!) }
         let trusted = Self.keepsLinkCounts.contains(type)
         trustedDevices[device] = trusted
         return trusted
+    }
+
+    /// The same for what `path` names now (lstat).
+    mutating func isLeaf(_ path: PathBuffer) -> Bool {
+        var info = stat()
+        guard path.withCString({ lstat($0, &info) }) == 0 else { return false }
+        return isLeaf(info, path: path.bytes)
     }
 
     /// EXT2/3/4_SUPER_MAGIC, TMPFS_MAGIC, XFS_SUPER_MAGIC (linux/magic.h).

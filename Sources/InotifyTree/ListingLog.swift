@@ -1,0 +1,148 @@
+import Inotify
+
+/// Where the watcher's own listings of directories fall in the stream of
+/// events, by byte position, and what follows from it.
+///
+/// The kernel queues events in order, and the watcher reads them in order,
+/// so an event's position is the number of bytes read before it. A listing's
+/// position is taken just before the directory is opened: the bytes read so
+/// far plus those still queued (FIONREAD). Two things follow.
+///
+/// **A listing supersedes what came before it.** A directory is watched
+/// before it is listed, so between the two the kernel may queue entry events
+/// (create, delete, rename) that the listing already shows: the directory as
+/// it is *after* them. Applied after the listing they would be stale: a
+/// directory made again under a name that was renamed away would be moved
+/// with the rename. So entry events of a directory that lie before its latest
+/// listing are not applied; the listing has said what they did. (Events
+/// queued between the position and the read of the entries are applied:
+/// at worst a creation is reported twice, never one lost.)
+///
+/// **A listing's own events are told from everyone else's.** Listing a
+/// directory opens it, reads it (one IN_ACCESS per getdents64) and closes it:
+/// IN_OPEN, IN_ACCESS and IN_CLOSE_NOWRITE on the directory's own watch (the
+/// open only when it was watched already) and on its parent's, under its name.
+/// Where those events are asked for, each listing records how many of each it
+/// caused and the window of the stream they must lie in (its position, and
+/// the position once it has closed the directory: every event of a system
+/// call is queued before the call returns). Inside the window exactly that
+/// many are taken as the watcher's own and not reported; anything beyond
+/// them, on the same watches, is another process's and is reported. The
+/// kernel merges an event with an identical one queued just before it: the
+/// root's reads, which no parent's events separate, merge into one IN_ACCESS
+/// (a window expects at most as many as it caused, and what is not used ends
+/// with the window), and another process's event merged into one of the
+/// watcher's cannot be told from it. Nothing else is taken as the watcher's.
+struct ListingLog {
+    /// How many of each of its own events a listing caused on one watch.
+    struct OwnCounts {
+        var open = 0
+        var access = 0
+        var closeNoWrite = 0
+
+        var isEmpty: Bool { open == 0 && access == 0 && closeNoWrite == 0 }
+
+        /// Takes one event of this kind if one is expected.
+        mutating func take(_ mask: Inotify.EventMask) -> Bool {
+            if mask.contains(.open), open > 0 { open -= 1; return true }
+            if mask.contains(.access), access > 0 { access -= 1; return true }
+            if mask.contains(.closeNoWrite), closeNoWrite > 0 { closeNoWrite -= 1; return true }
+            return false
+        }
+    }
+
+    private struct Window {
+        let start: UInt64
+        let end: UInt64
+        let directory: Int32
+        var own: OwnCounts
+        let parent: Int32?
+        let name: EventName
+        var onParent: OwnCounts
+    }
+
+    /// The start of each directory's latest listing, kept while the events
+    /// before it are still to come.
+    private var listedAt: [Int32: UInt64] = [:]
+    /// The same, in the order of the stream, to forget them once passed.
+    private var listedOrder: [(position: UInt64, wd: Int32)] = []
+    private var listedHead = 0
+    private var windows: [Window] = []
+    private var windowHead = 0
+
+    /// A listing of `wd` starts at `position`.
+    mutating func listed(_ wd: Int32, at position: UInt64) {
+        listedAt[wd] = position
+        listedOrder.append((position, wd))
+    }
+
+    /// The listing of `directory` (whose parent's watch, if any, names it
+    /// `name`) caused `own` on its watch and `onParent` on its parent's,
+    /// all between `start` and `end`.
+    mutating func caused(
+        _ own: OwnCounts, on directory: Int32, _ onParent: OwnCounts, onParent parent: Int32?, name: EventName,
+        from start: UInt64, to end: UInt64
+    ) {
+        guard !own.isEmpty || !onParent.isEmpty else { return }
+        windows.append(Window(start: start, end: end, directory: directory, own: own, parent: parent, name: name, onParent: onParent))
+    }
+
+    /// Whether an entry event of directory `wd` at `position` came before
+    /// the directory's latest listing, which shows its effect already.
+    func isSuperseded(_ wd: Int32, at position: UInt64) -> Bool {
+        guard let listing = listedAt[wd] else { return false }
+        return position < listing
+    }
+
+    /// Whether `event`, at `position`, is one the watcher's own listing caused.
+    mutating func isOwn(_ event: Inotify.Event, at position: UInt64) -> Bool {
+        guard !event.mask.isDisjoint(with: Self.listingEvents) else { return false }
+        var index = windowHead
+        while index < windows.count, windows[index].start <= position {
+            if position < windows[index].end {
+                if event.wd == windows[index].directory, !event.hasName {
+                    if windows[index].own.take(event.mask) { return true }
+                } else if event.wd == windows[index].parent,
+                          event.storedName == windows[index].name,
+                          windows[index].onParent.take(event.mask)
+                {
+                    return true
+                }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// Forgets what lies before `position`: the events there have been read.
+    mutating func passed(_ position: UInt64) {
+        while listedHead < listedOrder.count, listedOrder[listedHead].position <= position {
+            let (listing, wd) = listedOrder[listedHead]
+            if listedAt[wd] == listing { listedAt.removeValue(forKey: wd) }
+            listedHead += 1
+        }
+        if listedHead > 1024, listedHead * 2 > listedOrder.count {
+            listedOrder.removeFirst(listedHead)
+            listedHead = 0
+        }
+        while windowHead < windows.count, windows[windowHead].end <= position { windowHead += 1 }
+        if windowHead > 1024, windowHead * 2 > windows.count {
+            windows.removeFirst(windowHead)
+            windowHead = 0
+        }
+    }
+
+    /// After an overflow: positions before it tell nothing any more.
+    mutating func reset() {
+        listedAt.removeAll()
+        listedOrder.removeAll()
+        listedHead = 0
+        windows.removeAll()
+        windowHead = 0
+    }
+
+    var pendingWindowsForTesting: Int { windows.count - windowHead }
+
+    /// What listing a directory causes.
+    static let listingEvents: Inotify.EventMask = [.open, .access, .closeNoWrite]
+}

@@ -1,0 +1,463 @@
+import Glibc
+import Inotify
+import SystemPackage
+
+// Scanning: watch a directory, then list it; below it, the same for every
+// subdirectory, depth first. Every directory is opened relative to its
+// parent's descriptor and watched through /proc/self/fd, so what is watched
+// and listed is the directory the tree says, whatever is renamed meanwhile.
+
+extension TreeEngine {
+    /// A directory being scanned: open (for its children to be reached from),
+    /// with the subdirectories its listing found still to be entered.
+    struct Frame {
+        let fd: CInt
+        /// Closed when the frame is done; a borrowed descriptor (the root's,
+        /// or a parent reached for one event) is not.
+        let owned: Bool
+        let wd: Int32
+        /// Relative to the root; nil in a scan that needs no paths.
+        let path: FilePath?
+        /// Its parent's watch and its name there, for its own events.
+        let parent: Int32?
+        let name: EventName
+        var children: [Candidate]
+        var next = 0
+    }
+
+    /// A subdirectory a listing found: its name, inode (`d_ino`) and type.
+    struct Candidate {
+        let name: EventName
+        let inode: UInt64
+        let kind: Directory.EntryKind
+        /// Made known by an event, which has reported it: a reporting scan
+        /// reports only what it finds inside.
+        var announced = false
+    }
+
+    enum Placement { case new, same, relocated }
+
+    /// Where in the stream something done now will show: every byte read so
+    /// far, and those still queued.
+    func streamPosition() throws -> UInt64 {
+        let queued = try inotify.queuedByteCount()
+        // A long scan reads as it goes, into the backlog: its own events (and
+        // everyone else's) must not overflow the kernel's queue meanwhile.
+        if queued > Self.backlogThreshold {
+            let events = try inotify.readEvents(timeout: .zero)
+            readBytes += Self.size(of: events)
+            backlog += events
+        }
+        return readBytes + UInt64(queued)
+    }
+
+    static let backlogThreshold = 64 * 1024
+
+    // MARK: Entry points
+
+    /// Watches the root (again, after an overflow: the same wd comes back)
+    /// through a descriptor of it, and lists the tree below it.
+    func watchRoot(first: Bool, _ out: inout [Change]) throws {
+        let opened = root.withPlatformString {
+            DirectoryDescriptor.open($0, in: AT_FDCWD, forListing: false, follow: true)
+        }
+        let rootFD: CInt
+        switch opened {
+        case .success(let fd): rootFD = fd
+        case .failure(let errno):
+            // The watch by path fails the same way, with the library's words
+            // for it (which name the root and say what to do).
+            let wd = try inotify.addWatchUntracked(root, mask: rootMask)
+            try removeWatchIfPresent(wd)
+            throw Inotify.Error(.addWatch, errno: errno, path: root)
+        }
+        var rootOwned = true
+        defer { if rootOwned { DirectoryDescriptor.close(rootFD) } }
+        if first { viaProc = DirectoryDescriptor.procReaches(rootFD) }
+        let wd: Int32
+        if viaProc {
+            guard let exact = try addWatch(DirectoryDescriptor.procPath(rootFD), mask: rootMask, path: { FilePath() }, &out)
+            else { throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root) }
+            wd = exact
+        } else {
+            wd = try inotify.addWatchUntracked(root, mask: rootMask)
+        }
+        guard let info = DirectoryDescriptor.status(rootFD) else {
+            throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root)
+        }
+        let identity = FileID(info)
+        tree.insertRoot(wd, id: options.followSymbolicLinks ? identity : nil, identity: identity)
+        let start = try streamPosition()
+        let listing = ".".withCString { DirectoryDescriptor.open($0, in: rootFD, forListing: true, follow: true) }
+        guard case .success(let fd) = listing else {
+            if case .failure(let errno) = listing {
+                report(.unwatched(reason: "cannot list it: \(errno)"), FilePath(), isDirectory: true, [], &out)
+            }
+            return
+        }
+        DirectoryDescriptor.close(rootFD)
+        rootOwned = false
+        let children = try list(fd, wd: wd, path: FilePath(), parent: nil, name: EventName([]),
+                                openedWhileWatched: true, start: start, report: false, &out)
+        try scan(from: Frame(fd: fd, owned: true, wd: wd, path: FilePath(), parent: nil, name: EventName([]), children: children),
+                 report: false, &out)
+    }
+
+    /// Watches and lists a directory an event made known (created, moved in,
+    /// uncovered by an unmount), reporting what the listing finds. Where its
+    /// parent cannot be reached at the tree's path for it (a rename above it
+    /// is still to be read), it is tried again after the batch.
+    @discardableResult
+    func watchAndScan(parent: Int32, name: EventName, path: FilePath, _ out: inout [Change]) throws -> Bool {
+        if tree.child(of: parent, named: name) != nil { return true }  // watched already
+        guard let reached = reach(parent) else {
+            deferred.append(DeferredWatch(parent: parent, name: name))
+            return false
+        }
+        let frame = Frame(fd: reached.fd, owned: reached.owned, wd: parent, path: path.removingLastComponent(),
+                          parent: nil, name: EventName([]), children: [Candidate(name: name, inode: 0, kind: .unknown, announced: true)])
+        try scan(from: frame, report: true, &out)
+        return true
+    }
+
+    /// New directories whose parents were out of reach, tried again.
+    func retryDeferred(_ out: inout [Change]) throws {
+        guard !deferred.isEmpty else { return }
+        let waiting = deferred
+        deferred = []
+        for var item in waiting {
+            guard tree.contains(item.parent), tree.child(of: item.parent, named: item.name) == nil,
+                  let directory = tree.path(of: item.parent)
+            else { continue }  // its parent left the tree, or it is watched now
+            let path = directory.appending(name: item.name)
+            if try watchAndScan(parent: item.parent, name: item.name, path: path, &out) { continue }
+            deferred.removeLast()
+            item.attempts += 1
+            if item.attempts >= Self.deferredAttempts {
+                report(.unwatched(reason: "its parent directory was not found at its path"), path, isDirectory: true, [], &out)
+            } else {
+                deferred.append(item)
+            }
+        }
+    }
+
+    /// About half a second of 5 ms retries: far longer than any rename's
+    /// events take to arrive once the queue is read.
+    static let deferredAttempts = 100
+
+    /// An O_PATH descriptor of directory `wd`, reached by the tree's path and
+    /// checked to be that directory; nil when the path leads elsewhere or
+    /// nowhere (a rename not yet read, or the root moved).
+    func reach(_ wd: Int32) -> (fd: CInt, owned: Bool)? {
+        guard let node = tree.node(wd), let path = tree.cachedPath(of: wd) else { return nil }
+        // Links inside the tree are followed only where the tree follows
+        // them; the root, as given, always.
+        let opened = rootBytes.appending(path).withCString {
+            DirectoryDescriptor.open($0, in: AT_FDCWD, forListing: false, follow: options.followSymbolicLinks || path.isEmpty)
+        }
+        guard case .success(let fd) = opened else { return nil }
+        guard let info = DirectoryDescriptor.status(fd),
+              node.identity == .unknown || FileID(info) == node.identity
+        else {
+            DirectoryDescriptor.close(fd)
+            return nil
+        }
+        return (fd, true)
+    }
+
+    // MARK: The scan
+
+    /// Depth first: what waits is one branch's worth of directories, each
+    /// with the names of its subdirectories not yet entered, and each open
+    /// (one descriptor per level) so that its subdirectories are reached
+    /// from it.
+    func scan(from first: Frame, report: Bool, _ out: inout [Change]) throws {
+        var stack = [first]
+        defer {
+            for frame in stack { try? close(frame) }
+        }
+        // Listing a leaf finds nothing to watch; only a reporting scan (or one
+        // that follows links, which the link count does not show) needs its files.
+        let skipsLeaves = !report && !options.followSymbolicLinks
+        // Per scan: a device number can be given to another filesystem after
+        // an unmount, and the next scan may be an overflow's, much later.
+        var leafTest = LeafTest()
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].next < stack[top].children.count else {
+                let done = stack.removeLast()
+                try close(done)
+                continue
+            }
+            let candidate = stack[top].children[stack[top].next]
+            stack[top].next += 1
+            if let child = try enter(candidate, from: stack[top], report: report, skipsLeaves: skipsLeaves,
+                                     leafTest: &leafTest, &out)
+            {
+                stack.append(child)
+            }
+        }
+    }
+
+    private func close(_ frame: Frame) throws {
+        guard frame.owned else { return }
+        guard countsOwnEvents, frame.path != nil || frame.parent != nil || frame.wd == tree.rootWD else {
+            DirectoryDescriptor.close(frame.fd)
+            return
+        }
+        // A listing descriptor's close queues CLOSE_NOWRITE on the directory
+        // and its parent: the watcher's own too. (A reached O_PATH one queues nothing.)
+        try closeListing(frame.fd, wd: frame.wd, parent: frame.parent, name: frame.name)
+    }
+
+    func closeListing(_ fd: CInt, wd: Int32, parent: Int32?, name: EventName) throws {
+        guard countsOwnEvents else {
+            DirectoryDescriptor.close(fd)
+            return
+        }
+        let start = try streamPosition()
+        DirectoryDescriptor.close(fd)
+        let end = try streamPosition()
+        log.caused(ListingLog.OwnCounts(closeNoWrite: 1), on: wd,
+                   parent == nil ? ListingLog.OwnCounts() : ListingLog.OwnCounts(closeNoWrite: 1), onParent: parent,
+                   name: name, from: start, to: end)
+    }
+
+    /// Watches the directory `candidate` names in `frame`'s directory and
+    /// lists it, unless the scan needs not (a leaf, a directory known
+    /// already); the frame to descend into, or nil.
+    private func enter(
+        _ candidate: Candidate, from frame: Frame, report: Bool, skipsLeaves: Bool, leafTest: inout LeafTest,
+        _ out: inout [Change]
+    ) throws -> Frame? {
+        let name = candidate.name
+        let needsPaths = report || options.excludeDirectory != nil || options.excludeDirectories.contains { $0.contains("/") }
+        let childPath = needsPaths ? frame.path?.appending(name: name) : nil
+        let path = { childPath ?? (self.tree.path(of: frame.wd) ?? FilePath()).appending(name: name) }
+        let reportsItself = report && !candidate.announced
+        if excludesDirectory(name: name, path: path) {
+            if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
+            return nil
+        }
+        var cName = [CChar]()
+        name.withBytes { bytes in
+            cName.reserveCapacity(bytes.count + 1)
+            for byte in bytes { cName.append(CChar(bitPattern: byte)) }
+        }
+        cName.append(0)
+
+        // The first scan's way: a watch through the parent's descriptor and
+        // one fstatat, no open, for the many directories that are leaves.
+        // The inode the listing saw, the one fstatat sees after the watch, and
+        // so the watched one, agree, or the entry changed meanwhile (an event
+        // of the parent tells what became of it) and the way below is taken.
+        if skipsLeaves && viaProc && candidate.kind == .directory {
+            let proc = name.withBytes { DirectoryDescriptor.procPath(frame.fd, $0) }
+            guard let wd = try addWatch(proc, mask: directoryMask, path: path, &out) else { return nil }
+            if let info = cName.withUnsafeBufferPointer({ DirectoryDescriptor.status(of: $0.baseAddress!, in: frame.fd, follow: false) }),
+               DirectoryDescriptor.isDirectory(info), UInt64(info.st_ino) == candidate.inode
+            {
+                let identity = FileID(info)
+                guard try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report, &out) == .new,
+                      !leafTest.isLeaf(info, path: proc)
+                else { return nil }
+                let start = try streamPosition()
+                let opened = cName.withUnsafeBufferPointer {
+                    DirectoryDescriptor.open($0.baseAddress!, in: frame.fd, forListing: true, follow: false)
+                }
+                guard case .success(let fd) = opened else { return nil }  // gone since: its events tell
+                guard let now = DirectoryDescriptor.status(fd), FileID(now) == identity else {
+                    // Another directory is at the name now; the watched one is
+                    // elsewhere, not yet listed: its subtree is found by the
+                    // rename's events, or gone.
+                    try closeListing(fd, wd: frame.wd, parent: nil, name: name)
+                    try unwatchSubtree(wd)
+                    return nil
+                }
+                let children = try list(fd, wd: wd, path: childPath, parent: frame.wd, name: name,
+                                        openedWhileWatched: true, start: start, report: report, &out)
+                return Frame(fd: fd, owned: true, wd: wd, path: childPath, parent: frame.wd, name: name, children: children)
+            }
+            if !tree.contains(wd) && previousTree?.contains(wd) != true { try removeWatchIfPresent(wd) }
+        }
+
+        // Open first, then watch what is open: exact, and the way for reporting scans.
+        let follow = options.followSymbolicLinks
+        let start = try streamPosition()
+        let opened = cName.withUnsafeBufferPointer {
+            DirectoryDescriptor.open($0.baseAddress!, in: frame.fd, forListing: true, follow: follow)
+        }
+        let fd: CInt
+        switch opened {
+        case .success(let descriptor): fd = descriptor
+        case .failure(.noSuchFileOrDirectory), .failure(.notDirectory), .failure(.tooManySymbolicLinkLevels):
+            // Gone, not a directory (a link, when links are not followed), or replaced by a file.
+            if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
+            return nil
+        case .failure(let errno):
+            if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
+            self.report(.unwatched(reason: "cannot list it: \(errno)"), path(), isDirectory: true, [], &out)
+            return nil
+        }
+        guard let info = DirectoryDescriptor.status(fd) else {
+            DirectoryDescriptor.close(fd)
+            return nil
+        }
+        let identity = FileID(info)
+        if follow, tree.wd(of: identity) != nil {
+            DirectoryDescriptor.close(fd)  // a loop, or a second way to the same place
+            return nil
+        }
+        let watchPath = viaProc ? DirectoryDescriptor.procPath(fd) : rootBytes.appending(path()).bytes
+        // /proc/self/fd/N is a link to what the descriptor holds, which was
+        // opened without following links: the link must be followed here.
+        let mask = viaProc ? directoryMask.subtracting(.dontFollow) : directoryMask
+        guard let wd = try addWatch(watchPath, mask: mask, path: path, &out) else {
+            DirectoryDescriptor.close(fd)
+            return nil
+        }
+        let wasWatched = tree.contains(wd) || previousTree?.contains(wd) == true
+        // Found elsewhere, even an announced one is reported as moved: what
+        // the tree held at its old place is here now.
+        let placement = try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report, &out)
+        if placement == .new && reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
+        if placement != .new || (skipsLeaves && leafTest.isLeaf(info, path: watchPath)) {
+            if countsOwnEvents {
+                let end = try streamPosition()
+                log.caused(ListingLog.OwnCounts(open: wasWatched ? 1 : 0), on: wd, ListingLog.OwnCounts(open: 1),
+                           onParent: frame.wd, name: name, from: start, to: end)
+            }
+            try closeListing(fd, wd: wd, parent: frame.wd, name: name)
+            return nil
+        }
+        let children = try list(fd, wd: wd, path: childPath, parent: frame.wd, name: name,
+                                openedWhileWatched: wasWatched, start: start, report: report, &out)
+        return Frame(fd: fd, owned: true, wd: wd, path: childPath, parent: frame.wd, name: name, children: children)
+    }
+
+    /// Enters a directory just watched in the tree. Found where the tree has
+    /// it, nothing changes; found under another name (a listing sees what is
+    /// now, before its rename's events are read), the tree follows it there,
+    /// and a reporting scan reports the move; a stale entry at the name goes.
+    private func place(
+        _ wd: Int32, parent: Int32, name: EventName, identity: FileID, path: () -> FilePath, report: Bool,
+        _ out: inout [Change]
+    ) throws -> Placement {
+        if let node = tree.node(wd) {
+            if node.parent == parent && node.name == name { return .same }
+            // The root, or a directory that would sit below itself (a bind
+            // mount shows one directory twice): left where it is.
+            if wd == tree.rootWD || isAncestor(wd, of: parent) { return .same }
+            let oldPath = tree.path(of: wd)
+            if relocatedFrom.count >= Self.relocatedLimit { relocatedFrom.removeAll() }
+            relocatedFrom[WatchTree.ChildKey(parent: node.parent, name: node.name)] = wd
+            if let stale = tree.child(of: parent, named: name), stale != wd { try unwatchSubtree(stale) }
+            tree.move(wd, to: parent, name: name)
+            if report, let oldPath {
+                self.report(.moved(from: oldPath), path(), isDirectory: true, [], scan: true, &out)
+            }
+            return .relocated
+        }
+        if let stale = tree.child(of: parent, named: name) { try unwatchSubtree(stale) }
+        tree.insert(wd, parent: parent, name: name, id: options.followSymbolicLinks ? identity : nil, identity: identity)
+        return .new
+    }
+
+    static let relocatedLimit = 4096
+
+    /// Whether `wd` is `other` or above it in the tree.
+    func isAncestor(_ wd: Int32, of other: Int32) -> Bool {
+        var current = other
+        var steps = 0
+        while let node = tree.node(current), steps <= tree.count {
+            if current == wd { return true }
+            if node.parent == WatchTree.noParent { return false }
+            current = node.parent
+            steps += 1
+        }
+        return false
+    }
+
+    /// Lists the directory open as `fd` (watched as `wd`): reports its
+    /// entries when `report`, and returns its subdirectories. Records what it
+    /// supersedes and the events it causes itself.
+    func list(
+        _ fd: CInt, wd: Int32, path: FilePath?, parent: Int32?, name: EventName, openedWhileWatched: Bool,
+        start: UInt64, report: Bool, _ out: inout [Change]
+    ) throws -> [Candidate] {
+        listings += 1
+        log.listed(wd, at: start)
+        var candidates: [Candidate] = []
+        let (failure, reads) = try Directory.forEachEntry(of: fd, buffer: listingBuffer) { (bytes, kind, inode) throws in
+            if !report && kind == .other { return }  // a file of the first scan: nothing to do
+            let isDirectory = isDirectoryEntry(kind, bytes, in: fd)
+            let entry = EventName(bytes)
+            if report, !isDirectory, let path {
+                scanned.insert(WatchTree.ChildKey(parent: wd, name: entry))
+                if scanned.count > Self.scannedLimit { scanned.removeAll() }
+                self.report(.created, path.appending(name: entry), isDirectory: false, [], scan: true, &out)
+            }
+            if isDirectory {
+                if report { scanned.insert(WatchTree.ChildKey(parent: wd, name: entry)) }
+                candidates.append(Candidate(name: entry, inode: inode, kind: kind))
+            }
+        }
+        if countsOwnEvents {
+            let end = try streamPosition()
+            log.caused(ListingLog.OwnCounts(open: openedWhileWatched ? 1 : 0, access: reads), on: wd,
+                       parent == nil ? ListingLog.OwnCounts() : ListingLog.OwnCounts(open: 1, access: reads),
+                       onParent: parent, name: name, from: start, to: end)
+        }
+        switch failure {
+        case nil, .noSuchFileOrDirectory?, .notDirectory?: break  // listed, or gone meanwhile
+        case let errno?:
+            self.report(.unwatched(reason: "cannot list it: \(errno)"), path ?? tree.path(of: wd) ?? FilePath(),
+                        isDirectory: true, [], &out)
+        }
+        return candidates
+    }
+
+    private func isDirectoryEntry(_ kind: Directory.EntryKind, _ name: UnsafeRawBufferPointer, in fd: CInt) -> Bool {
+        switch kind {
+        case .directory: return true
+        case .other: return false
+        case .unknown, .symbolicLink:
+            if kind == .symbolicLink && !options.followSymbolicLinks { return false }
+            var cName = [CChar](repeating: 0, count: name.count + 1)
+            for (index, byte) in name.enumerated() { cName[index] = CChar(bitPattern: byte) }
+            let info = cName.withUnsafeBufferPointer {
+                DirectoryDescriptor.status(of: $0.baseAddress!, in: fd, follow: kind == .symbolicLink)
+            }
+            return info.map(DirectoryDescriptor.isDirectory) ?? false
+        }
+    }
+
+    /// Adds a watch through `cPath`; nil where there is nothing to watch
+    /// (gone, not a directory, a link loop) or the limit policy says go on.
+    /// An error names the directory's real path, not the /proc one.
+    func addWatch(
+        _ cPath: [CChar], mask: Inotify.EventMask, path: () -> FilePath, _ out: inout [Change]
+    ) throws -> Int32? {
+        do {
+            return try cPath.withUnsafeBufferPointer { (buffer) throws(Inotify.Error) in
+                try inotify.addWatchUntracked(cString: buffer.baseAddress!, mask: mask)
+            }
+        } catch {
+            switch error.errno {
+            case .noSuchFileOrDirectory, .notDirectory:
+                return nil  // deleted or replaced before we got to it
+            case .noSpace where options.onWatchLimit == .continueAndReport,
+                 .permissionDenied, .tooManySymbolicLinkLevels:
+                report(.unwatched(reason: Self.named(error, root.pushing(path())).description), path(), isDirectory: true, [], &out)
+                return nil
+            default:
+                throw Self.named(error, root.pushing(path()))
+            }
+        }
+    }
+
+    private static func named(_ error: Inotify.Error, _ path: FilePath) -> Inotify.Error {
+        guard let given = error.path, given.string.hasPrefix("/proc/self/fd/") else { return error }
+        return Inotify.Error(error.operation, errno: error.errno, path: path, value: error.value, advice: error.advice)
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import SystemPackage
+
+/// Randomised writers for a tree, and what the disk holds after them: the
+/// churn a tree watcher has to stay true under.
+///
+/// Every writer works in the same small namespace of names (`d0`…`d4` for
+/// directories, three levels deep, `f0`…`f3` for files), so writers collide
+/// all the time: one renames a directory another is filling, deletes a
+/// subtree another is listing, moves a directory out that another just made.
+/// Operations that fail because another writer got there first (ENOENT,
+/// EEXIST, ENOTEMPTY, EINVAL) are part of the churn and are not errors.
+public struct TreeChurn {
+    public enum Operation: CaseIterable, Sendable {
+        /// `mkdir -p` of a nested directory, then a file in it at once.
+        case nestedCreate
+        /// A file created or appended to.
+        case writeFile
+        case deleteFile
+        /// A file renamed, within or across directories (onto another, at times).
+        case renameFile
+        /// A directory renamed within the tree, with all it holds.
+        case renameDirectory
+        /// `rm -rf` of a subtree.
+        case removeSubtree
+        /// A directory moved out of the tree.
+        case moveOut
+        /// A directory prepared outside, with contents, moved in.
+        case moveIn
+    }
+
+    public let root: FilePath
+    /// Outside the tree, on the same filesystem, so that renames across work.
+    public let outside: FilePath
+    private var random: SplitMix64
+    private let tag: String
+    private var serial = 0
+    public private(set) var counts: [Operation: Int] = [:]
+
+    public init(root: FilePath, outside: FilePath, seed: UInt64, tag: String) {
+        self.root = root
+        self.outside = outside
+        self.random = SplitMix64(seed: seed)
+        self.tag = tag
+    }
+
+    /// Runs `count` random operations.
+    public mutating func run(_ count: Int) {
+        for _ in 0..<count { step() }
+    }
+
+    public mutating func step() {
+        let operation = pick()
+        counts[operation, default: 0] += 1
+        switch operation {
+        case .nestedCreate:
+            let dir = directoryPath(depth: 2...3)
+            var path = root
+            for component in dir.components {
+                path.append(component)
+                _ = path.withPlatformString { mkdir($0, 0o755) }
+            }
+            write(path.appending(fileName()))
+        case .writeFile:
+            write(root.pushing(directoryPath(depth: 0...3)).appending(fileName()))
+        case .deleteFile:
+            _ = root.pushing(directoryPath(depth: 0...3)).appending(fileName()).withPlatformString { unlink($0) }
+        case .renameFile:
+            let from = root.pushing(directoryPath(depth: 0...3)).appending(fileName())
+            let to = root.pushing(directoryPath(depth: 0...3)).appending(fileName())
+            Self.rename(from, to)
+        case .renameDirectory:
+            Self.rename(root.pushing(directoryPath(depth: 1...3)), root.pushing(directoryPath(depth: 1...3)))
+        case .removeSubtree:
+            Self.removeTree(root.pushing(directoryPath(depth: 1...3)))
+        case .moveOut:
+            Self.rename(root.pushing(directoryPath(depth: 1...3)), outside.appending(uniqueName()))
+        case .moveIn:
+            let prepared = outside.appending(uniqueName())
+            _ = prepared.withPlatformString { mkdir($0, 0o755) }
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                var path = prepared
+                for component in directoryPath(depth: 0...2).components {
+                    path.append(component)
+                    _ = path.withPlatformString { mkdir($0, 0o755) }
+                }
+                write(path.appending(fileName()))
+            }
+            Self.rename(prepared, root.pushing(directoryPath(depth: 1...3)))
+        }
+    }
+
+    private mutating func pick() -> Operation {
+        // Files change most often; whole subtrees go and come less often.
+        let weights: [(Operation, Int)] = [
+            (.nestedCreate, 4), (.writeFile, 5), (.deleteFile, 3), (.renameFile, 3),
+            (.renameDirectory, 3), (.removeSubtree, 1), (.moveOut, 1), (.moveIn, 1),
+        ]
+        var roll = Int.random(in: 0..<weights.reduce(0) { $0 + $1.1 }, using: &random)
+        for (operation, weight) in weights {
+            if roll < weight { return operation }
+            roll -= weight
+        }
+        return .writeFile
+    }
+
+    private mutating func directoryPath(depth: ClosedRange<Int>) -> FilePath {
+        let levels = Int.random(in: depth, using: &random)
+        return FilePath(root: nil, (0..<levels).map { _ in
+            FilePath.Component("d\(Int.random(in: 0..<5, using: &random))")!
+        })
+    }
+
+    private mutating func fileName() -> FilePath.Component {
+        FilePath.Component("f\(Int.random(in: 0..<4, using: &random))")!
+    }
+
+    private mutating func uniqueName() -> FilePath.Component {
+        serial += 1
+        return FilePath.Component("\(tag)-\(serial)")!
+    }
+
+    private func write(_ path: FilePath) {
+        let fd = path.withPlatformString { open($0, O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { return }
+        _ = "x".withCString { Foundation.write(fd, $0, 1) }
+        close(fd)
+    }
+
+    private static func rename(_ from: FilePath, _ to: FilePath) {
+        _ = from.withPlatformString { f in to.withPlatformString { t in Foundation.rename(f, t) } }
+    }
+
+    /// `rm -rf`, tolerating entries that other writers remove or add meanwhile.
+    public static func removeTree(_ path: FilePath) {
+        var info = stat()
+        guard path.withPlatformString({ lstat($0, &info) }) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            for name in DiskTree.names(in: path) { removeTree(path.appending(name)) }
+            _ = path.withPlatformString { rmdir($0) }
+        } else {
+            _ = path.withPlatformString { unlink($0) }
+        }
+    }
+}
+
+/// What is on disk below a root: every entry's relative path and whether it
+/// is a directory, and the inode of every directory (the root's included).
+public struct DiskTree: Equatable {
+    public var entries: [String: Bool] = [:]
+    public var directoryInodes: Set<UInt64> = []
+
+    public init(walking root: FilePath) {
+        var info = stat()
+        if root.withPlatformString({ lstat($0, &info) }) == 0 { directoryInodes.insert(UInt64(info.st_ino)) }
+        walk(root, relative: "")
+    }
+
+    private mutating func walk(_ directory: FilePath, relative: String) {
+        for name in Self.names(in: directory) {
+            let path = directory.appending(name)
+            let child = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard path.withPlatformString({ lstat($0, &info) }) == 0 else { continue }
+            let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            entries[child] = isDirectory
+            if isDirectory {
+                directoryInodes.insert(UInt64(info.st_ino))
+                walk(path, relative: child)
+            }
+        }
+    }
+
+    static func names(in directory: FilePath) -> [String] {
+        guard let stream = directory.withPlatformString({ opendir($0) }) else { return [] }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+extension Files {
+    /// The inodes the kernel watches for an inotify descriptor, from
+    /// /proc/self/fdinfo (`inotify wd:1 ino:2a sdev:...`), one per watch.
+    public static func kernelWatchedInodes(_ fd: FileDescriptor) -> [UInt64] {
+        let text = (try? String(contentsOfFile: "/proc/self/fdinfo/\(fd.rawValue)", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { $0.hasPrefix("inotify wd:") }.compactMap { line in
+            guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("ino:") }) else { return nil }
+            return UInt64(field.dropFirst(4), radix: 16)
+        }
+    }
+}
