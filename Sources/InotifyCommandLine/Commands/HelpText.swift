@@ -50,7 +50,9 @@ enum HelpText {
               --no-newline          Do not add a newline after --format.
               --timefmt <fmt>       strftime(3) format for %T.
               --json                One JSON object per event per line; names that are not UTF-8
-                                    are kept exactly in base64 fields.
+                                    are kept exactly in base64 fields. An overflow, a rescan, a
+                                    watch's end, an unmount and an unwatched directory are records
+                                    too, told by their "notice" key.
               --null                Print each event's path (%w%f) followed by a NUL byte.
               -I, --inotify         Use inotify: the only back end. -F (--fanotify) and -S (--filesystem)
                                     are accepted and use it too, as Debian's inotify-tools does.

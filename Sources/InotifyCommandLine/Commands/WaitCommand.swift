@@ -67,15 +67,16 @@ enum WaitCommand {
         let stop = watch.run(
             timeout: Int64(settings.options.timeout) * 1000,
             handle: { event, watched in
+                let line = EventLine(watched: watched, name: event.name, mask: event.mask.rawValue, cookie: event.cookie)
+                // A notice takes the place of the event's line, asked for or not.
+                let notice = printer.writesNotices ? Notice(kernelMask: line.mask) : nil
+                if let notice { printer.appendNotice(line, notice, to: &out.bytes) }
                 if event.mask.contains(.queueOverflow) {
                     settings.diagnostics.say(Messages.overflow(recursive: false))
                     return true
                 }
                 guard filter.reports(watched: watched, name: event.name, scratch: &scratch) else { return true }
-                if event.mask.rawValue & settings.asked != 0 {
-                    printer.append(EventLine(watched: watched, name: event.name, mask: event.mask.rawValue,
-                                             cookie: event.cookie), to: &out.bytes)
-                }
+                if notice == nil && line.mask & settings.asked != 0 { printer.append(line, to: &out.bytes) }
                 guard settings.options.monitor else {
                     status = event.mask.rawValue & settings.mask == 0 ? 1 : 0
                     return false
@@ -135,6 +136,9 @@ private struct TreeWaitConsumer: TreeConsumer {
     var out: [UInt8] = []
     var scratch: [UInt8] = []
     var lines: TreeLines? = nil
+    /// The root was deleted or unmounted: the end of its changes is its
+    /// watch's end, even if the run closes the watchers meanwhile.
+    var rootEnded = false
 
     init(settings: WaitCommand.Settings, sink: LineSink, status: ExitStatus) {
         self.settings = settings
@@ -145,18 +149,37 @@ private struct TreeWaitConsumer: TreeConsumer {
     }
 
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool {
-        if settings.diagnostics.notice(change, root: root, verb: "Couldn't watch") { return true }
         if lines == nil { lines = TreeLines(root: root) }
+        switch change.kind {
+        case .rootDeleted: rootEnded = true
+        case .unmounted where change.path.isEmpty: rootEnded = true
+        default: break
+        }
+        // A notice takes the place of the change's lines, asked for or not.
+        var noticed = false
+        if printer.writesNotices {
+            lines!.forEachNotice(change) { line, notice in
+                printer.appendNotice(line, notice, to: &out)
+                noticed = true
+            }
+        }
+        if settings.diagnostics.notice(change, root: root, verb: "Couldn't watch") { return true }
         var keepGoing = true
         lines!.forEachLine(change) { line in
             guard keepGoing, filter.reports(watched: line.watched, name: line.name, scratch: &scratch) else { return }
-            if line.mask & settings.asked != 0 { printer.append(line, to: &out) }
+            if !noticed && line.mask & settings.asked != 0 { printer.append(line, to: &out) }
             if !settings.options.monitor {
                 status.value.store(line.mask & settings.mask == 0 ? 1 : 0, ordering: .relaxed)
                 keepGoing = false
             }
         }
         return keepGoing
+    }
+
+    mutating func streamEnded(root: [UInt8], closed: Bool) {
+        guard printer.writesNotices, rootEnded || !closed else { return }
+        if lines == nil { lines = TreeLines(root: root) }
+        lines!.withRootEnd { line, notice in printer.appendNotice(line, notice, to: &out) }
     }
 
     mutating func flush() {

@@ -6,11 +6,27 @@ import Glibc
 /// escaped, so no name can break a line.
 ///
 /// `{"watched":"d/","name":"f","path":"d/f","events":["CREATE"],"cookie":0,"time":1764120000.123456,"isDirectory":false}`
+///
+/// A record about the stream itself has the same keys, led by `notice`
+/// (and `reason` for `unwatched`), so that one field tells it from an event:
+///
+/// `{"notice":"ignored","watched":"d/","name":"","path":"d/","events":["IGNORED"],"cookie":0,"time":1764120000.123456,"isDirectory":false}`
 enum JSONLine {
-    static func append(_ event: EventLine, to out: inout [UInt8]) {
+    static func append(_ event: EventLine, notice: Notice? = nil, to out: inout [UInt8]) {
         var path = Array(event.watched)
         path.append(contentsOf: event.name)
         out.append(UInt8(ascii: "{"))
+        if let notice {
+            out.append(contentsOf: #""notice":""#.utf8)
+            out.append(contentsOf: notice.kind.rawValue.utf8)
+            out.append(contentsOf: #"","#.utf8)
+            if let reason = notice.reason {
+                appendString("reason", to: &out)
+                out.append(UInt8(ascii: ":"))
+                appendString(reason, to: &out)
+                out.append(UInt8(ascii: ","))
+            }
+        }
         appendBytesField("watched", event.watched, to: &out)
         out.append(UInt8(ascii: ","))
         appendBytesField("name", event.name, to: &out)
@@ -35,7 +51,8 @@ enum JSONLine {
         out.append(contentsOf: String(repeating: "0", count: 6 - micros.count).utf8)
         out.append(contentsOf: micros.utf8)
         out.append(contentsOf: #","isDirectory":"#.utf8)
-        out.append(contentsOf: (event.mask & 0x4000_0000 != 0 ? "true" : "false").utf8)
+        let isDirectory = notice?.isDirectory ?? (event.mask & 0x4000_0000 != 0)
+        out.append(contentsOf: (isDirectory ? "true" : "false").utf8)
         out.append(contentsOf: "}\n".utf8)
     }
 

@@ -34,4 +34,19 @@ enum Printer {
         case .nothing: break
         }
     }
+
+    /// Whether notices are written: only `--json` has a place for them; the
+    /// other formats are inotifywait's, whose lines stay as they were, and
+    /// `-qq` promises nothing on standard output at all.
+    var writesNotices: Bool {
+        if case .json = self { return true }
+        return false
+    }
+
+    /// A record about the stream itself (`--json` only), whatever was asked
+    /// for and whatever the patterns say: a consumer needs every one to know
+    /// when to resync.
+    func appendNotice(_ event: EventLine, _ notice: Notice, to out: inout [UInt8]) {
+        if case .json = self { JSONLine.append(event, notice: notice, to: &out) }
+    }
 }

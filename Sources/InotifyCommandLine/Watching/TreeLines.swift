@@ -19,7 +19,8 @@ struct TreeLines {
     }
 
     /// Calls `body` for each line of `change`; overflow, rescan and unwatched
-    /// changes have none (the command reports them as messages).
+    /// changes have none (the command reports them as messages, and as
+    /// notices with `--json`).
     func forEachLine(_ change: Change, _ body: (EventLine) -> Void) {
         switch change.kind {
         case .overflow, .rescanned, .unwatched: return
@@ -66,7 +67,7 @@ struct TreeLines {
 
     /// `%w` for `directory` (relative to the root): the root as given, the
     /// directory, and a `/`.
-    private func watched(_ directory: FilePath) -> [UInt8] {
+    func watched(_ directory: FilePath) -> [UInt8] {
         var bytes = rootPrefix
         appendBytes(of: directory, to: &bytes)
         if !directory.isEmpty { bytes.append(UInt8(ascii: "/")) }

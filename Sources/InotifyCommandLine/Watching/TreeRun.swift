@@ -8,6 +8,15 @@ protocol TreeConsumer {
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool
     /// Called when no change is waiting: the end of a burst.
     mutating func flush()
+    /// Called when the root's changes run out (not after an error or a
+    /// consumer's stop), before the last flush: `closed` when the watchers
+    /// had been closed by then, false when the tree ended by itself (the root
+    /// deleted or unmounted).
+    mutating func streamEnded(root: [UInt8], closed: Bool)
+}
+
+extension TreeConsumer {
+    mutating func streamEnded(root: [UInt8], closed: Bool) {}
 }
 
 extension TreeWatchSet {
@@ -47,6 +56,7 @@ extension TreeWatchSet {
                         self.closeAll()
                         return
                     }
+                    consumer.streamEnded(root: entry.root, closed: self.isClosed)
                     consumer.flush()
                 }
             }

@@ -55,7 +55,14 @@ final class TreeWatchSet: Sendable {
         return relative
     }
 
+    /// Set before the watchers are closed, so that a stream that ends can
+    /// tell being closed from the root's own end.
+    private let closing = Atomic<Bool>(false)
+
+    var isClosed: Bool { closing.load(ordering: .acquiring) }
+
     func closeAll() {
+        closing.store(true, ordering: .releasing)
         for entry in watchers { entry.watcher.close() }
     }
 }

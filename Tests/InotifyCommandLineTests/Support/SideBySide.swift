@@ -25,6 +25,26 @@ struct SideBySide {
         return SideBySide(ours: ours.finish(), theirs: theirs.finish())
     }
 
+    /// The same, each tool in a tree of its own, alike: `directory/theirs`
+    /// and `directory/ours`, both made before. Tools watching a tree
+    /// recursively list it to watch it, which the other's watches would see
+    /// in a shared tree. `operations` is run on each tree, theirs first.
+    static func runApart(
+        _ tool: String, reference: String, _ arguments: [String], in directory: FilePath,
+        ready: String = "Watches established.", operations: (FilePath) throws -> Void
+    ) throws -> SideBySide {
+        let theirsTree = directory.appending("theirs")
+        let oursTree = directory.appending("ours")
+        let theirs = try Subprocess(
+            reference, arguments.map { Array($0.utf8) }, argv0: tool, directory: theirsTree.string)
+        let ours = try Tools.start(tool, arguments, directory: oursTree.string)
+        #expect(theirs.waitFor(stderr: ready), "\(tool) did not get ready: \(String(decoding: theirs.stderr, as: UTF8.self))")
+        #expect(ours.waitFor(stderr: ready), "inotify did not get ready: \(String(decoding: ours.stderr, as: UTF8.self))")
+        try operations(theirsTree)
+        try operations(oursTree)
+        return SideBySide(ours: ours.finish(), theirs: theirs.finish())
+    }
+
     func expectSame(stderr: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(ours.out == theirs.out, "stdout differs", sourceLocation: sourceLocation)
         if ours.out == theirs.out { #expect(ours.stdout == theirs.stdout, "stdout bytes differ", sourceLocation: sourceLocation) }
