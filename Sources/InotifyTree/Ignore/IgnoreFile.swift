@@ -16,6 +16,10 @@ struct IgnoreFile: Sendable {
     let base: [UInt8]
     let patterns: [IgnorePattern]
     let problems: [IgnoreProblem]
+    /// Every pattern's bytes, one after the other, and what matching needs
+    /// of each: what ``lastMatch(_:nameStart:isDirectory:)`` reads.
+    private let storage: [UInt8]
+    private let matchers: [IgnorePattern.Matcher]
 
     /// The file `path` holding `contents`, split into lines as git splits
     /// them: at LF only, a UTF-8 byte order mark at the start skipped, a
@@ -43,6 +47,14 @@ struct IgnoreFile: Sendable {
         }
         self.patterns = patterns
         self.problems = problems
+        var storage: [UInt8] = []
+        var matchers: [IgnorePattern.Matcher] = []
+        for pattern in patterns {
+            matchers.append(pattern.matcher(start: storage.count))
+            storage += pattern.bytes
+        }
+        self.storage = storage
+        self.matchers = matchers
     }
 
     /// What reading an ignore file found.
@@ -83,15 +95,19 @@ struct IgnoreFile: Sendable {
     /// The index in ``patterns`` of the last pattern matching `path` (see
     /// ``IgnorePattern/matches(_:nameStart:base:isDirectory:)``), or nil.
     func lastMatch(_ path: UnsafeBufferPointer<UInt8>, nameStart: Int, isDirectory: Bool) -> Int? {
-        base.withUnsafeBufferPointer { base in
-            var index = patterns.count - 1
-            while index >= 0 {
-                if patterns[index].matches(path, nameStart: nameStart, base: base, isDirectory: isDirectory) {
-                    return index
+        storage.withUnsafeBufferPointer { storage in
+            matchers.withUnsafeBufferPointer { matchers in
+                base.withUnsafeBufferPointer { base in
+                    var index = matchers.count - 1
+                    while index >= 0 {
+                        if IgnorePattern.matches(matchers[index], storage, path, nameStart: nameStart, base: base, isDirectory: isDirectory) {
+                            return index
+                        }
+                        index -= 1
+                    }
+                    return nil
                 }
-                index -= 1
             }
-            return nil
         }
     }
 

@@ -145,6 +145,22 @@ struct IgnorePattern: Sendable, Hashable {
         }
     }
 
+    /// What matching needs of a pattern besides its bytes, which are kept
+    /// elsewhere: an ``IgnoreFile`` keeps all its patterns' bytes in one
+    /// buffer, so that its matching loop touches no reference.
+    struct Matcher: Sendable {
+        /// Where the pattern's bytes start in the buffer, and how many there are.
+        let start: Int
+        let count: Int
+        let literalLength: Int
+        let flags: Flags
+    }
+
+    /// This pattern's ``Matcher``, its bytes at `start` of a buffer.
+    func matcher(start: Int) -> Matcher {
+        Matcher(start: start, count: bytes.count, literalLength: literalLength, flags: flags)
+    }
+
     /// Whether the pattern matches `path`, a path relative to the top of the
     /// repository (or of the tree, outside one) whose last name starts at
     /// `nameStart`, for an ignore file in directory `base` (relative the same
@@ -153,37 +169,49 @@ struct IgnorePattern: Sendable, Hashable {
     func matches(
         _ path: UnsafeBufferPointer<UInt8>, nameStart: Int, base: UnsafeBufferPointer<UInt8>, isDirectory: Bool
     ) -> Bool {
-        if flags.contains(.directoryOnly) && !isDirectory { return false }
-        return bytes.withUnsafeBufferPointer { pattern in
-            flags.contains(.basenameOnly)
-                ? matchesName(pattern, UnsafeBufferPointer(rebasing: path[nameStart...]))
-                : matchesPath(pattern, path, base: base)
+        bytes.withUnsafeBufferPointer { storage in
+            Self.matches(matcher(start: 0), storage, path, nameStart: nameStart, base: base, isDirectory: isDirectory)
         }
     }
 
-    private func matchesName(_ pattern: UnsafeBufferPointer<UInt8>, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        if literalLength == pattern.count {
-            return pattern.count == name.count && Self.equal(pattern, 0, name, 0, count: name.count)
+    /// ``matches(_:nameStart:base:isDirectory:)`` for the pattern `matcher`
+    /// describes, its bytes in `storage`.
+    @inline(__always)
+    static func matches(
+        _ matcher: Matcher, _ storage: UnsafeBufferPointer<UInt8>,
+        _ path: UnsafeBufferPointer<UInt8>, nameStart: Int, base: UnsafeBufferPointer<UInt8>, isDirectory: Bool
+    ) -> Bool {
+        if matcher.flags.contains(.directoryOnly) && !isDirectory { return false }
+        let pattern = UnsafeBufferPointer(rebasing: storage[matcher.start..<(matcher.start + matcher.count)])
+        return matcher.flags.contains(.basenameOnly)
+            ? matchesName(pattern, matcher, UnsafeBufferPointer(rebasing: path[nameStart...]))
+            : matchesPath(pattern, matcher, path, base: base)
+    }
+
+    @inline(__always)
+    private static func matchesName(_ pattern: UnsafeBufferPointer<UInt8>, _ matcher: Matcher, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        if matcher.literalLength == pattern.count {
+            return pattern.count == name.count && equal(pattern, 0, name, 0, count: name.count)
         }
-        if flags.contains(.endsWith) {
+        if matcher.flags.contains(.endsWith) {
             let suffix = pattern.count - 1
-            return suffix <= name.count && Self.equal(pattern, 1, name, name.count - suffix, count: suffix)
+            return suffix <= name.count && equal(pattern, 1, name, name.count - suffix, count: suffix)
         }
         return Wildmatch.matches(pattern, name, pathname: false)
     }
 
-    private func matchesPath(
-        _ whole: UnsafeBufferPointer<UInt8>, _ path: UnsafeBufferPointer<UInt8>, base: UnsafeBufferPointer<UInt8>
+    private static func matchesPath(
+        _ whole: UnsafeBufferPointer<UInt8>, _ matcher: Matcher, _ path: UnsafeBufferPointer<UInt8>, base: UnsafeBufferPointer<UInt8>
     ) -> Bool {
         var pattern = whole[...]
-        var literal = literalLength
+        var literal = matcher.literalLength
         if pattern.first == UInt8(ascii: "/") {
             pattern = pattern.dropFirst()
             literal -= 1
         }
         guard path.count >= base.count + 1,
               base.isEmpty || path[base.count] == UInt8(ascii: "/"),
-              Self.equal(path, 0, base, 0, count: base.count)
+              equal(path, 0, base, 0, count: base.count)
         else { return false }
         var name = path[(base.isEmpty ? 0 : base.count + 1)...]
         if literal > 0 {
@@ -191,7 +219,7 @@ struct IgnorePattern: Sendable, Hashable {
             // is not only faster, it decides whether a `**` that follows it
             // stands at the start of what is left.
             guard literal <= name.count,
-                  Self.equal(whole, pattern.startIndex, path, name.startIndex, count: literal)
+                  equal(whole, pattern.startIndex, path, name.startIndex, count: literal)
             else { return false }
             pattern = pattern.dropFirst(literal)
             name = name.dropFirst(literal)
@@ -200,10 +228,17 @@ struct IgnorePattern: Sendable, Hashable {
         return Wildmatch.matches(UnsafeBufferPointer(rebasing: pattern), UnsafeBufferPointer(rebasing: name), pathname: true)
     }
 
+    /// Byte comparison, in line: most names and literal starts are short, where a call to memcmp costs more than the loop.
     @inline(__always)
     private static func equal(
         _ a: UnsafeBufferPointer<UInt8>, _ aStart: Int, _ b: UnsafeBufferPointer<UInt8>, _ bStart: Int, count: Int
     ) -> Bool {
-        count == 0 || memcmp(a.baseAddress! + aStart, b.baseAddress! + bStart, count) == 0
+        if count > 32 { return memcmp(a.baseAddress! + aStart, b.baseAddress! + bStart, count) == 0 }
+        var i = 0
+        while i < count {
+            if a[aStart + i] != b[bStart + i] { return false }
+            i += 1
+        }
+        return true
     }
 }

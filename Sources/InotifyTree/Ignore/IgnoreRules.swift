@@ -82,6 +82,9 @@ public struct IgnoreRules: Sendable {
     /// Positions in `loaded` by the digest of their directory; a list for
     /// the rare digests that two directories share.
     private var loadedByDigest: [UInt64: [Int]] = [:]
+    /// One bit per loaded directory's digest (see ``filterBit(_:)``): a
+    /// clear bit tells that a directory has no loaded file, without hashing.
+    private var digestFilter: UInt64 = 0
 
     /// Where a decision came from, without building its ``IgnoreMatch``.
     private enum Source { case loaded(Int), above(Int), repository, global }
@@ -215,7 +218,9 @@ public struct IgnoreRules: Sendable {
         if let index = position(of: directory) {
             loaded[index] = Loaded(directory: directory, file: kept)
         } else {
-            loadedByDigest[Self.digest(directory), default: []].append(loaded.count)
+            let digest = Self.digest(directory)
+            loadedByDigest[digest, default: []].append(loaded.count)
+            digestFilter |= Self.filterBit(digest)
             loaded.append(Loaded(directory: directory, file: kept))
         }
     }
@@ -232,6 +237,7 @@ public struct IgnoreRules: Sendable {
             loaded.swapAt(index, last)
         }
         loaded.removeLast()
+        digestFilter = loadedByDigest.keys.reduce(0) { $0 | Self.filterBit($1) }
     }
 
     private static func forget(_ index: Int, digest: UInt64, in table: inout [UInt64: [Int]]) {
@@ -240,13 +246,10 @@ public struct IgnoreRules: Sendable {
     }
 
     private func position(of directory: [UInt8]) -> Int? {
-        directory.withUnsafeBufferPointer { position(of: $0, digest: Self.digest(directory)) }
-    }
-
-    private func position(of directory: UnsafeBufferPointer<UInt8>, digest: UInt64) -> Int? {
-        guard let candidates = loadedByDigest[digest] else { return nil }
-        for index in candidates where loaded[index].directory.elementsEqual(directory) { return index }
-        return nil
+        let digest = Self.digest(directory)
+        return directory.withUnsafeBufferPointer { directory in
+            loaded.withUnsafeBufferPointer { position(of: directory, digest: digest, in: $0) }
+        }
     }
 
     // MARK: Questions
@@ -303,53 +306,70 @@ public struct IgnoreRules: Sendable {
         guard !path.isEmpty else { return nil }
         let slashes = path.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
         return withPathInTop(path) { full, offset in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: slashes + 1) { levels -> Found? in
-                var depth = 0
-                let lookUp = !loaded.isEmpty
-                var digest = Self.digestStart
-                if lookUp, let index = position(of: UnsafeBufferPointer(rebasing: path[0..<0]), digest: digest) {
-                    levels[depth] = index
-                    depth += 1
-                }
-                var nameStart = 0
-                for i in 0..<path.count {
-                    let byte = path[i]
-                    if byte == UInt8(ascii: "/") {
-                        if !ancestorsChecked,
-                           let found = firstMatch(UnsafeBufferPointer(rebasing: full[0..<(offset + i)]), nameStart: offset + nameStart,
-                                                  isDirectory: true, levels: UnsafeBufferPointer(rebasing: levels[0..<depth])),
-                           !pattern(of: found).isNegated {
-                            return found
-                        }
-                        if lookUp, let index = position(of: UnsafeBufferPointer(rebasing: path[0..<i]), digest: digest) {
-                            levels[depth] = index
-                            depth += 1
-                        }
-                        nameStart = i + 1
+            loaded.withUnsafeBufferPointer { loaded in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: slashes + 1) { levels -> Found? in
+                    var depth = 0
+                    var digest = Self.digestStart
+                    if let index = position(of: UnsafeBufferPointer(rebasing: path[0..<0]), digest: digest, in: loaded) {
+                        levels[depth] = index
+                        depth += 1
                     }
-                    if lookUp { digest = Self.digest(digest, byte) }
+                    var nameStart = 0
+                    for i in 0..<path.count {
+                        let byte = path[i]
+                        if byte == UInt8(ascii: "/") {
+                            if !ancestorsChecked,
+                               let found = firstMatch(UnsafeBufferPointer(rebasing: full[0..<(offset + i)]), nameStart: offset + nameStart,
+                                                      isDirectory: true, levels: UnsafeBufferPointer(rebasing: levels[0..<depth]), loaded),
+                               !pattern(of: found).isNegated {
+                                return found
+                            }
+                            if let index = position(of: UnsafeBufferPointer(rebasing: path[0..<i]), digest: digest, in: loaded) {
+                                levels[depth] = index
+                                depth += 1
+                            }
+                            nameStart = i + 1
+                        }
+                        digest = Self.digest(digest, byte)
+                    }
+                    return firstMatch(full, nameStart: offset + nameStart, isDirectory: isDirectory,
+                                      levels: UnsafeBufferPointer(rebasing: levels[0..<depth]), loaded)
                 }
-                return firstMatch(full, nameStart: offset + nameStart, isDirectory: isDirectory,
-                                  levels: UnsafeBufferPointer(rebasing: levels[0..<depth]))
             }
         }
+    }
+
+    /// The loaded file of `directory`, whose digest is `digest`, if any. The
+    /// filter answers most directories, which have no file, without a lookup.
+    @inline(__always)
+    private func position(
+        of directory: UnsafeBufferPointer<UInt8>, digest: UInt64, in loaded: UnsafeBufferPointer<Loaded>
+    ) -> Int? {
+        guard digestFilter & Self.filterBit(digest) != 0, let candidates = loadedByDigest[digest] else { return nil }
+        for index in candidates where loaded[index].directory.elementsEqual(directory) { return index }
+        return nil
     }
 
     /// The first file that has a matching pattern, in the order of precedence:
     /// the loaded files at `levels` deepest first, those above the root, `info/exclude`, the global file.
     private func firstMatch(
-        _ path: UnsafeBufferPointer<UInt8>, nameStart: Int, isDirectory: Bool, levels: UnsafeBufferPointer<Int>
+        _ path: UnsafeBufferPointer<UInt8>, nameStart: Int, isDirectory: Bool, levels: UnsafeBufferPointer<Int>,
+        _ loaded: UnsafeBufferPointer<Loaded>
     ) -> Found? {
         for level in levels.reversed() {
             if let pattern = loaded[level].file.lastMatch(path, nameStart: nameStart, isDirectory: isDirectory) {
                 return Found(source: .loaded(level), pattern: pattern)
             }
         }
-        for index in above.indices.reversed() {
-            if let pattern = above[index].lastMatch(path, nameStart: nameStart, isDirectory: isDirectory) {
-                return Found(source: .above(index), pattern: pattern)
+        let aboveMatch = above.withUnsafeBufferPointer { above -> Found? in
+            for index in above.indices.reversed() {
+                if let pattern = above[index].lastMatch(path, nameStart: nameStart, isDirectory: isDirectory) {
+                    return Found(source: .above(index), pattern: pattern)
+                }
             }
+            return nil
         }
+        if let aboveMatch { return aboveMatch }
         if let pattern = repositoryExclude?.lastMatch(path, nameStart: nameStart, isDirectory: isDirectory) {
             return Found(source: .repository, pattern: pattern)
         }
@@ -449,6 +469,9 @@ public struct IgnoreRules: Sendable {
     private static func digest(_ bytes: [UInt8]) -> UInt64 {
         bytes.reduce(digestStart, digest)
     }
+    /// The digest's top six bits pick its bit of the filter.
+    @inline(__always)
+    private static func filterBit(_ digest: UInt64) -> UInt64 { 1 << (digest >> 58) }
 
     // MARK: The process
 
