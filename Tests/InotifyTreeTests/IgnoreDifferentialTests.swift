@@ -83,6 +83,8 @@ struct IgnoreDifferentialTests {
         Case(["/a/b/", "a/*/"], ["a/b/", "a/b/c", "a/c/", "a/c2", "x/a/b/"]),
         Case(["*.log", "!important.log", "important.log"], ["x.log", "important.log"]),
         Case(["dup", "!dup", "dup/"], ["dup", "x/dup/", "y/dup"]),
+        Case(["x/**\\/y", "[\\1-\\3]n", "*/", "!k*/"], ["x/y", "x/a/y", "x/a/b/y", "2n", "4n", "d/", "kd/", "kd/e/", "f"]),
+        Case(["a/*", "!a/*/"], ["a/b", "a/c/", "a/c/d", "a/c/e/"]),
         Case(raw: [b("nul") + [0] + b("tail"), b("crlf\r"), b("cr\r ")], [b("nul"), b("nultail"), b("crlf"), b("cr"), b("cr\r")]),
         Case(raw: [[0xFF, UInt8(ascii: "*")], b("é"), [UInt8(ascii: "["), 0x80, UInt8(ascii: "-"), 0xFF, UInt8(ascii: "]")]],
              [[0xFF, UInt8(ascii: "a")], b("é"), [0xC3], [0x7F], b("e")]),
@@ -135,7 +137,7 @@ struct IgnoreDifferentialTests {
 
     @Test("the global file named by core.excludesFile: in ~/.gitconfig with ~, in the XDG config, through GIT_CONFIG_GLOBAL; unset: XDG's git/ignore")
     func globalFileRoutes() throws {
-        enum Route: CaseIterable { case xdgDefault, homeDefault, homeConfig, xdgConfig, globalConfig, emptyValue }
+        enum Route: CaseIterable { case xdgDefault, homeDefault, homeConfig, xdgConfig, globalConfig, repositoryConfig, emptyValue }
         for route in Route.allCases {
             var git = try Git("ignore-global")
             let top = try git.initRepository("repo")
@@ -160,6 +162,11 @@ struct IgnoreDifferentialTests {
                 try ByteFiles.write(home.appending(".gitconfig"), "[core]\n\texcludesfile = ~/xdg/git/ignore\n")
                 try ByteFiles.write(home.appending("elsewhere"), "[core]\nexcludesfile = ~/named\n")
                 git.environment["GIT_CONFIG_GLOBAL"] = home.appending("elsewhere").string
+            case .repositoryConfig:
+                // The repository's own configuration comes after the user's.
+                try ByteFiles.write(home.appending(".gitconfig"), "[core]\n\texcludesfile = ~/xdg/git/ignore\n")
+                let set = try git.run(["config", "core.excludesFile", "~/named"], in: top)
+                try #require(set.status == 0, "git config: \(set.errors)")
             case .emptyValue:
                 try ByteFiles.write(home.appending(".gitconfig"), "[core]\n\texcludesfile =\n")
             }
