@@ -43,10 +43,11 @@ import SystemPackage
 /// special treatment (git never reports it, as it never lists it).
 ///
 /// Cost: a directory with no `.gitignore` holds no memory, and loading it is
-/// one failed open. A question allocates nothing (beyond its answer for
-/// ``match(_:isDirectory:)``); it costs one pattern test per pattern that
-/// applies, for the path and for each directory above it, or for the path
-/// alone with `ancestorsChecked`.
+/// one failed open. ``isIgnored(_:isDirectory:ancestorsChecked:)`` allocates
+/// nothing on the heap for paths of usual length (what it needs is on the
+/// stack); ``match(_:isDirectory:)`` allocates its answer. A question costs
+/// one pattern test per pattern that applies, for the path and for each
+/// directory above it, or for the path alone with `ancestorsChecked`.
 public struct IgnoreRules: Sendable {
     /// The name of the per-directory ignore file: what a watcher looks out
     /// for, to call ``load(directory:)`` when one is made, edited or replaced
