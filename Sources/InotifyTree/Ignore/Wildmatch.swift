@@ -5,10 +5,11 @@
 /// space, not vertical tab or form feed), and an unterminated `[` or an
 /// unknown `[:class:]` ends the match as a failure wherever it is reached.
 ///
-/// Ported structurally, including the "abort" results that stop the retries
-/// of enclosing `*`s: they decide which texts fail, not only how fast, so a
-/// port that simply backtracked would differ in corner cases. The end of a
-/// buffer stands for C's NUL; names and patterns hold no NUL.
+/// Ported structurally, so that it can be read against git's: with the
+/// "abort" results that spare the enclosing `*`s retries that cannot
+/// succeed (the text ran out, or a `*` met a `/`), which keep a pattern of
+/// many stars from taking exponential time. The end of a buffer stands for
+/// C's NUL; names and patterns hold no NUL.
 enum Wildmatch {
     enum Result { case match, noMatch, abortAll, abortToStarStar }
 
