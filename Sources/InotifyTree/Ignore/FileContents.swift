@@ -1,0 +1,73 @@
+import Glibc
+import SystemPackage
+
+/// Reading a small file whole, for ignore and configuration files.
+enum FileContents {
+    enum Failure: Error {
+        /// Nothing there (ENOENT, or a path through something that is no directory): not worth a word.
+        case missing
+        /// A symbolic link, where links are not followed.
+        case symbolicLink
+        /// A directory, a FIFO, a device: not read (a FIFO would block the reader).
+        case notRegularFile
+        case error(Errno)
+    }
+
+    /// The bytes of the file at `path` (a NUL-terminated C string). One open
+    /// when the file does not exist; O_NONBLOCK so that a FIFO in its place
+    /// cannot block, and without following a final symbolic link unless
+    /// `followSymbolicLinks`.
+    static func read(_ path: UnsafePointer<CChar>, followSymbolicLinks: Bool) -> Result<[UInt8], Failure> {
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymbolicLinks ? 0 : O_NOFOLLOW)
+        let fd = open(path, flags)
+        guard fd >= 0 else {
+            switch errno {
+            case ENOENT, ENOTDIR: return .failure(.missing)
+            case ELOOP where !followSymbolicLinks: return .failure(.symbolicLink)
+            case let code: return .failure(.error(Errno(rawValue: code)))
+            }
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(.error(Errno(rawValue: errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegularFile) }
+        // The size is a hint: the file may change while it is read.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        let failure = withUnsafeTemporaryAllocation(byteCount: 64 * 1024, alignment: 1) { chunk -> Failure? in
+            while true {
+                let count = Glibc.read(fd, chunk.baseAddress, chunk.count)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return .error(Errno(rawValue: errno))
+                }
+                if count == 0 { return nil }
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+            }
+        }
+        if let failure { return .failure(failure) }
+        return .success(bytes)
+    }
+
+    /// ``read(_:followSymbolicLinks:)`` for a `FilePath`.
+    static func read(_ path: FilePath, followSymbolicLinks: Bool) -> Result<[UInt8], Failure> {
+        path.withPlatformString { read($0, followSymbolicLinks: followSymbolicLinks) }
+    }
+}
+
+extension FilePath {
+    /// The path's bytes, without the NUL.
+    var platformBytes: [UInt8] {
+        withPlatformString { pointer in
+            Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+        }
+    }
+
+    /// A path from bytes that need not be UTF-8.
+    init(platformBytes bytes: some Collection<UInt8>) {
+        let terminated = Array(bytes) + [0]
+        self = terminated.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { FilePath(platformString: $0.baseAddress!) }
+        }
+    }
+}
