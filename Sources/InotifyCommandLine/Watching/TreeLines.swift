@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import Inotify
 import InotifyTree
 import SystemPackage
@@ -9,6 +10,9 @@ import SystemPackage
 /// MOVED_FROM and MOVED_TO lines together; what a scan of a new directory
 /// found is given a CREATE line, which inotifywait would have missed.
 struct TreeLines {
+    /// Cookies for the renames a listing found, which have no kernel event.
+    private static let syntheticCookies = Atomic<UInt32>(.max)
+
     /// The root as given, with `/` after it.
     let rootPrefix: [UInt8]
 
@@ -25,6 +29,18 @@ struct TreeLines {
         switch change.kind {
         case .overflow, .rescanned, .unwatched: return
         default: break
+        }
+        if change.events.isEmpty, case .moved(let source) = change.kind {
+            // A listing found a directory under a new name before its rename's
+            // events were read: a MOVED_FROM and MOVED_TO pair, so that a
+            // consumer moves what it knows below it. The kernel's cookies count
+            // up from 0; these count down from the top, where none will be met.
+            let cookie = TreeLines.syntheticCookies.subtract(1, ordering: .relaxed).oldValue
+            let isDirectory = change.isDirectory ? Inotify.IN_ISDIR : 0
+            emit(directoryOf: source, name: lastName(source), mask: Inotify.IN_MOVED_FROM | isDirectory, cookie: cookie, body)
+            emit(directoryOf: change.path, name: lastName(change.path), mask: Inotify.IN_MOVED_TO | isDirectory,
+                 cookie: cookie, body)
+            return
         }
         if change.events.isEmpty {
             // Found by listing a new directory.
