@@ -1,0 +1,96 @@
+@testable import Inotify
+@testable import InotifyTree
+import Foundation
+import InotifyTestSupport
+import SystemPackage
+import Testing
+
+@Suite("The watcher's own listings are never reported", .timeLimit(.minutes(10)))
+struct OwnEventTests {
+    static var listingEvents: TreeWatcher.Options {
+        var options = TreeWatcher.Options()
+        options.events = [.create, .delete, .movedFrom, .movedTo, .open, .access, .closeNoWrite]
+        return options
+    }
+
+    static func isListingEvent(_ change: Change) -> Bool {
+        change.kind == .other && change.isDirectory
+    }
+
+    @Test("the first scan of a tree with OPEN, ACCESS and CLOSE_NOWRITE asked for reports nothing")
+    func firstScanIsSilent() throws {
+        let harness = try EngineHarness(options: Self.listingEvents) { dir in
+            for index in 0..<20 { try dir.makeDirectory("a\(index)/b/c") }
+            try dir.createFile("a0/b/file")
+        }
+        #expect(harness.engine.listings > 1)
+        let changes = try harness.drain()
+        #expect(changes.isEmpty, "\(changes)")
+        // Windows are forgotten as the stream passes them: only the last,
+        // which nothing read yet lies beyond, may be left.
+        #expect(harness.engine.log.pendingWindowsForTesting <= 1)
+    }
+
+    @Test("a new directory's listing is not reported; its creation and what it holds are")
+    func newDirectoryListingIsSilent() throws {
+        let harness = try EngineHarness(options: Self.listingEvents)
+        try harness.dir.makeDirectory("new/inner")
+        try harness.dir.createFile("new/inner/f")
+        let changes = try harness.drain()
+        #expect(!changes.contains(where: Self.isListingEvent), "\(changes)")
+        #expect(changes.contains { $0.kind == .created && $0.path == "new" })
+    }
+
+    @Test("another process's open of a directory is reported, also right after the watcher listed it")
+    func othersOpensAreReported() throws {
+        let harness = try EngineHarness(options: Self.listingEvents)
+        try harness.dir.makeDirectory("new")
+        // The watcher lists "new" as it handles its CREATE; this open comes
+        // after it in the queue, outside the listing's window.
+        _ = try harness.changes { $0.contains { $0.kind == .created && $0.path == "new" } }
+        let fd = try FileDescriptor.open(harness.dir.appending("new"), .readOnly, options: .directory)
+        try fd.close()
+        let changes = try harness.changes { changes in
+            changes.contains { $0.path == "new" && $0.events.contains { $0.mask.contains(.closeNoWrite) } }
+        }
+        let opens = changes.filter { $0.path == "new" && $0.events.contains { $0.mask.contains(.open) } }
+        #expect(opens.count == 1, "\(changes)")
+    }
+
+    @Test("an open made inside a listing's window, beyond what the listing caused, is still reported")
+    func beyondTheCountIsReported() throws {
+        var log = ListingLog()
+        let name = EventName(Array("d".utf8))
+        log.caused(ListingLog.OwnCounts(open: 1, access: 2, closeNoWrite: 1), on: 5,
+                   ListingLog.OwnCounts(open: 1, access: 2), onParent: 1, name: name, from: 100, to: 400)
+        let own = Inotify.Event(wd: 5, mask: [.open, .isDir])
+        let onParent = Inotify.Event(wd: 1, mask: [.open, .isDir], len: 16, nameBytes: Array("d".utf8))
+        let own1 = log.isOwn(own, at: 120)
+        #expect(own1)
+        let own2 = log.isOwn(own, at: 140)
+        #expect(!own2, "a second open is another process's")
+        let own3 = log.isOwn(onParent, at: 160)
+        #expect(own3)
+        let own4 = log.isOwn(onParent, at: 180)
+        #expect(!own4)
+        let own5 = log.isOwn(Inotify.Event(wd: 5, mask: [.access, .isDir]), at: 50)
+        #expect(!own5, "before the window")
+        let own6 = log.isOwn(Inotify.Event(wd: 5, mask: [.access, .isDir]), at: 400)
+        #expect(!own6, "after the window")
+        let own7 = log.isOwn(Inotify.Event(wd: 5, mask: [.access, .isDir]), at: 200)
+        #expect(own7)
+        let own8 = log.isOwn(Inotify.Event(wd: 7, mask: [.access, .isDir]), at: 200)
+        #expect(!own8, "another directory")
+    }
+
+    @Test("entry events of a directory queued before its listing are superseded by it")
+    func listingSupersedes() {
+        var log = ListingLog()
+        log.listed(3, at: 1000)
+        #expect(log.isSuperseded(3, at: 999))
+        #expect(!log.isSuperseded(3, at: 1000))
+        #expect(!log.isSuperseded(4, at: 10))
+        log.passed(1000)
+        #expect(!log.isSuperseded(3, at: 999), "forgotten once passed")
+    }
+}
