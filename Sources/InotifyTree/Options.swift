@@ -50,6 +50,10 @@ extension TreeWatcher {
         /// At most this many changes wait for the consumer; past it the watcher
         /// stops reading, and a kernel overflow (then a rescan) is the result.
         public var changeBufferLimit = 65_536
+        /// A scan reads the kernel's queue into memory when this many bytes
+        /// wait in it (so its own listings cannot overflow it); tests set 0
+        /// to have every listing read what is queued.
+        var scanReadThreshold = 64 * 1024
 
         public init() {}
     }

@@ -41,17 +41,16 @@ extension TreeEngine {
     /// far, and those still queued.
     func streamPosition() throws -> UInt64 {
         let queued = try inotify.queuedByteCount()
+        let position = readBytes + UInt64(queued)
         // A long scan reads as it goes, into the backlog: its own events (and
         // everyone else's) must not overflow the kernel's queue meanwhile.
-        if queued > Self.backlogThreshold {
+        if queued > options.scanReadThreshold {
             let events = try inotify.readEvents(timeout: .zero)
             readBytes += Self.size(of: events)
             backlog += events
         }
-        return readBytes + UInt64(queued)
+        return position
     }
-
-    static let backlogThreshold = 64 * 1024
 
     // MARK: Entry points
 
@@ -199,14 +198,10 @@ extension TreeEngine {
         }
     }
 
+    /// A listing descriptor's close queues CLOSE_NOWRITE on the directory
+    /// and its parent: the watcher's own too. A borrowed one is not closed here.
     private func close(_ frame: Frame) throws {
         guard frame.owned else { return }
-        guard countsOwnEvents, frame.path != nil || frame.parent != nil || frame.wd == tree.rootWD else {
-            DirectoryDescriptor.close(frame.fd)
-            return
-        }
-        // A listing descriptor's close queues CLOSE_NOWRITE on the directory
-        // and its parent: the watcher's own too. (A reached O_PATH one queues nothing.)
         try closeListing(frame.fd, wd: frame.wd, parent: frame.parent, name: frame.name)
     }
 
@@ -269,8 +264,13 @@ extension TreeEngine {
                 guard let now = DirectoryDescriptor.status(fd), FileID(now) == identity else {
                     // Another directory is at the name now; the watched one is
                     // elsewhere, not yet listed: its subtree is found by the
-                    // rename's events, or gone.
-                    try closeListing(fd, wd: frame.wd, parent: nil, name: name)
+                    // rename's events, or gone. The open and close were the
+                    // watcher's own on the parent's watch.
+                    DirectoryDescriptor.close(fd)
+                    if countsOwnEvents {
+                        log.caused(ListingLog.OwnCounts(), on: wd, ListingLog.OwnCounts(open: 1, closeNoWrite: 1),
+                                   onParent: frame.wd, name: name, from: start, to: try streamPosition())
+                    }
                     try unwatchSubtree(wd)
                     return nil
                 }
@@ -317,9 +317,8 @@ extension TreeEngine {
             return nil
         }
         let wasWatched = tree.contains(wd) || previousTree?.contains(wd) == true
-        // Found elsewhere, even an announced one is reported as moved: what
-        // the tree held at its old place is here now.
-        let placement = try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report, &out)
+        let placement = try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report,
+                                  announced: candidate.announced, &out)
         if placement == .new && reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
         if placement != .new || (skipsLeaves && leafTest.isLeaf(info, path: watchPath)) {
             if countsOwnEvents {
@@ -341,7 +340,7 @@ extension TreeEngine {
     /// and a reporting scan reports the move; a stale entry at the name goes.
     private func place(
         _ wd: Int32, parent: Int32, name: EventName, identity: FileID, path: () -> FilePath, report: Bool,
-        _ out: inout [Change]
+        announced: Bool = false, _ out: inout [Change]
     ) throws -> Placement {
         if let node = tree.node(wd) {
             if node.parent == parent && node.name == name { return .same }

@@ -129,16 +129,9 @@ final class TreeEngine: @unchecked Sendable {
     func process(_ events: [Inotify.Event], now: ContinuousClock.Instant) throws -> [Change] {
         var out: [Change] = []
         readBytes += Self.size(of: events)
-        var batch = backlog.isEmpty ? events : backlog + events
+        let batch = backlog.isEmpty ? events : backlog + events
         backlog = []
-        while true {
-            for event in batch {
-                try handleInOrder(event, now: now, &out)
-            }
-            if backlog.isEmpty { break }
-            batch = backlog
-            backlog = []
-        }
+        try handle(batch, now: now, &out)
         try retryDeferred(&out)
         try flushExpiredMoves(now: now, &out)
         return out
@@ -168,11 +161,23 @@ final class TreeEngine: @unchecked Sendable {
             let more = try inotify.readEvents(timeout: .zero)
             if !more.isEmpty {
                 readBytes += Self.size(of: more)
-                for event in more { try handleInOrder(event, now: now, &out) }
+                try handle(more, now: now, &out)
                 continue
             }
             pendingMoves.removeFirst()
             try movedOut(first, &out)
+        }
+    }
+
+    /// Handles `events`, then what scans among them read meanwhile, which
+    /// came after them, until nothing read is left.
+    private func handle(_ events: [Inotify.Event], now: ContinuousClock.Instant, _ out: inout [Change]) throws {
+        var batch = events
+        while true {
+            for event in batch { try handleInOrder(event, now: now, &out) }
+            if backlog.isEmpty { return }
+            batch = backlog
+            backlog = []
         }
     }
 
@@ -260,6 +265,8 @@ final class TreeEngine: @unchecked Sendable {
             // only when its inode goes, which a process holding it open can
             // delay past a new directory of the same name: forget it now, so
             // that the new one is watched.
+            // (If a listing put a later directory at the name, it goes too,
+            // and the event that brought it there lists it again.)
             if isDirectory, let deleted = tree.child(of: event.wd, named: name) {
                 try unwatchSubtree(deleted)
             }
@@ -333,20 +340,44 @@ final class TreeEngine: @unchecked Sendable {
             if scanned.remove(WatchTree.ChildKey(parent: parent, name: name)) == nil {
                 report(.movedIn, path, isDirectory: isDirectory, [event], &out)
             }
-            if isDirectory { try watchAndScan(parent: parent, name: name, path: path, &out) }
+            if isDirectory {
+                // A rename onto an empty directory replaces it: the one the
+                // tree held at the name is gone.
+                if let replaced = tree.child(of: parent, named: name) {
+                    try flushPendingMoves(under: replaced, &out)
+                    try unwatchSubtree(replaced)
+                }
+                try watchAndScan(parent: parent, name: name, path: path, &out)
+            }
             return
         }
         let from = pendingMoves.remove(at: index)
         // This rename locked the directory it moved into: any earlier MOVED_FROM
         // of that directory still unpaired was complete before it, out of the tree.
         try flushPendingMoves(from: parent, &out)
+        guard tree.contains(from.parent) else {
+            // Its directory left the tree first (that move settled just now):
+            // this came from outside.
+            report(.movedIn, path, isDirectory: isDirectory, [event], &out)
+            if isDirectory { try watchAndScan(parent: parent, name: name, path: path, &out) }
+            return
+        }
         let fromKey = WatchTree.ChildKey(parent: from.parent, name: from.name)
         if isDirectory, tree.child(of: from.parent, named: from.name) == nil,
            let moved = relocatedFrom.removeValue(forKey: fromKey)
         {
             // A listing found it further on and reported where it is; this
             // is one step of the way there.
-            relocatedFrom[WatchTree.ChildKey(parent: parent, name: name)] = moved
+            if tree.contains(moved) {
+                relocatedFrom[WatchTree.ChildKey(parent: parent, name: name)] = moved
+                return
+            }
+            // Since dropped from where the listing put it (an event of the
+            // name from before): what is here now is listed.
+            if scanned.remove(WatchTree.ChildKey(parent: parent, name: name)) == nil {
+                report(.movedIn, path, isDirectory: isDirectory, [event], &out)
+            }
+            try watchAndScan(parent: parent, name: name, path: path, &out)
             return
         }
         report(.moved(from: from.path), path, isDirectory: isDirectory, [from.event, event], &out)
@@ -354,8 +385,17 @@ final class TreeEngine: @unchecked Sendable {
         if let moved = tree.child(of: from.parent, named: from.name) {
             if excludesDirectory(name: name, path: { path }) {
                 try unwatchSubtree(moved)
+            } else if isAncestor(moved, of: parent) {
+                // Into its own subtree: a listing placed that subtree where it
+                // went later, and this rename came first. The tree cannot hold
+                // both; it is listed again, and the consumer told to resync.
+                try rescan(&out)
+                out.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
             } else {
-                if let stale = tree.child(of: parent, named: name), stale != moved { try unwatchSubtree(stale) }
+                if let stale = tree.child(of: parent, named: name), stale != moved {
+                    try flushPendingMoves(under: stale, &out)
+                    try unwatchSubtree(stale)
+                }
                 tree.move(moved, to: parent, name: name)
             }
         } else {

@@ -167,6 +167,7 @@ struct WatchTree {
             while true {
                 if let known = below[current] { answer = known; break }
                 chain.append(current)
+                if chain.count > count { break }  // a cycle would be a bug; never loop forever
                 guard let parent = node(current)?.parent, parent != Self.noParent else { break }
                 current = parent
             }
