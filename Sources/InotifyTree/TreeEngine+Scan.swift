@@ -234,12 +234,7 @@ extension TreeEngine {
             if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
             return nil
         }
-        var cName = [CChar]()
-        name.withBytes { bytes in
-            cName.reserveCapacity(bytes.count + 1)
-            for byte in bytes { cName.append(CChar(bitPattern: byte)) }
-        }
-        cName.append(0)
+        let cName = name.cString
 
         // The first scan's way: a watch through the parent's descriptor and
         // one fstatat, no open, for the many directories that are leaves.
@@ -422,9 +417,7 @@ extension TreeEngine {
         case .other: return false
         case .unknown, .symbolicLink:
             if kind == .symbolicLink && !options.followSymbolicLinks { return false }
-            var cName = [CChar](repeating: 0, count: name.count + 1)
-            for (index, byte) in name.enumerated() { cName[index] = CChar(bitPattern: byte) }
-            let info = cName.withUnsafeBufferPointer {
+            let info = EventName(name).cString.withUnsafeBufferPointer {
                 DirectoryDescriptor.status(of: $0.baseAddress!, in: fd, follow: kind == .symbolicLink)
             }
             return info.map(DirectoryDescriptor.isDirectory) ?? false

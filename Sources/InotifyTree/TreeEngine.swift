@@ -95,9 +95,7 @@ final class TreeEngine: @unchecked Sendable {
 
     /// What every directory watch asks for: the events the tree's structure
     /// needs, plus those the user wants reported.
-    var directoryMask: Inotify.EventMask { Self.directoryMask(options) }
-
-    static func directoryMask(_ options: TreeWatcher.Options) -> Inotify.EventMask {
+    var directoryMask: Inotify.EventMask {
         var mask = options.events.union([.create, .movedFrom, .movedTo, .delete, .onlyDir])
         if !options.followSymbolicLinks { mask.insert(.dontFollow) }
         return mask
@@ -105,11 +103,7 @@ final class TreeEngine: @unchecked Sendable {
 
     /// The root's own deletion and move end or change the watcher; a root
     /// given as a link is followed, as the path was meant.
-    var rootMask: Inotify.EventMask { Self.rootMask(options) }
-
-    static func rootMask(_ options: TreeWatcher.Options) -> Inotify.EventMask {
-        directoryMask(options).union([.deleteSelf, .moveSelf]).subtracting(.dontFollow)
-    }
+    var rootMask: Inotify.EventMask { directoryMask.union([.deleteSelf, .moveSelf]).subtracting(.dontFollow) }
 
     deinit {
         listingBuffer.deallocate()

@@ -63,3 +63,16 @@ struct PathBuffer {
 
     var filePath: FilePath { withCString { FilePath(platformString: $0) } }
 }
+
+extension EventName {
+    /// The name NUL-terminated, for the *at(2) calls that take a name in a directory.
+    var cString: [CChar] {
+        withBytes { bytes in
+            var characters = [CChar]()
+            characters.reserveCapacity(bytes.count + 1)
+            for byte in bytes { characters.append(CChar(bitPattern: byte)) }
+            characters.append(0)
+            return characters
+        }
+    }
+}
