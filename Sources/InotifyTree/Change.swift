@@ -47,6 +47,12 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         /// This directory could not be watched (the reason says why, such as
         /// the watch limit); nothing below it is reported.
         case unwatched(reason: String)
+        /// With ``TreeWatcher/Options/gitIgnore``: something wrong in an
+        /// ignore file (a pattern git can never match, a file that cannot be
+        /// read), with its file and line; the rest of the file applies.
+        /// ``Change/path`` is the file's path relative to the root, or empty
+        /// for a file outside the tree (`info/exclude`, the global file).
+        case ignoreProblem(IgnoreProblem)
     }
 
     public let kind: Kind
@@ -80,6 +86,7 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .moved(let from): return "moved \(from.isEmpty ? "." : from.description)\(suffix) -> \(name)\(suffix)"
         case .unwatched(let reason): return "unwatched \(name)\(suffix): \(reason)"
+        case .ignoreProblem(let problem): return "problem \(problem)"
         default: return "\(kind) \(name)\(suffix)\(foundByScan ? " (scan)" : "")"
         }
     }

@@ -38,6 +38,28 @@ extension TreeWatcher {
         /// about itself (its own ATTRIB, OPEN, DELETE_SELF...) besides what its
         /// parent reports under its name: what `inotifywait -r` prints.
         public var reportSelfEvents = false
+        /// Watch only what git does not ignore, as `git check-ignore` decides:
+        /// the `.gitignore` of every directory of the tree (and of those
+        /// between the repository's top and the root), the repository's
+        /// `info/exclude`, and the user's global excludes file
+        /// (`core.excludesFile`, else `$XDG_CONFIG_HOME/git/ignore`). An
+        /// ignored directory gets no watch and is not listed; an ignored file
+        /// gets no change. A `.gitignore` made, edited, replaced or removed
+        /// while watching takes effect at once: a directory no longer ignored
+        /// is watched and listed (it and what it holds reported as `created`,
+        /// found by scan), a newly ignored one loses its watches. A pattern
+        /// git can never match is reported as an `ignoreProblem` change with
+        /// its file and line; the rest of its file applies.
+        public var gitIgnore = false
+        /// With ``gitIgnore``: watch `.git` directories too. Off by default:
+        /// git keeps its own state there, and nothing in it is a change of
+        /// the working tree.
+        public var watchGitDirectory = false
+        /// With ``gitIgnore``: where `HOME`, `XDG_CONFIG_HOME`,
+        /// `GIT_CONFIG_GLOBAL` and `GIT_CEILING_DIRECTORIES` are looked up,
+        /// which choose the global excludes file and where the repository is
+        /// searched for; nil for the process's own environment.
+        public var gitEnvironment: [String: String]? = nil
         /// What to do at the watch limit.
         public var onWatchLimit = LimitPolicy.fail
         /// How long a MOVED_FROM waits for its MOVED_TO before it is reported as

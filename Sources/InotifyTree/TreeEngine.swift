@@ -494,7 +494,7 @@ final class TreeEngine: @unchecked Sendable {
         case .attributesChanged: options.events.contains(.attrib)
         case .closedAfterWrite: options.events.contains(.closeWrite)
         case .other: true  // built only from events asked for
-        case .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .unwatched: true
+        case .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .unwatched, .ignoreProblem: true
         }
     }
 }
