@@ -84,7 +84,13 @@ struct ListingLog {
         from start: UInt64, to end: UInt64
     ) {
         guard !own.isEmpty || !onParent.isEmpty else { return }
-        windows.append(Window(start: start, end: end, directory: directory, own: own, parent: parent, name: name, onParent: onParent))
+        // Kept in the order of their starts, which ``isOwn(_:at:)`` relies on:
+        // a window inside another (a directory's .gitignore read during its
+        // listing) is recorded before the one around it.
+        var index = windows.count
+        while index > windowHead, windows[index - 1].start > start { index -= 1 }
+        windows.insert(Window(start: start, end: end, directory: directory, own: own, parent: parent, name: name, onParent: onParent),
+                       at: index)
     }
 
     /// Whether an entry event of directory `wd` at `position` came before

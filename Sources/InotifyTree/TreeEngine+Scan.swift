@@ -226,7 +226,8 @@ extension TreeEngine {
         _ out: inout [Change]
     ) throws -> Frame? {
         let name = candidate.name
-        let needsPaths = report || options.excludeDirectory != nil || options.excludeDirectories.contains { $0.contains("/") }
+        let needsPaths = report || ignore != nil || options.excludeDirectory != nil
+            || options.excludeDirectories.contains { $0.contains("/") }
         let childPath = needsPaths ? frame.path?.appending(name: name) : nil
         let path = { childPath ?? (self.tree.path(of: frame.wd) ?? FilePath()).appending(name: name) }
         let reportsItself = report && !candidate.announced
@@ -248,9 +249,12 @@ extension TreeEngine {
                DirectoryDescriptor.isDirectory(info), UInt64(info.st_ino) == candidate.inode
             {
                 let identity = FileID(info)
-                guard try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report, &out) == .new,
-                      !leafTest.isLeaf(info, path: proc)
+                guard try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report, &out) == .new
                 else { return nil }
+                if leafTest.isLeaf(info, path: proc) {
+                    try loadIgnoreFile(ofLeaf: wd, name: name, path: path(), in: frame.fd, &out)
+                    return nil
+                }
                 let start = try streamPosition()
                 let opened = cName.withUnsafeBufferPointer {
                     DirectoryDescriptor.open($0.baseAddress!, in: frame.fd, forListing: true, follow: false)
@@ -316,6 +320,7 @@ extension TreeEngine {
                                   announced: candidate.announced, &out)
         if placement == .new && reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
         if placement != .new || (skipsLeaves && leafTest.isLeaf(info, path: watchPath)) {
+            if placement == .new { try loadIgnoreFile(of: wd, path: path(), from: fd, &out) }
             if countsOwnEvents {
                 let end = try streamPosition()
                 log.caused(ListingLog.OwnCounts(open: wasWatched ? 1 : 0), on: wd, ListingLog.OwnCounts(open: 1),
@@ -350,6 +355,7 @@ extension TreeEngine {
             if report, let oldPath {
                 self.report(.moved(from: oldPath), path(), isDirectory: true, [], scan: true, &out)
             }
+            if let oldPath { directoryMoved(wd, from: oldPath, to: path()) }
             return .relocated
         }
         if let stale = tree.child(of: parent, named: name) { try unwatchSubtree(stale) }
@@ -381,11 +387,18 @@ extension TreeEngine {
     ) throws -> [Candidate] {
         listings += 1
         log.listed(wd, at: start)
+        // Its rules first: they judge its entries.
+        if ignore != nil, let path { try loadIgnoreFile(of: wd, path: path, from: fd, &out) }
         var candidates: [Candidate] = []
         let (failure, reads) = try Directory.forEachEntry(of: fd, buffer: listingBuffer) { (bytes, kind, inode) throws in
             if !report && kind == .other { return }  // a file of the first scan: nothing to do
             let isDirectory = isDirectoryEntry(kind, bytes, in: fd)
             let entry = EventName(bytes)
+            if ignore != nil, let path,
+               ignores(path.appending(name: entry), name: entry, isDirectory: isDirectory && kind != .symbolicLink)
+            {
+                return  // out of sight: no watch, no listing, no change
+            }
             if report, !isDirectory, let path {
                 scanned.insert(WatchTree.ChildKey(parent: wd, name: entry))
                 if scanned.count > Self.scannedLimit { scanned.removeAll() }
@@ -396,12 +409,8 @@ extension TreeEngine {
                 candidates.append(Candidate(name: entry, inode: inode, kind: kind))
             }
         }
-        if countsOwnEvents {
-            let end = try streamPosition()
-            log.caused(ListingLog.OwnCounts(open: openedWhileWatched ? 1 : 0, access: reads), on: wd,
-                       parent == nil ? ListingLog.OwnCounts() : ListingLog.OwnCounts(open: 1, access: reads),
-                       onParent: parent, name: name, from: start, to: end)
-        }
+        try recordOwnListing(wd: wd, parent: parent, name: name, openedWhileWatched: openedWhileWatched, reads: reads,
+                             start: start)
         switch failure {
         case nil, .noSuchFileOrDirectory?, .notDirectory?: break  // listed, or gone meanwhile
         case let errno?:
@@ -411,7 +420,20 @@ extension TreeEngine {
         return candidates
     }
 
-    private func isDirectoryEntry(_ kind: Directory.EntryKind, _ name: UnsafeRawBufferPointer, in fd: CInt) -> Bool {
+    /// A listing's open (on its own watch only when it was watched by then)
+    /// and reads, on the directory's watch and on its parent's, between
+    /// `start` and now.
+    func recordOwnListing(
+        wd: Int32, parent: Int32?, name: EventName, openedWhileWatched: Bool, reads: Int, start: UInt64
+    ) throws {
+        guard countsOwnEvents else { return }
+        let end = try streamPosition()
+        log.caused(ListingLog.OwnCounts(open: openedWhileWatched ? 1 : 0, access: reads), on: wd,
+                   parent == nil ? ListingLog.OwnCounts() : ListingLog.OwnCounts(open: 1, access: reads),
+                   onParent: parent, name: name, from: start, to: end)
+    }
+
+    func isDirectoryEntry(_ kind: Directory.EntryKind, _ name: UnsafeRawBufferPointer, in fd: CInt) -> Bool {
         switch kind {
         case .directory: return true
         case .other: return false

@@ -42,6 +42,8 @@ final class TreeEngine: @unchecked Sendable {
         let isDirectory: Bool
         let event: Inotify.Event
         let deadline: ContinuousClock.Instant
+        /// Ignored by git's rules where it was: the consumer never knew it.
+        var ignored = false
     }
 
     /// MOVED_FROM halves waiting for their MOVED_TO, oldest first.
@@ -86,6 +88,16 @@ final class TreeEngine: @unchecked Sendable {
     var relocatedFrom: [WatchTree.ChildKey: Int32] = [:]
     /// The tree before a rescan, while it runs: which watches the kernel had.
     var previousTree: WatchTree?
+    /// git's ignore rules for the tree, with `Options.gitIgnore`
+    /// (`TreeEngine+Ignore.swift`).
+    var ignore: IgnoreRules?
+    /// Parts of the tree whose ignore decisions may have changed, to be
+    /// walked once the events read so far are handled.
+    var reconsiderations: [Reconsideration] = []
+    /// The problems reported for each directory's `.gitignore`, by the
+    /// directory's path, and for the files that apply to the whole tree.
+    var reportedProblems: [FilePath: [IgnoreProblem]] = [:]
+    var reportedTreeWideProblems = Set<IgnoreProblem>()
 
     struct DeferredWatch {
         let parent: Int32
@@ -98,6 +110,8 @@ final class TreeEngine: @unchecked Sendable {
     var directoryMask: Inotify.EventMask {
         var mask = options.events.union([.create, .movedFrom, .movedTo, .delete, .onlyDir])
         if !options.followSymbolicLinks { mask.insert(.dontFollow) }
+        // A .gitignore written in place changes the rules.
+        if options.gitIgnore { mask.insert(.closeWrite) }
         return mask
     }
 
@@ -115,6 +129,11 @@ final class TreeEngine: @unchecked Sendable {
         self.rootBytes = PathBuffer(root)
         self.options = options
         countsOwnEvents = !options.events.isDisjoint(with: ListingLog.listingEvents)
+        if options.gitIgnore {
+            let rules = IgnoreRules(root: root, environment: options.gitEnvironment ?? IgnoreRules.processEnvironment)
+            ignore = rules
+            reportTreeWideProblems(rules.treeWideProblems, &startupChanges)
+        }
         try watchRoot(first: true, &startupChanges)
     }
 
@@ -169,6 +188,8 @@ final class TreeEngine: @unchecked Sendable {
         var batch = events
         while true {
             for event in batch { try handleInOrder(event, now: now, &out) }
+            // Once what has been read is handled: the walks the rules' changes need.
+            if backlog.isEmpty { try reconsiderPending(&out) }
             if backlog.isEmpty { return }
             batch = backlog
             backlog = []
@@ -227,6 +248,16 @@ final class TreeEngine: @unchecked Sendable {
         let path = directory.appending(name: name)
         let isDirectory = event.mask.contains(.isDir)
         let key = WatchTree.ChildKey(parent: event.wd, name: name)
+        if ignore != nil {
+            // The rules change here: what follows is judged by the new ones.
+            if name == Self.ignoreFileName && !event.mask.isDisjoint(with: Self.ignoreFileEvents) {
+                try ignoreFileChanged(in: event.wd, directory: directory, &out)
+            }
+            if ignores(path, name: name, isDirectory: isDirectory) {
+                try handleIgnored(event, name: name, path: path, isDirectory: isDirectory, now: now, &out)
+                return
+            }
+        }
 
         if event.mask.contains(.create) {
             try flushPendingMoves(from: event.wd, &out)
@@ -264,6 +295,7 @@ final class TreeEngine: @unchecked Sendable {
             if isDirectory, let deleted = tree.child(of: event.wd, named: name) {
                 try unwatchSubtree(deleted)
             }
+            if isDirectory { forgetIgnoreFiles(under: path) }
         }
         if event.mask.contains(.modify) { report(.modified, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.attrib) { report(.attributesChanged, path, isDirectory: isDirectory, [event], &out) }
@@ -325,6 +357,32 @@ final class TreeEngine: @unchecked Sendable {
         pendingMoves = kept
     }
 
+    /// An entry event of a name git's rules hide. Nothing is reported but a
+    /// rename that takes a visible entry out of sight (a move out); the
+    /// rename's halves are still paired, so that one bringing an ignored
+    /// entry into sight is a move in; and like every entry event it settles
+    /// the unpaired renames of its directory.
+    private func handleIgnored(
+        _ event: Inotify.Event, name: EventName, path: FilePath, isDirectory: Bool, now: ContinuousClock.Instant,
+        _ out: inout [Change]
+    ) throws {
+        guard !event.mask.isDisjoint(with: Self.entryEvents) else { return }
+        scanned.remove(WatchTree.ChildKey(parent: event.wd, name: name))
+        if event.mask.contains(.movedTo), let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) {
+            let from = pendingMoves.remove(at: index)
+            try flushPendingMoves(from: event.wd, &out)
+            try movedOut(from, &out)
+            return
+        }
+        try flushPendingMoves(from: event.wd, &out)
+        if event.mask.contains(.movedFrom) {
+            pendingMoves.append(PendingMove(
+                cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
+                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: true))
+            if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
+        }
+    }
+
     private func movedTo(
         _ event: Inotify.Event, parent: Int32, name: EventName, path: FilePath, isDirectory: Bool,
         _ out: inout [Change]
@@ -349,9 +407,9 @@ final class TreeEngine: @unchecked Sendable {
         // This rename locked the directory it moved into: any earlier MOVED_FROM
         // of that directory still unpaired was complete before it, out of the tree.
         try flushPendingMoves(from: parent, &out)
-        guard tree.contains(from.parent) else {
-            // Its directory left the tree first (that move settled just now):
-            // this came from outside.
+        guard tree.contains(from.parent), !from.ignored else {
+            // Its directory left the tree first (that move settled just now),
+            // or git's rules hid it where it was: this came from outside.
             report(.movedIn, path, isDirectory: isDirectory, [event], &out)
             if isDirectory { try watchAndScan(parent: parent, name: name, path: path, &out) }
             return
@@ -391,6 +449,7 @@ final class TreeEngine: @unchecked Sendable {
                     try unwatchSubtree(stale)
                 }
                 tree.move(moved, to: parent, name: name)
+                directoryMoved(moved, from: from.path, to: path)
             }
         } else {
             // It was not watched where it came from (excluded there): watch it now.
@@ -405,12 +464,14 @@ final class TreeEngine: @unchecked Sendable {
         {
             return  // a listing found it elsewhere in the tree and reported its move
         }
+        if move.ignored { return }  // never known to the consumer
         report(.movedOut, move.path, isDirectory: move.isDirectory, [move.event], &out)
         if move.isDirectory, let moved = tree.child(of: move.parent, named: move.name) {
             // Out of the tree, it would go on reporting under a path that is no
             // longer its own.
             try unwatchSubtree(moved)
         }
+        if move.isDirectory { forgetIgnoreFiles(under: move.path) }
     }
 
     // MARK: Watches
@@ -447,6 +508,13 @@ final class TreeEngine: @unchecked Sendable {
         deferred.removeAll()
         relocatedFrom.removeAll()
         log.reset()
+        if options.gitIgnore {
+            // Read afresh, as the tree is: the rules of directories gone go too.
+            let rules = IgnoreRules(root: root, environment: options.gitEnvironment ?? IgnoreRules.processEnvironment)
+            ignore = rules
+            reconsiderations.removeAll()
+            reportTreeWideProblems(rules.treeWideProblems, &out)
+        }
         let old = tree
         previousTree = old
         defer { previousTree = nil }

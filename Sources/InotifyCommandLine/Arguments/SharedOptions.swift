@@ -9,6 +9,7 @@ protocol SharedOptions {
     var noDereference: Bool { get set }
     var fromFile: [UInt8]? { get set }
     var patterns: [Pattern] { get set }
+    var gitIgnore: Bool { get set }
     var help: Bool { get set }
 }
 
@@ -17,6 +18,10 @@ enum SharedOptionCode {
     static let fromFile: Int32 = 300
     /// `--exclude`, `--excludei`, `--include`, `--includei`: this and the next three.
     static let patterns: Int32 = 301
+    static let gitIgnore: Int32 = 305
+
+    static let gitIgnoreOption = LongOption(name: "gitignore", takesArgument: false, code: gitIgnore)
+    static let gitIgnoreConflict = "--gitignore cannot be specified without -r."
 }
 
 extension SharedOptions {
@@ -58,6 +63,7 @@ extension SharedOptions {
         case Getopt.code("e"):
             guard let bits = EventNames.parseOption(text) else { return false }
             events |= bits
+        case SharedOptionCode.gitIgnore: gitIgnore = true
         case SharedOptionCode.fromFile:
             if fromFile != nil {
                 printError("Multiple --fromfile options given.")

@@ -10,6 +10,7 @@ struct StatsOptions: SharedOptions, Sendable {
     var sort = StatsTable.Sort()
     var fromFile: [UInt8]? = nil
     var patterns: [Pattern] = []
+    var gitIgnore = false
     var help = false
     var operands: [[UInt8]] = []
 
@@ -27,6 +28,7 @@ struct StatsOptions: SharedOptions, Sendable {
         LongOption(name: "fanotify", takesArgument: false, code: Getopt.code("F")),
         LongOption(name: "filesystem", takesArgument: false, code: Getopt.code("S")),
         LongOption(name: "fromfile", takesArgument: true, code: SharedOptionCode.fromFile),
+        SharedOptionCode.gitIgnoreOption,
     ] + Pattern.longOptions(from: SharedOptionCode.patterns)
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
@@ -62,6 +64,10 @@ struct StatsOptions: SharedOptions, Sendable {
         }
         if let conflict = Pattern.conflict(options.patterns) {
             printError(conflict)
+            return nil
+        }
+        if options.gitIgnore && !options.recursive {
+            printError(SharedOptionCode.gitIgnoreConflict)
             return nil
         }
         options.operands = parsed.operands

@@ -19,6 +19,7 @@ struct WaitOptions: SharedOptions {
     var noDereference = false
     var json = false
     var null = false
+    var gitIgnore = false
     var help = false
     var operands: [[UInt8]] = []
 
@@ -48,6 +49,7 @@ struct WaitOptions: SharedOptions {
         LongOption(name: "outfile", takesArgument: true, code: Getopt.code("o")),
         LongOption(name: "json", takesArgument: false, code: Code.json),
         LongOption(name: "null", takesArgument: false, code: Code.null),
+        SharedOptionCode.gitIgnoreOption,
     ] + Pattern.longOptions(from: SharedOptionCode.patterns)
 
     /// Parses and checks the arguments; nil after printing why they are wrong.
@@ -97,6 +99,7 @@ struct WaitOptions: SharedOptions {
             return "%T is in --format string, but --timefmt was not specified."
         }
         if daemon && outFile == nil { return "-o must be specified with -d." }
+        if gitIgnore && !recursive { return SharedOptionCode.gitIgnoreConflict }
         return nil
     }
 }

@@ -31,6 +31,8 @@ enum HelpText {
               -r, --recursive       Watch every directory below the paths. Files made in new
                                     directories are reported, renamed directories report their new paths,
                                     and an overflow is followed by a rescan.
+              --gitignore           With -r: watch and report only what git does not ignore (.gitignore
+                                    files, .git/info/exclude, the global excludes file); never .git.
               -P, --no-dereference  Watch symbolic links themselves, not what they point to.
               -e, --event <events>  Events to report: a comma list, any case, repeatable (default: all).
               -t, --timeout <s>     Give up after <s> seconds without an event (exit 2); 0 waits forever.
@@ -80,6 +82,7 @@ enum HelpText {
               @<path>               Do not watch <path> (with -r: nor anything below it).
               -v, --verbose         Say more while setting up.
               -r, --recursive       Watch every directory below the paths.
+              --gitignore           With -r: watch and count only what git does not ignore; never .git.
               -P, --no-dereference  Watch symbolic links themselves, not what they point to.
               -z, --zero            Show every event's column and every watched file, even those with 0.
               -e, --event <events>  Events to count: a comma list, any case, repeatable (default: all).

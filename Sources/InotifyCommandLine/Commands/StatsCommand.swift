@@ -35,7 +35,8 @@ enum StatsCommand {
         if options.recursive && list.watch.contains(where: isDirectory) {
             if options.verbose > 0 { for root in list.watch { diagnostics.say("Setting up watch(es) on \(display(root))") } }
             guard let set = TreeWatchSet(roots: list.watch, mask: events, excluded: list.exclude,
-                                         diagnostics: diagnostics, failureVerb: "Failed to watch")
+                                         gitIgnore: options.gitIgnore, diagnostics: diagnostics,
+                                         failureVerb: "Failed to watch")
             else { return 1 }
             if options.verbose > 0 {
                 for root in list.watch { diagnostics.say("OK, \(display(root)) is now being watched.") }

@@ -33,7 +33,8 @@ enum WaitCommand {
         }
         let settings = Settings(options: options, asked: asked, mask: mask, descriptor: output, diagnostics: diagnostics)
         if options.recursive && list.watch.contains(where: isDirectory) {
-            guard let set = TreeWatchSet(roots: list.watch, mask: mask, excluded: list.exclude, diagnostics: diagnostics)
+            guard let set = TreeWatchSet(roots: list.watch, mask: mask, excluded: list.exclude,
+                                         gitIgnore: options.gitIgnore, diagnostics: diagnostics)
             else { return 1 }
             if options.quiet == 0 { diagnostics.say("Watches established.") }
             return blockingAwait { await runTree(set, settings) }

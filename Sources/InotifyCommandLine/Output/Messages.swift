@@ -22,6 +22,7 @@ extension Diagnostics {
         case .overflow: say(Messages.overflow(recursive: true))
         case .rescanned: say(Messages.rescanned(display(root)))
         case .unwatched(let reason): say("\(verb) \(display(root))/\(change.path): \(reason)")
+        case .ignoreProblem(let problem): say("\(problem)")
         default: return false
         }
         return true

@@ -13,13 +13,21 @@ enum FileContents {
         case error(Errno)
     }
 
-    /// The bytes of the file at `path` (a NUL-terminated C string). One open
-    /// when the file does not exist; O_NONBLOCK so that a FIFO in its place
-    /// cannot block, and without following a final symbolic link unless
+    /// The size of the chunks ``read(_:in:followSymbolicLinks:)`` reads:
+    /// each read(2) that returns bytes queues an IN_ACCESS, which a watcher
+    /// reading a file in its own tree must know to tell its own events.
+    static let chunkSize = 64 * 1024
+
+    /// The bytes of the file at `path` (a NUL-terminated C string, relative
+    /// to the directory open as `directory` unless absolute). One open when
+    /// the file does not exist; O_NONBLOCK so that a FIFO in its place cannot
+    /// block, and without following a final symbolic link unless
     /// `followSymbolicLinks`.
-    static func read(_ path: UnsafePointer<CChar>, followSymbolicLinks: Bool) -> Result<[UInt8], Failure> {
+    static func read(
+        _ path: UnsafePointer<CChar>, in directory: CInt = AT_FDCWD, followSymbolicLinks: Bool
+    ) -> Result<[UInt8], Failure> {
         let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymbolicLinks ? 0 : O_NOFOLLOW)
-        let fd = open(path, flags)
+        let fd = openat(directory, path, flags)
         guard fd >= 0 else {
             switch errno {
             case ENOENT, ENOTDIR: return .failure(.missing)
@@ -34,7 +42,7 @@ enum FileContents {
         // The size is a hint: the file may change while it is read.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
-        let failure = withUnsafeTemporaryAllocation(byteCount: 64 * 1024, alignment: 1) { chunk -> Failure? in
+        let failure = withUnsafeTemporaryAllocation(byteCount: chunkSize, alignment: 1) { chunk -> Failure? in
             while true {
                 let count = Glibc.read(fd, chunk.baseAddress, chunk.count)
                 if count < 0 {

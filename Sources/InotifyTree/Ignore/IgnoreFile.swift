@@ -16,6 +16,8 @@ struct IgnoreFile: Sendable {
     let base: [UInt8]
     let patterns: [IgnorePattern]
     let problems: [IgnoreProblem]
+    /// How many bytes were read.
+    let size: Int
     /// Every pattern's bytes, one after the other, and what matching needs
     /// of each: what ``lastMatch(_:nameStart:isDirectory:)`` reads.
     private let storage: [UInt8]
@@ -28,6 +30,7 @@ struct IgnoreFile: Sendable {
     init(path: FilePath, base: [UInt8], contents: [UInt8], problems: [IgnoreProblem] = []) {
         self.path = path
         self.base = base
+        size = contents.count
         var patterns: [IgnorePattern] = []
         var problems = problems
         var body = contents[...]
@@ -66,13 +69,19 @@ struct IgnoreFile: Sendable {
         case unreadable(IgnoreProblem)
     }
 
-    /// Reads the ignore file at `path` (a C string). A `.gitignore` in the
+    /// Reads the ignore file at `path` (a C string, relative to the
+    /// directory open as `directory` unless absolute; `shownAs` is the path
+    /// its problems name, `path` itself when nil). A `.gitignore` in the
     /// tree is read without following a symbolic link, as git (since 2.32)
     /// reads it; `info/exclude` and the global file are followed.
-    static func read(_ path: UnsafePointer<CChar>, base: [UInt8], followSymbolicLinks: Bool) -> Reading {
-        switch FileContents.read(path, followSymbolicLinks: followSymbolicLinks) {
+    static func read(
+        _ path: UnsafePointer<CChar>, in directory: CInt = AT_FDCWD, shownAs: FilePath? = nil, base: [UInt8],
+        followSymbolicLinks: Bool
+    ) -> Reading {
+        let shown = { shownAs ?? FilePath(platformString: path) }
+        switch FileContents.read(path, in: directory, followSymbolicLinks: followSymbolicLinks) {
         case .success(let contents):
-            return .file(IgnoreFile(path: FilePath(platformString: path), base: base, contents: contents))
+            return .file(IgnoreFile(path: shown(), base: base, contents: contents))
         case .failure(.missing):
             return .missing
         case .failure(let failure):
@@ -83,11 +92,32 @@ struct IgnoreFile: Sendable {
             case .error(let errno): message = "cannot be read (\(errno)): its patterns do not apply"
             case .missing: return .missing
             }
-            return .unreadable(IgnoreProblem(file: FilePath(platformString: path), line: 0, message: message))
+            return .unreadable(IgnoreProblem(file: shown(), line: 0, message: message))
         }
     }
 
-    /// ``read(_:base:followSymbolicLinks:)`` for a `FilePath`.
+    /// The same patterns read from `path`, relative to `base`: the file's
+    /// directory was renamed, and its anchored patterns follow it.
+    func rebased(path: FilePath, base: [UInt8]) -> IgnoreFile {
+        IgnoreFile(path: path, base: base, patterns: patterns,
+                   problems: problems.map { IgnoreProblem(file: path, line: $0.line, message: $0.message) },
+                   size: size, storage: storage, matchers: matchers)
+    }
+
+    private init(
+        path: FilePath, base: [UInt8], patterns: [IgnorePattern], problems: [IgnoreProblem], size: Int,
+        storage: [UInt8], matchers: [IgnorePattern.Matcher]
+    ) {
+        self.path = path
+        self.base = base
+        self.size = size
+        self.patterns = patterns
+        self.problems = problems
+        self.storage = storage
+        self.matchers = matchers
+    }
+
+    /// ``read(_:in:shownAs:base:followSymbolicLinks:)`` for a `FilePath`.
     static func read(_ path: FilePath, base: [UInt8], followSymbolicLinks: Bool) -> Reading {
         path.withPlatformString { read($0, base: base, followSymbolicLinks: followSymbolicLinks) }
     }

@@ -173,6 +173,30 @@ public struct IgnoreRules: Sendable {
         let reading = withFilePath(directory: relative) { path in
             IgnoreFile.read(path, base: base, followSymbolicLinks: false)
         }
+        return apply(reading, at: relative, base: base)
+    }
+
+    /// ``load(directory:)`` through a descriptor: the `.gitignore` at
+    /// `subpath` (`.gitignore`, or `name/.gitignore` for a directory `name`
+    /// in it) of the directory open as `descriptor`, which the tree watcher
+    /// holds. The file read is the one in the directory it has listed,
+    /// whatever has been renamed above it meanwhile. Also says how many
+    /// read(2) calls returned bytes.
+    mutating func load(
+        directory: FilePath, from descriptor: CInt, at subpath: [CChar]
+    ) -> (problems: [IgnoreProblem], dataReads: Int) {
+        let relative = relativeBytes(directory)
+        let base = Self.joined(rootInTop, relative)
+        let shown = withFilePath(directory: relative) { FilePath(platformString: $0) }
+        let reading = subpath.withUnsafeBufferPointer {
+            IgnoreFile.read($0.baseAddress!, in: descriptor, shownAs: shown, base: base, followSymbolicLinks: false)
+        }
+        var dataReads = 0
+        if case .file(let file) = reading { dataReads = (file.size + FileContents.chunkSize - 1) / FileContents.chunkSize }
+        return (apply(reading, at: relative, base: base), dataReads)
+    }
+
+    private mutating func apply(_ reading: IgnoreFile.Reading, at relative: [UInt8], base: [UInt8]) -> [IgnoreProblem] {
         switch reading {
         case .missing:
             remove(relative)
@@ -196,6 +220,41 @@ public struct IgnoreRules: Sendable {
     public mutating func unload(directory: FilePath) {
         remove(relativeBytes(directory))
     }
+
+    /// Forgets the `.gitignore` files of `directory` and of every directory
+    /// below it: the directory left the tree, or was deleted.
+    mutating func unload(under directory: FilePath) {
+        let relative = relativeBytes(directory)
+        for directory in loaded.map(\.directory) where Self.isAtOrBelow(directory, relative) {
+            remove(directory)
+        }
+    }
+
+    /// The `.gitignore` files of `directory` and below, renamed to `target`
+    /// with it: their anchored patterns now start from the new place.
+    mutating func move(directory: FilePath, to target: FilePath) {
+        let from = relativeBytes(directory)
+        let to = relativeBytes(target)
+        let moving = loaded.filter { Self.isAtOrBelow($0.directory, from) }
+        guard !moving.isEmpty else { return }
+        for entry in moving { remove(entry.directory) }
+        for entry in moving {
+            let newDirectory = to + entry.directory.dropFirst(from.count)
+            let path = withFilePath(directory: newDirectory) { FilePath(platformString: $0) }
+            store(entry.file.rebased(path: path, base: Self.joined(rootInTop, newDirectory)), at: newDirectory)
+        }
+    }
+
+    /// Whether `directory` is `ancestor` or below it (both relative to the root).
+    private static func isAtOrBelow(_ directory: [UInt8], _ ancestor: [UInt8]) -> Bool {
+        if ancestor.isEmpty { return true }
+        guard directory.starts(with: ancestor) else { return false }
+        return directory.count == ancestor.count || directory[ancestor.count] == UInt8(ascii: "/")
+    }
+
+    /// The problems of git's configuration and of the files that apply to
+    /// the whole tree: the global file, `info/exclude`, those above the root.
+    var treeWideProblems: [IgnoreProblem] { initialProblems }
 
     /// Every problem found in the files that apply now, the configuration's
     /// and the tree-wide files' first, then the loaded ones' by file and line.

@@ -1,0 +1,283 @@
+import Glibc
+import Inotify
+import SystemPackage
+
+// git's ignore rules in the tree (Options.gitIgnore): what is ignored gets
+// no watch, no listing and no change, and the rules follow the tree as it
+// changes.
+//
+// The rules of a directory are read when it is listed (through the listing's
+// descriptor, before its entries are judged), or, for a leaf the first scan
+// does not list, through its parent's descriptor. What can change a decision
+// already taken is met by walking the part of the tree it concerns, once the
+// events read so far are handled:
+// - a `.gitignore` made, written, replaced or removed: its directory's
+//   subtree (the rules are read again at once, so that the events after it
+//   are judged by them; the walk reads them again through its descriptor);
+// - a directory renamed within the tree: its subtree, whose paths, and so
+//   the rules that apply to them, have changed (its own `.gitignore` files
+//   move with it).
+// The walk lists each watched directory of the subtree, and compares each
+// entry's decision before (the rules and path it had) and now: a watched
+// directory now ignored loses its watches; a directory or file no longer
+// ignored is reported as created, found by scan, a directory watched and
+// listed as a new one is. Nothing is reported for what becomes ignored: an
+// ignored path gets no change. Entries that were visible before and still
+// are, but not in the tree, are being made or renamed: their events tell.
+// The walk's listings supersede nothing (it reports only what the rules
+// changed, not what the events still to be read will), and its own open,
+// reads and close are told apart like every listing's.
+
+extension TreeEngine {
+    /// The part of the tree to judge again after the batch, with the rules
+    /// and path its decisions were taken by.
+    struct Reconsideration {
+        let wd: Int32
+        let before: IgnoreRules
+        /// Where the directory was when `before` applied; nil: where it is.
+        let oldPath: FilePath?
+    }
+
+    static let ignoreFileName = EventName(Array(IgnoreRules.fileName.utf8))
+    static let gitDirectoryName = EventName(Array(".git".utf8))
+    private static let ignoreFileSubpath = Array(IgnoreRules.fileName.utf8CString)
+    /// What changes a directory's `.gitignore`.
+    static let ignoreFileEvents: Inotify.EventMask = [.create, .closeWrite, .movedTo, .delete, .movedFrom]
+
+    /// Whether `path` (relative to the root, `name` its last component) is
+    /// out of the watcher's sight: ignored by git's rules, or a `.git`.
+    /// Its parent is known not to be ignored, except while a walk is due
+    /// (the rules changed and the tree has not caught up yet).
+    func ignores(_ path: FilePath, name: EventName, isDirectory: Bool) -> Bool {
+        guard let ignore else { return false }
+        if !options.watchGitDirectory && name == Self.gitDirectoryName { return true }
+        return ignore.isIgnored(path, isDirectory: isDirectory, ancestorsChecked: reconsiderations.isEmpty)
+    }
+
+    /// What `before` decided about `path` (a `.git` aside, the same always).
+    private func wasIgnored(_ before: IgnoreRules, _ path: FilePath, name: EventName, isDirectory: Bool) -> Bool {
+        if !options.watchGitDirectory && name == Self.gitDirectoryName { return true }
+        return before.isIgnored(path, isDirectory: isDirectory)
+    }
+
+    /// Reads the `.gitignore` of directory `wd` (`path` relative to the
+    /// root) at `subpath` of the directory open as `fd`, and reports what is
+    /// wrong in it. Reading it opens, reads and closes a file of a watched
+    /// directory: OPEN, ACCESS and CLOSE_NOWRITE under the name `.gitignore`
+    /// on `wd`'s watch, the watcher's own, told apart as a listing's are.
+    func loadIgnoreFile(of wd: Int32, path: FilePath, from fd: CInt, at subpath: [CChar]? = nil, _ out: inout [Change]) throws {
+        guard ignore != nil else { return }
+        let start = countsOwnEvents ? try streamPosition() : 0
+        let (problems, dataReads) = ignore!.load(directory: path, from: fd, at: subpath ?? Self.ignoreFileSubpath)
+        if countsOwnEvents {
+            log.caused(ListingLog.OwnCounts(), on: Self.noDirectory,
+                       ListingLog.OwnCounts(open: 1, access: dataReads, closeNoWrite: 1), onParent: wd,
+                       name: Self.ignoreFileName, from: start, to: try streamPosition())
+        }
+        reportIgnoreProblems(problems, of: path, &out)
+    }
+
+    /// No watch has it: a file's own events are its directory's, by name.
+    private static let noDirectory: Int32 = -1
+
+    /// A leaf's `.gitignore`, read through its parent: `name/.gitignore`.
+    func loadIgnoreFile(ofLeaf wd: Int32, name: EventName, path: FilePath, in parentFD: CInt, _ out: inout [Change]) throws {
+        guard ignore != nil else { return }
+        var subpath = name.cString
+        subpath.removeLast()
+        subpath.append(CChar(bitPattern: UInt8(ascii: "/")))
+        subpath += Self.ignoreFileSubpath
+        try loadIgnoreFile(of: wd, path: path, from: parentFD, at: subpath, &out)
+    }
+
+    /// Reports the problems of `directory`'s `.gitignore` that were not
+    /// reported for it last time (a file read again after another file's
+    /// change is not reported again; one fixed and broken again is).
+    func reportIgnoreProblems(_ problems: [IgnoreProblem], of directory: FilePath, _ out: inout [Change]) {
+        if problems.isEmpty && reportedProblems.isEmpty { return }
+        let old = reportedProblems[directory] ?? []
+        if problems == old { return }
+        reportedProblems[directory] = problems.isEmpty ? nil : problems
+        let file = directory.appending(IgnoreRules.fileName)
+        for problem in problems where !old.contains(problem) {
+            out.append(Change(.ignoreProblem(problem), path: file, root: root, isDirectory: false))
+        }
+    }
+
+    /// The problems of the files that apply to the whole tree (git's
+    /// configuration, the global file, `info/exclude`, those above the
+    /// root), not reported already.
+    func reportTreeWideProblems(_ problems: [IgnoreProblem], _ out: inout [Change]) {
+        for problem in problems where !reportedTreeWideProblems.contains(problem) {
+            out.append(Change(.ignoreProblem(problem), path: FilePath(), root: root, isDirectory: false))
+        }
+        reportedTreeWideProblems = Set(problems)
+    }
+
+    /// A directory left the tree or went: its rules and problems go with it.
+    func forgetIgnoreFiles(under path: FilePath) {
+        guard ignore != nil else { return }
+        ignore!.unload(under: path)
+        if !reportedProblems.isEmpty {
+            reportedProblems = reportedProblems.filter { !$0.key.starts(with: path) }
+        }
+    }
+
+    // MARK: What changes decisions
+
+    /// A `.gitignore` event in directory `wd`, at `directory`.
+    func ignoreFileChanged(in wd: Int32, directory: FilePath, _ out: inout [Change]) throws {
+        guard ignore != nil else { return }
+        let before = ignore!
+        // At once, so that the events after this one are judged by the new
+        // rules; the walk reads the file again as it lists the directory.
+        // Out of reach at its path, a rename not yet read brings a walk.
+        if let reached = reach(wd) {
+            defer { DirectoryDescriptor.close(reached.fd) }
+            try loadIgnoreFile(of: wd, path: directory, from: reached.fd, &out)
+        }
+        if !reconsiderations.contains(where: { $0.wd == wd && $0.oldPath == nil }) {
+            reconsiderations.append(Reconsideration(wd: wd, before: before, oldPath: nil))
+        }
+    }
+
+    /// Directory `wd` was renamed within the tree from `from` to `to`.
+    func directoryMoved(_ wd: Int32, from: FilePath, to: FilePath) {
+        guard ignore != nil else { return }
+        let before = ignore!
+        ignore!.move(directory: from, to: to)
+        moveReportedProblems(from: from, to: to)
+        reconsiderations.append(Reconsideration(wd: wd, before: before, oldPath: from))
+    }
+
+    private func moveReportedProblems(from: FilePath, to: FilePath) {
+        guard !reportedProblems.isEmpty else { return }
+        var moved: [FilePath: [IgnoreProblem]] = [:]
+        for (directory, problems) in reportedProblems {
+            var below = directory
+            if below.removePrefix(from) {
+                moved[to.pushing(below)] = problems.map {
+                    IgnoreProblem(file: ignore!.root.pushing(to.pushing(below)).appending(IgnoreRules.fileName),
+                                  line: $0.line, message: $0.message)
+                }
+            } else {
+                moved[directory] = problems
+            }
+        }
+        reportedProblems = moved
+    }
+
+    /// The walks due, once what has been read is handled.
+    func reconsiderPending(_ out: inout [Change]) throws {
+        guard !reconsiderations.isEmpty else { return }
+        let due = reconsiderations
+        reconsiderations = []
+        for item in due { try reconsider(item, &out) }
+    }
+
+    // MARK: The walk
+
+    private struct WalkFrame {
+        let fd: CInt
+        let wd: Int32
+        let path: FilePath
+        let oldPath: FilePath
+        let parent: Int32?
+        let name: EventName
+        var children: [EventName]
+        var next = 0
+    }
+
+    private func reconsider(_ item: Reconsideration, _ out: inout [Change]) throws {
+        guard let node = tree.node(item.wd), let path = tree.path(of: item.wd) else { return }
+        // Out of reach at the tree's path: a rename not yet read, whose
+        // events bring a walk of their own.
+        guard let reached = reach(item.wd) else { return }
+        defer { DirectoryDescriptor.close(reached.fd) }
+        let isRoot = item.wd == tree.rootWD
+        guard let first = try relist(Array(".".utf8CString), in: reached.fd, wd: item.wd, path: path, oldPath: item.oldPath ?? path,
+                                     parent: isRoot ? nil : node.parent, name: node.name, before: item.before, &out)
+        else { return }
+        var stack = [first]
+        defer { for frame in stack { try? closeListing(frame.fd, wd: frame.wd, parent: frame.parent, name: frame.name) } }
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].next < stack[top].children.count else {
+                let done = stack.removeLast()
+                try closeListing(done.fd, wd: done.wd, parent: done.parent, name: done.name)
+                continue
+            }
+            let name = stack[top].children[stack[top].next]
+            stack[top].next += 1
+            let frame = stack[top]
+            guard let wd = tree.child(of: frame.wd, named: name) else { continue }  // unwatched meanwhile
+            if let child = try relist(name.cString, in: frame.fd, wd: wd, path: frame.path.appending(name: name),
+                                      oldPath: frame.oldPath.appending(name: name), parent: frame.wd, name: name,
+                                      before: item.before, &out)
+            {
+                stack.append(child)
+            }
+        }
+    }
+
+    /// Opens and lists the watched directory `wd` (`name` in `parentFD`),
+    /// acting on what the rules changed; the frame to descend into, or nil
+    /// where it is not the directory the tree holds (its events tell).
+    private func relist(
+        _ name: [CChar], in parentFD: CInt, wd: Int32, path: FilePath, oldPath: FilePath, parent: Int32?,
+        name nodeName: EventName, before: IgnoreRules, _ out: inout [Change]
+    ) throws -> WalkFrame? {
+        let start = try streamPosition()
+        let opened = name.withUnsafeBufferPointer {
+            DirectoryDescriptor.open($0.baseAddress!, in: parentFD, forListing: true, follow: false)
+        }
+        guard case .success(let fd) = opened else { return nil }
+        guard let info = DirectoryDescriptor.status(fd), let node = tree.node(wd),
+              node.identity == .unknown || FileID(info) == node.identity
+        else {
+            // Another directory at the name: its open and close were ours.
+            DirectoryDescriptor.close(fd)
+            if countsOwnEvents, let parent {
+                log.caused(ListingLog.OwnCounts(), on: wd, ListingLog.OwnCounts(open: 1, closeNoWrite: 1),
+                           onParent: parent, name: nodeName, from: start, to: try streamPosition())
+            }
+            return nil
+        }
+        try loadIgnoreFile(of: wd, path: path, from: fd, &out)
+        var children: [EventName] = []
+        var newlyVisible: [Candidate] = []
+        let (_, reads) = try Directory.forEachEntry(of: fd, buffer: listingBuffer) { (bytes, kind, inode) throws in
+            let isDirectory = isDirectoryEntry(kind, bytes, in: fd)
+            // git takes a link to a directory for a file.
+            let asGitSees = isDirectory && kind != .symbolicLink
+            let entry = EventName(bytes)
+            let entryPath = path.appending(name: entry)
+            let now = ignores(entryPath, name: entry, isDirectory: asGitSees)
+            if isDirectory, let child = tree.child(of: wd, named: entry) {
+                if now {
+                    try unwatchSubtree(child)
+                    forgetIgnoreFiles(under: entryPath)
+                } else {
+                    children.append(entry)
+                }
+                return
+            }
+            guard !now, wasIgnored(before, oldPath.appending(name: entry), name: entry, isDirectory: asGitSees) else { return }
+            // Visible now, ignored before: new to the consumer.
+            guard scanned.insert(WatchTree.ChildKey(parent: wd, name: entry)).inserted else { return }
+            if isDirectory {
+                newlyVisible.append(Candidate(name: entry, inode: inode, kind: kind))
+            } else {
+                report(.created, entryPath, isDirectory: false, [], scan: true, &out)
+            }
+        }
+        try recordOwnListing(wd: wd, parent: parent, name: nodeName, openedWhileWatched: true, reads: reads, start: start)
+        if !newlyVisible.isEmpty {
+            // Watched and listed as new directories: they, and what they
+            // hold, reported as found by scan.
+            try scan(from: Frame(fd: fd, owned: false, wd: wd, path: path, parent: nil, name: EventName([]),
+                                 children: newlyVisible), report: true, &out)
+        }
+        return WalkFrame(fd: fd, wd: wd, path: path, oldPath: oldPath, parent: parent, name: nodeName, children: children)
+    }
+}
