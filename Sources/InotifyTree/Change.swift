@@ -53,6 +53,14 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         /// ``Change/path`` is the file's path relative to the root, or empty
         /// for a file outside the tree (`info/exclude`, the global file).
         case ignoreProblem(IgnoreProblem)
+        /// With ``TreeWatcher/Options/gitIgnore``: git's rules ignore it now,
+        /// where they did not before (a `.gitignore` changed, or a directory
+        /// above it was renamed). It is out of sight from here on: a
+        /// directory's watches are gone, and nothing at or below the path is
+        /// reported. A consumer keeping a picture of the tree drops it, as
+        /// for a deletion; should it come back into sight, it is reported
+        /// as `created`, found by scan.
+        case becameIgnored
     }
 
     public let kind: Kind

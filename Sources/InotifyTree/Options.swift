@@ -47,7 +47,8 @@ extension TreeWatcher {
         /// gets no change. A `.gitignore` made, edited, replaced or removed
         /// while watching takes effect at once: a directory no longer ignored
         /// is watched and listed (it and what it holds reported as `created`,
-        /// found by scan), a newly ignored one loses its watches. A pattern
+        /// found by scan), what is newly ignored is reported as
+        /// `becameIgnored` (a directory loses its watches). A pattern
         /// git can never match is reported as an `ignoreProblem` change with
         /// its file and line; the rest of its file applies.
         public var gitIgnore = false

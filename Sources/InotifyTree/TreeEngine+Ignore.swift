@@ -19,11 +19,12 @@ import SystemPackage
 //   move with it).
 // The walk lists each watched directory of the subtree, and compares each
 // entry's decision before (the rules and path it had) and now: a watched
-// directory now ignored loses its watches; a directory or file no longer
-// ignored is reported as created, found by scan, a directory watched and
-// listed as a new one is. Nothing is reported for what becomes ignored: an
-// ignored path gets no change. Entries that were visible before and still
-// are, but not in the tree, are being made or renamed: their events tell.
+// directory or a file now ignored is reported as `becameIgnored` (a
+// directory loses its watches); a directory or file no longer ignored is
+// reported as created, found by scan, a directory watched and listed as a
+// new one is. So the changes still rebuild the part of the tree in sight.
+// Directories visible before and now but not in the tree are being made or
+// renamed: their events tell.
 // The walk's listings supersede nothing (it reports only what the rules
 // changed, not what the events still to be read will), and its own open,
 // reads and close are told apart like every listing's.
@@ -36,6 +37,8 @@ extension TreeEngine {
         let before: IgnoreRules
         /// Where the directory was when `before` applied; nil: where it is.
         let oldPath: FilePath?
+        /// Walks tried while the directory was out of reach.
+        var attempts = 0
     }
 
     static let ignoreFileName = EventName(Array(IgnoreRules.fileName.utf8))
@@ -52,6 +55,45 @@ extension TreeEngine {
         guard let ignore else { return false }
         if !options.watchGitDirectory && name == Self.gitDirectoryName { return true }
         return ignore.isIgnored(path, isDirectory: isDirectory, ancestorsChecked: reconsiderations.isEmpty)
+    }
+
+    /// A walk done, kept until the events before its end are read: what
+    /// it did not see (renamed or deleted before it listed) the consumer
+    /// has as the rules before it decided.
+    struct Walked {
+        let item: Reconsideration
+        let end: UInt64
+    }
+
+    /// Whether the consumer has the entry `name` of directory `parent`
+    /// (`path`), an event at `position` is about, out of sight: what the
+    /// rules decided before a change whose walk is still to come, or came
+    /// after this event without seeing the entry, where one covers the path
+    /// (at the path it had then); what they decide now elsewhere.
+    func consumerHasOutOfSight(
+        _ path: FilePath, parent: Int32, name: EventName, isDirectory: Bool, position: UInt64
+    ) -> Bool {
+        func decidedBefore(_ item: Reconsideration) -> Bool? {
+            guard let top = tree.cachedPath(of: item.wd) else { return nil }
+            var below = path
+            guard top.isEmpty || below.removePrefix(top) else { return nil }
+            let then = item.oldPath ?? top
+            return wasIgnored(item.before, below.isEmpty ? then : then.pushing(below), name: name, isDirectory: isDirectory)
+        }
+        for item in reconsiderations {
+            if let hidden = decidedBefore(item) { return hidden }
+        }
+        for walk in walked where position < walk.end {
+            guard let hidden = decidedBefore(walk.item) else { continue }
+            // What the walk brought into sight, it reported.
+            return hidden && !scanned.contains(WatchTree.ChildKey(parent: parent, name: name))
+        }
+        return ignores(path, name: name, isDirectory: isDirectory)
+    }
+
+    /// Forgets the walks whose every earlier event has been read.
+    func passedWalks(_ position: UInt64) {
+        walked.removeAll { $0.end <= position }
     }
 
     /// What `before` decided about `path` (a `.git` aside, the same always).
@@ -167,12 +209,21 @@ extension TreeEngine {
         reportedProblems = moved
     }
 
-    /// The walks due, once what has been read is handled.
+    /// The walks due, once what has been read is handled. A part of the
+    /// tree out of reach (a rename above it still to be read) keeps the
+    /// rules it was judged by, and is tried again after the next batch, as
+    /// a new directory out of reach is: judged later by rules read later,
+    /// what hid it from the consumer would be forgotten.
     func reconsiderPending(_ out: inout [Change]) throws {
         guard !reconsiderations.isEmpty else { return }
         let due = reconsiderations
         reconsiderations = []
-        for item in due { try reconsider(item, &out) }
+        var again: [Reconsideration] = []
+        for item in due {
+            try reconsider(item, again: &again, &out)
+            walked.append(Walked(item: item, end: try streamPosition()))
+        }
+        reconsiderations = again + reconsiderations
     }
 
     // MARK: The walk
@@ -188,16 +239,24 @@ extension TreeEngine {
         var next = 0
     }
 
-    private func reconsider(_ item: Reconsideration, _ out: inout [Change]) throws {
-        guard let node = tree.node(item.wd), let path = tree.path(of: item.wd) else { return }
-        // Out of reach at the tree's path: a rename not yet read, whose
-        // events bring a walk of their own.
-        guard let reached = reach(item.wd) else { return }
+    private func reconsider(_ item: Reconsideration, again: inout [Reconsideration], _ out: inout [Change]) throws {
+        guard let node = tree.node(item.wd), let path = tree.path(of: item.wd) else { return }  // gone from the tree
+        func later(_ wd: Int32, oldPath: FilePath, attempts: Int) {
+            guard attempts < Self.deferredAttempts else { return }
+            again.append(Reconsideration(wd: wd, before: item.before, oldPath: oldPath, attempts: attempts))
+        }
+        guard let reached = reach(item.wd) else {
+            later(item.wd, oldPath: item.oldPath ?? path, attempts: item.attempts + 1)
+            return
+        }
         defer { DirectoryDescriptor.close(reached.fd) }
         let isRoot = item.wd == tree.rootWD
         guard let first = try relist(Array(".".utf8CString), in: reached.fd, wd: item.wd, path: path, oldPath: item.oldPath ?? path,
                                      parent: isRoot ? nil : node.parent, name: node.name, before: item.before, &out)
-        else { return }
+        else {
+            later(item.wd, oldPath: item.oldPath ?? path, attempts: item.attempts + 1)
+            return
+        }
         var stack = [first]
         defer { for frame in stack { try? closeListing(frame.fd, wd: frame.wd, parent: frame.parent, name: frame.name) } }
         while !stack.isEmpty {
@@ -211,11 +270,13 @@ extension TreeEngine {
             stack[top].next += 1
             let frame = stack[top]
             guard let wd = tree.child(of: frame.wd, named: name) else { continue }  // unwatched meanwhile
+            let oldPath = frame.oldPath.appending(name: name)
             if let child = try relist(name.cString, in: frame.fd, wd: wd, path: frame.path.appending(name: name),
-                                      oldPath: frame.oldPath.appending(name: name), parent: frame.wd, name: name,
-                                      before: item.before, &out)
+                                      oldPath: oldPath, parent: frame.wd, name: name, before: item.before, &out)
             {
                 stack.append(child)
+            } else {
+                later(wd, oldPath: oldPath, attempts: 0)
             }
         }
     }
@@ -253,8 +314,12 @@ extension TreeEngine {
             let entry = EventName(bytes)
             let entryPath = path.appending(name: entry)
             let now = ignores(entryPath, name: entry, isDirectory: asGitSees)
+            let key = WatchTree.ChildKey(parent: wd, name: entry)
             if isDirectory, let child = tree.child(of: wd, named: entry) {
                 if now {
+                    scanned.remove(key)
+                    walkSuperseded[key] = start
+                    report(.becameIgnored, entryPath, isDirectory: true, [], &out)
                     try unwatchSubtree(child)
                     forgetIgnoreFiles(under: entryPath)
                 } else {
@@ -262,9 +327,18 @@ extension TreeEngine {
                 }
                 return
             }
-            guard !now, wasIgnored(before, oldPath.appending(name: entry), name: entry, isDirectory: asGitSees) else { return }
-            // Visible now, ignored before: new to the consumer.
-            guard scanned.insert(WatchTree.ChildKey(parent: wd, name: entry)).inserted else { return }
+            let was = wasIgnored(before, oldPath.appending(name: entry), name: entry, isDirectory: asGitSees)
+            if now && !was && !isDirectory {
+                scanned.remove(key)
+                walkSuperseded[key] = start
+                report(.becameIgnored, entryPath, isDirectory: false, [], &out)
+                return
+            }
+            guard !now, was else { return }
+            // Visible now, ignored before: new to the consumer. (Its kernel
+            // CREATE, if still to come, is the same creation.)
+            scanned.insert(key)
+            walkSuperseded[key] = start
             if isDirectory {
                 newlyVisible.append(Candidate(name: entry, inode: inode, kind: kind))
             } else {

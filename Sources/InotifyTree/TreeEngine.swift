@@ -94,6 +94,15 @@ final class TreeEngine: @unchecked Sendable {
     /// Parts of the tree whose ignore decisions may have changed, to be
     /// walked once the events read so far are handled.
     var reconsiderations: [Reconsideration] = []
+    /// Walks done whose end the events read have not passed yet.
+    var walked: [Walked] = []
+    /// Names a walk reported (brought into sight, or out of it), by where
+    /// it listed them: their entry events from before are superseded.
+    var walkSuperseded: [WatchTree.ChildKey: UInt64] = [:]
+    /// Names made while the rules were changing under them (a walk due or
+    /// not yet passed), and whether the consumer was told: what it knows of
+    /// them does not follow from the rules before the change.
+    var madeWhileChanging: [WatchTree.ChildKey: Bool] = [:]
     /// The problems reported for each directory's `.gitignore`, by the
     /// directory's path, and for the files that apply to the whole tree.
     var reportedProblems: [FilePath: [IgnoreProblem]] = [:]
@@ -155,7 +164,8 @@ final class TreeEngine: @unchecked Sendable {
     /// the oldest unpaired MOVED_FROM's deadline; nil if none.
     var nextDeadline: ContinuousClock.Instant? {
         if !backlog.isEmpty { return .now }
-        let retry: ContinuousClock.Instant? = deferred.isEmpty ? nil : .now.advanced(by: .milliseconds(5))
+        let retry: ContinuousClock.Instant? = deferred.isEmpty && reconsiderations.isEmpty
+            ? nil : .now.advanced(by: .milliseconds(5))
         switch (retry, pendingMoves.first?.deadline) {
         case let (retry?, move?): return min(retry, move)
         case let (retry, move): return retry ?? move
@@ -200,6 +210,7 @@ final class TreeEngine: @unchecked Sendable {
         let position = processedBytes
         processedBytes += 16 + UInt64(event.len)
         log.passed(position)
+        if !walked.isEmpty { passedWalks(position) }
         if countsOwnEvents, log.isOwn(event, at: position) { return }
         try handle(event, position: position, now: now, &out)
     }
@@ -248,15 +259,38 @@ final class TreeEngine: @unchecked Sendable {
         let path = directory.appending(name: name)
         let isDirectory = event.mask.contains(.isDir)
         let key = WatchTree.ChildKey(parent: event.wd, name: name)
+        // A rename's source that the consumer has out of sight: its move is a move in.
+        var sourceUnknown = false
         if ignore != nil {
             // The rules change here: what follows is judged by the new ones.
             if name == Self.ignoreFileName && !event.mask.isDisjoint(with: Self.ignoreFileEvents) {
                 try ignoreFileChanged(in: event.wd, directory: directory, &out)
             }
-            if ignores(path, name: name, isDirectory: isDirectory) {
-                try handleIgnored(event, name: name, path: path, isDirectory: isDirectory, now: now, &out)
+            let hidden = ignores(path, name: name, isDirectory: isDirectory)
+            var wasHidden = hidden
+            if !reconsiderations.isEmpty || !walked.isEmpty {
+                if let at = walkSuperseded[key], position < at, !event.mask.isDisjoint(with: Self.entryEvents) {
+                    return  // the walk listed it after this, and said what became of it
+                }
+                if let told = madeWhileChanging[key] {
+                    wasHidden = !told
+                } else {
+                    wasHidden = consumerHasOutOfSight(path, parent: event.wd, name: name, isDirectory: isDirectory, position: position)
+                }
+                if !event.mask.isDisjoint(with: [.create, .movedTo]) {
+                    madeWhileChanging[key] = !hidden
+                } else if !event.mask.isDisjoint(with: [.delete, .movedFrom]) {
+                    madeWhileChanging.removeValue(forKey: key)
+                }
+            } else if !madeWhileChanging.isEmpty || !walkSuperseded.isEmpty {
+                madeWhileChanging.removeAll()
+                walkSuperseded.removeAll()
+            }
+            if hidden {
+                try handleIgnored(event, name: name, path: path, isDirectory: isDirectory, wasHidden: wasHidden, now: now, &out)
                 return
             }
+            sourceUnknown = wasHidden
         }
 
         if event.mask.contains(.create) {
@@ -276,7 +310,7 @@ final class TreeEngine: @unchecked Sendable {
             scanned.remove(key)
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
-                event: event, deadline: now.advanced(by: options.movePairingWindow)))
+                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: sourceUnknown))
             if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
         }
         if event.mask.contains(.movedTo) {
@@ -361,13 +395,21 @@ final class TreeEngine: @unchecked Sendable {
     /// rename that takes a visible entry out of sight (a move out); the
     /// rename's halves are still paired, so that one bringing an ignored
     /// entry into sight is a move in; and like every entry event it settles
-    /// the unpaired renames of its directory.
+    /// the unpaired renames of its directory. `wasHidden`: the consumer has
+    /// it out of sight too (false where the rules changed and the walk that
+    /// tells the consumer is still to come: its deletion is reported then).
     private func handleIgnored(
-        _ event: Inotify.Event, name: EventName, path: FilePath, isDirectory: Bool, now: ContinuousClock.Instant,
-        _ out: inout [Change]
+        _ event: Inotify.Event, name: EventName, path: FilePath, isDirectory: Bool, wasHidden: Bool,
+        now: ContinuousClock.Instant, _ out: inout [Change]
     ) throws {
         guard !event.mask.isDisjoint(with: Self.entryEvents) else { return }
         scanned.remove(WatchTree.ChildKey(parent: event.wd, name: name))
+        if event.mask.contains(.delete), !wasHidden {
+            try flushPendingMoves(from: event.wd, &out)
+            report(.deleted, path, isDirectory: isDirectory, [event], &out)
+            if isDirectory, let deleted = tree.child(of: event.wd, named: name) { try unwatchSubtree(deleted) }
+            return
+        }
         if event.mask.contains(.movedTo), let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) {
             let from = pendingMoves.remove(at: index)
             try flushPendingMoves(from: event.wd, &out)
@@ -378,7 +420,7 @@ final class TreeEngine: @unchecked Sendable {
         if event.mask.contains(.movedFrom) {
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
-                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: true))
+                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: wasHidden))
             if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
         }
     }
@@ -513,6 +555,9 @@ final class TreeEngine: @unchecked Sendable {
             let rules = IgnoreRules(root: root, environment: options.gitEnvironment ?? IgnoreRules.processEnvironment)
             ignore = rules
             reconsiderations.removeAll()
+            walked.removeAll()
+            walkSuperseded.removeAll()
+            madeWhileChanging.removeAll()
             reportTreeWideProblems(rules.treeWideProblems, &out)
         }
         let old = tree
@@ -562,7 +607,7 @@ final class TreeEngine: @unchecked Sendable {
         case .attributesChanged: options.events.contains(.attrib)
         case .closedAfterWrite: options.events.contains(.closeWrite)
         case .other: true  // built only from events asked for
-        case .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .unwatched, .ignoreProblem: true
+        case .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .unwatched, .ignoreProblem, .becameIgnored: true
         }
     }
 }

@@ -19,7 +19,7 @@ struct RebuiltTree {
         switch change.kind {
         case .created, .movedIn:
             entries[path] = change.isDirectory
-        case .deleted, .movedOut:
+        case .deleted, .movedOut, .becameIgnored:
             removeSubtree(path)
         case .moved(let from):
             let source = from.string
@@ -37,7 +37,7 @@ struct RebuiltTree {
             overflows += 1
         case .rescanned, .modified, .attributesChanged, .closedAfterWrite, .other:
             break
-        case .rootDeleted, .rootMoved, .unmounted, .unwatched:
+        case .rootDeleted, .rootMoved, .unmounted, .unwatched, .ignoreProblem:
             problems.append("\(change)")
         }
     }
@@ -47,8 +47,8 @@ struct RebuiltTree {
     }
 
     /// Resyncs from disk, as a consumer must after `rescanned`.
-    mutating func resync(_ disk: DiskTree) {
-        entries = disk.entries
+    mutating func resync(_ disk: [String: Bool]) {
+        entries = disk
         rescans += 1
     }
 }
@@ -63,13 +63,15 @@ final class RebuildingCollector: Sendable {
     private let box = State()
     private let task: Task<Void, any Error>
 
-    init(_ watcher: TreeWatcher, root: FilePath) {
+    /// `inSight`: what a consumer resyncing from disk takes in (everything, by default).
+    init(_ watcher: TreeWatcher, root: FilePath,
+         inSight: @escaping @Sendable (FilePath) -> [String: Bool] = { DiskTree(walking: $0).entries }) {
         let state = box
         let tracing = ProcessInfo.processInfo.environment["CHURN_TRACE"] != nil
         task = Task {
             do {
                 for try await change in watcher.changes {
-                    let disk = change.kind == .rescanned ? DiskTree(walking: root) : nil
+                    let disk = change.kind == .rescanned ? inSight(root) : nil
                     state.value.withLock { state in
                         if let disk { state.tree.resync(disk) } else { state.tree.apply(change) }
                         state.count += 1

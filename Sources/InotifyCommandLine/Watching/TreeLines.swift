@@ -27,7 +27,7 @@ struct TreeLines {
     /// notices with `--json`).
     func forEachLine(_ change: Change, _ body: (EventLine) -> Void) {
         switch change.kind {
-        case .overflow, .rescanned, .unwatched, .ignoreProblem: return
+        case .overflow, .rescanned, .unwatched, .ignoreProblem, .becameIgnored: return
         default: break
         }
         if change.events.isEmpty, case .moved(let source) = change.kind {
