@@ -315,3 +315,207 @@ struct GitIgnoreWatchTests {
         watch.expectWatched(["."] + visible)
     }
 }
+
+/// Random repositories: nested `.gitignore` files drawn from a pool of
+/// patterns, `info/exclude` and a global file now and then, a random tree.
+/// The watched directories are compared with those `git check-ignore` (the
+/// real git) leaves visible, at the start and after each change of a
+/// `.gitignore` while watching; every path that becomes visible must be
+/// reported as created (found by scan), and of the files made while
+/// watching, exactly the visible ones.
+@Suite("gitIgnore against git check-ignore, on random repositories",
+       .enabled(if: Git.isAvailable, "git is not on PATH: the differential test needs it"), .timeLimit(.minutes(10)))
+struct GitIgnoreWatchDifferentialTests {
+    static let seed: UInt64 = ProcessInfo.processInfo.environment["GITIGNORE_SEED"].flatMap { UInt64($0) } ?? 20_251_204
+    static let repositories = ProcessInfo.processInfo.environment["GITIGNORE_REPOSITORIES"].flatMap { Int($0) } ?? 12
+
+    static let directoryNames = ["a", "b", "build", "cache", "logs", "src", "x"]
+    static let fileNames = ["f.txt", "g.log", "x", "build", "a.tmp", "keep.log", "notes"]
+    /// Plain names, `*.ext`, directory-only, anchored, paths, `**`, negations.
+    /// None matches a marker (`mark-N`) or a `.gitignore`.
+    static let patterns = [
+        "x", "a", "build", "notes", "*.log", "*.tmp", "*.txt", "cache/", "build/", "x/", "logs/",
+        "/build", "/a", "/src/x", "/logs/", "a/b", "src/build", "b/*.log", "a/x",
+        "**/x", "**/cache", "src/**/b", "**/logs/*.log", "!x", "!*.log", "!build", "!keep.log", "!cache/", "!a", "!/src",
+    ]
+
+    struct Random {
+        var generator: SplitMix64
+        mutating func chance(_ percent: UInt64) -> Bool { generator.next() % 100 < percent }
+        mutating func below(_ count: Int) -> Int { Int(generator.next() % UInt64(count)) }
+        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+        mutating func ignoreText() -> String {
+            (0..<(1 + below(4))).map { _ in pick(GitIgnoreWatchDifferentialTests.patterns) + "\n" }.joined()
+        }
+    }
+
+    /// A random tree: entries ending in `/` are directories; three levels at most.
+    static func randomTree(_ random: inout Random, in directory: String = "", depth: Int = 0) -> [String] {
+        var entries: [String] = []
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        for name in Set((0..<(1 + random.below(3))).map { _ in random.pick(fileNames) }).sorted() { entries.append(prefix + name) }
+        guard depth < 3 else { return entries }
+        for name in Set((0..<random.below(depth == 0 ? 4 : 3)).map { _ in random.pick(directoryNames) }).sorted() {
+            // A file of the same name already there keeps the place.
+            guard !entries.contains(prefix + name) else { continue }
+            entries.append(prefix + name + "/")
+            entries += randomTree(&random, in: prefix + name, depth: depth + 1)
+        }
+        return entries
+    }
+
+    /// Whether git leaves each path below the top visible, the `.gitignore`
+    /// files and markers aside: not ignored, and neither is any directory above it.
+    static func visibility(_ repository: WatchedRepository) throws -> (paths: [String: Bool], directories: Set<String>) {
+        let entries = ByteFiles.walk(repository.top).filter { entry in
+            let path = String(decoding: entry.path, as: UTF8.self)
+            let isMarker = !path.contains("/") && path.hasPrefix("mark-")
+            return FilePath(path).lastComponent?.string != IgnoreRules.fileName && !isMarker
+        }
+        let verdicts = try repository.git.checkIgnore(entries.map(\.path), in: repository.top, top: repository.top)
+        var visible: [String: Bool] = [:]
+        var directories: Set<String> = []
+        for (entry, verdict) in zip(entries, verdicts) {
+            let path = String(decoding: entry.path, as: UTF8.self)
+            let parent = FilePath(path).removingLastComponent().string
+            let shown = !(verdict?.isIgnored ?? false) && (parent.isEmpty || visible[parent] == true)
+            visible[path] = shown
+            if entry.isDirectory { directories.insert(path) }
+        }
+        return (visible, directories)
+    }
+
+    /// Every ignore file's text, for a failure message.
+    static func ignoreFiles(_ repository: WatchedRepository) -> String {
+        var files = [".git/info/exclude"] + ByteFiles.walk(repository.top)
+            .map { String(decoding: $0.path, as: UTF8.self) }
+            .filter { $0 == IgnoreRules.fileName || $0.hasSuffix("/" + IgnoreRules.fileName) }
+        files.sort()
+        var text = files.compactMap { file in
+            (try? String(contentsOfFile: repository.path(file).string, encoding: .utf8)).map { "\(file):\n\($0)" }
+        }
+        if let global = try? String(contentsOfFile: repository.globalExcludes.string, encoding: .utf8) {
+            text.append("global:\n\(global)")
+        }
+        return text.joined(separator: "\n")
+    }
+
+    @Test("watched directories and reported paths follow git check-ignore, at the start and through .gitignore changes")
+    func randomRepositories() async throws {
+        print("gitignore watch seed \(Self.seed) (GITIGNORE_SEED to repeat), \(Self.repositories) repositories (GITIGNORE_REPOSITORIES)")
+        for index in 0..<Self.repositories {
+            // The first repository that disagrees is reported, alone: after
+            // it, the same fault would only repeat.
+            guard try await randomRepository(seed: Self.seed &+ UInt64(index)) else { break }
+        }
+    }
+
+    /// One random repository, watched through four rounds of changes; false
+    /// (after recording an issue) at the first disagreement.
+    func randomRepository(seed: UInt64) async throws -> Bool {
+        var random = Random(generator: SplitMix64(seed: seed))
+        let repository = try WatchedRepository("gitignore-random", gitInit: true)
+        try repository.make(Self.randomTree(&random))
+        var directories = ByteFiles.walk(repository.top).filter(\.isDirectory).map { String(decoding: $0.path, as: UTF8.self) }
+        if random.chance(70) { try repository.write(IgnoreRules.fileName, random.ignoreText()) }
+        for directory in directories where random.chance(30) {
+            try repository.write(directory + "/" + IgnoreRules.fileName, random.ignoreText())
+        }
+        if random.chance(30) { try repository.write(".git/info/exclude", random.ignoreText()) }
+        if random.chance(30) { try repository.writeGlobalExcludes(random.ignoreText()) }
+
+        let watch = try RepositoryWatch(repository)
+        var failures: [String] = []
+        /// Records what disagreed in `phase`, with the seed and the ignore files; false if anything did.
+        func agreed(_ phase: String) -> Bool {
+            guard !failures.isEmpty else { return true }
+            Issue.record("""
+                seed \(seed) (GITIGNORE_SEED=\(seed) GITIGNORE_REPOSITORIES=1 to repeat), \(phase):
+                \(failures.joined(separator: "\n"))
+                ignore files:
+                \(Self.ignoreFiles(repository))
+                """)
+            return false
+        }
+        /// The watched directories are the visible ones, by inode.
+        func compareWatches(_ now: (paths: [String: Bool], directories: Set<String>)) {
+            let expected = ["."] + now.directories.filter { now.paths[$0] == true }
+            if let mismatch = watch.watchMismatch(expected) { failures.append(mismatch) }
+        }
+
+        var before = try Self.visibility(repository)
+        compareWatches(before)
+        let startup = structural(try await watch.settle())
+        if !startup.isEmpty { failures.append("changes at the start: \(startup)") }
+        guard agreed("at the start") else { return false }
+
+        for round in 0..<4 {
+            // One .gitignore changed at a time, atomically (made, replaced
+            // or deleted), so that what the watcher sees is always a state
+            // the disk was in.
+            for _ in 0..<3 {
+                let directory = random.chance(30) ? "" : random.pick(directories + [""])
+                let file = directory.isEmpty ? IgnoreRules.fileName : directory + "/" + IgnoreRules.fileName
+                let phase: String
+                if Files.exists(repository.path(file)) && random.chance(30) {
+                    try Files.unlink(repository.path(file))
+                    phase = "round \(round), \(file) deleted"
+                } else {
+                    try repository.replace(file, random.ignoreText())
+                    phase = "round \(round), \(file) replaced"
+                }
+                let changes = try await watch.settle()
+                let now = try Self.visibility(repository)
+                compareWatches(now)
+                // What became visible is reported, found by scan; nothing else.
+                let uncovered = now.paths.filter { $0.value && before.paths[$0.key] == false }.keys
+                let expected = Set(uncovered.map { "created \($0)\(now.directories.contains($0) ? "/" : "") (scan)" })
+                let reported = Set(structural(changes))
+                if reported != expected {
+                    failures.append("""
+                        not reported: \(expected.subtracting(reported).sorted()); \
+                        reported, not expected: \(reported.subtracting(expected).sorted())
+                        """)
+                }
+                guard agreed(phase) else { return false }
+                before = now
+            }
+
+            // New files and directories, visible and ignored, under the rules of now.
+            var made: [String] = []
+            for _ in 0..<6 {
+                let directory = random.pick(directories + [""])
+                let prefix = directory.isEmpty ? "" : directory + "/"
+                if random.chance(25) {
+                    let path = prefix + random.pick(Self.directoryNames), file = random.pick(Self.fileNames)
+                    guard !Files.exists(repository.path(path)) else { continue }
+                    try repository.make([path + "/" + file])
+                    made += [path, path + "/" + file]
+                } else {
+                    let path = prefix + random.pick(Self.fileNames)
+                    guard !Files.exists(repository.path(path)) else { continue }
+                    try repository.make([path])
+                    made.append(path)
+                }
+            }
+            let changes = try await watch.settle()
+            let now = try Self.visibility(repository)
+            compareWatches(now)
+            for path in made {
+                let reports = changes.filter { $0.path.string == path }
+                if now.paths[path] == true && !reports.contains(where: { $0.kind == .created }) {
+                    failures.append("\(path), visible, not reported as created")
+                }
+                if now.paths[path] != true && !reports.isEmpty {
+                    failures.append("\(path), ignored, reported: \(reports)")
+                }
+            }
+            let others = namedPaths(changes).filter { !made.contains($0) }
+            if !others.isEmpty { failures.append("changes about paths not made here: \(others.sorted())") }
+            guard agreed("round \(round), new paths \(made)") else { return false }
+            directories = ByteFiles.walk(repository.top).filter(\.isDirectory).map { String(decoding: $0.path, as: UTF8.self) }
+            before = now
+        }
+        return true
+    }
+}
