@@ -9,14 +9,13 @@ import SystemPackage
 // The rules of a directory are read when it is listed (through the listing's
 // descriptor, before its entries are judged), or, for a leaf the first scan
 // does not list, through its parent's descriptor. What can change a decision
-// already taken is met by walking the part of the tree it concerns, once the
-// events read so far are handled:
-// - a `.gitignore` made, written, replaced or removed: its directory's
-//   subtree (the rules are read again at once, so that the events after it
-//   are judged by them; the walk reads them again through its descriptor);
+// already taken is met by walking the part of the tree it concerns, at once,
+// so that what the walk reports comes where the change happened:
+// - a `.gitignore` made, written, replaced or removed, if what it says
+//   changed: its directory's subtree;
 // - a directory renamed within the tree: its subtree, whose paths, and so
 //   the rules that apply to them, have changed (its own `.gitignore` files
-//   move with it).
+//   move with it). One a listing finds renamed is walked after the batch.
 // The walk lists each watched directory of the subtree, and compares each
 // entry's decision before (the rules and path it had) and now: a watched
 // directory or a file now ignored is reported as `becameIgnored` (a
@@ -167,29 +166,41 @@ extension TreeEngine {
 
     // MARK: What changes decisions
 
-    /// A `.gitignore` event in directory `wd`, at `directory`.
+    /// A `.gitignore` event in directory `wd`, at `directory`: the file is
+    /// read again, and if it says something new, the subtree walked.
     func ignoreFileChanged(in wd: Int32, directory: FilePath, _ out: inout [Change]) throws {
         guard ignore != nil else { return }
         let before = ignore!
-        // At once, so that the events after this one are judged by the new
-        // rules; the walk reads the file again as it lists the directory.
-        // Out of reach at its path, a rename not yet read brings a walk.
-        if let reached = reach(wd) {
-            defer { DirectoryDescriptor.close(reached.fd) }
-            try loadIgnoreFile(of: wd, path: directory, from: reached.fd, &out)
+        let item = Reconsideration(wd: wd, before: before, oldPath: nil)
+        guard let reached = reach(wd) else {
+            // Out of reach at its path: a rename above it still to be read.
+            reconsiderations.append(item)
+            return
         }
-        if !reconsiderations.contains(where: { $0.wd == wd && $0.oldPath == nil }) {
-            reconsiderations.append(Reconsideration(wd: wd, before: before, oldPath: nil))
-        }
+        defer { DirectoryDescriptor.close(reached.fd) }
+        try loadIgnoreFile(of: wd, path: directory, from: reached.fd, &out)
+        if ignore!.digest(ofDirectory: directory) == before.digest(ofDirectory: directory) { return }
+        try walk(item, &out)
     }
 
-    /// Directory `wd` was renamed within the tree from `from` to `to`.
-    func directoryMoved(_ wd: Int32, from: FilePath, to: FilePath) {
+    /// Directory `wd` was renamed within the tree from `from` to `to`;
+    /// `atOnce`: walked now, or (found so by a listing) after the batch.
+    func directoryMoved(_ wd: Int32, from: FilePath, to: FilePath, atOnce: Bool = true, _ out: inout [Change]) throws {
         guard ignore != nil else { return }
         let before = ignore!
         ignore!.move(directory: from, to: to)
         moveReportedProblems(from: from, to: to)
-        reconsiderations.append(Reconsideration(wd: wd, before: before, oldPath: from))
+        let item = Reconsideration(wd: wd, before: before, oldPath: from)
+        if atOnce { try walk(item, &out) } else { reconsiderations.append(item) }
+    }
+
+    /// Walks the part of the tree `item` names now; what is out of reach
+    /// waits for the next batch.
+    private func walk(_ item: Reconsideration, _ out: inout [Change]) throws {
+        var again: [Reconsideration] = []
+        try reconsider(item, again: &again, &out)
+        walked.append(Walked(item: item, end: try streamPosition()))
+        reconsiderations += again
     }
 
     private func moveReportedProblems(from: FilePath, to: FilePath) {
@@ -218,12 +229,7 @@ extension TreeEngine {
         guard !reconsiderations.isEmpty else { return }
         let due = reconsiderations
         reconsiderations = []
-        var again: [Reconsideration] = []
-        for item in due {
-            try reconsider(item, again: &again, &out)
-            walked.append(Walked(item: item, end: try streamPosition()))
-        }
-        reconsiderations = again + reconsiderations
+        for item in due { try walk(item, &out) }
     }
 
     // MARK: The walk

@@ -358,7 +358,7 @@ extension TreeEngine {
             if report, let oldPath {
                 self.report(.moved(from: oldPath), path(), isDirectory: true, [], scan: true, &out)
             }
-            if let oldPath { directoryMoved(wd, from: oldPath, to: path()) }
+            if let oldPath { try directoryMoved(wd, from: oldPath, to: path(), atOnce: false, &out) }
             return .relocated
         }
         if let stale = tree.child(of: parent, named: name) { try unwatchSubtree(stale) }

@@ -218,6 +218,16 @@ final class TreeEngine: @unchecked Sendable {
     private static let entryEvents: Inotify.EventMask = [.create, .delete, .movedFrom, .movedTo]
 
     private func handle(_ event: Inotify.Event, position: UInt64, now: ContinuousClock.Instant, _ out: inout [Change]) throws {
+        try handleEvent(event, position: position, now: now, &out)
+        // A .gitignore changed: the rules change here, once the event itself is handled.
+        if ignore != nil, event.hasName, !event.mask.isDisjoint(with: Self.ignoreFileEvents),
+           event.storedName == Self.ignoreFileName, let directory = tree.cachedPath(of: event.wd)
+        {
+            try ignoreFileChanged(in: event.wd, directory: directory, &out)
+        }
+    }
+
+    private func handleEvent(_ event: Inotify.Event, position: UInt64, now: ContinuousClock.Instant, _ out: inout [Change]) throws {
         if event.mask.contains(.queueOverflow) {
             out.append(Change(.overflow, path: FilePath(), root: root, isDirectory: true, events: [event]))
             try rescan(&out)
@@ -262,10 +272,6 @@ final class TreeEngine: @unchecked Sendable {
         // A rename's source that the consumer has out of sight: its move is a move in.
         var sourceUnknown = false
         if ignore != nil {
-            // The rules change here: what follows is judged by the new ones.
-            if name == Self.ignoreFileName && !event.mask.isDisjoint(with: Self.ignoreFileEvents) {
-                try ignoreFileChanged(in: event.wd, directory: directory, &out)
-            }
             let hidden = ignores(path, name: name, isDirectory: isDirectory)
             var wasHidden = hidden
             if !reconsiderations.isEmpty || !walked.isEmpty {
@@ -491,7 +497,7 @@ final class TreeEngine: @unchecked Sendable {
                     try unwatchSubtree(stale)
                 }
                 tree.move(moved, to: parent, name: name)
-                directoryMoved(moved, from: from.path, to: path)
+                try directoryMoved(moved, from: from.path, to: path, &out)
             }
         } else {
             // It was not watched where it came from (excluded there): watch it now.

@@ -18,6 +18,8 @@ struct IgnoreFile: Sendable {
     let problems: [IgnoreProblem]
     /// How many bytes were read.
     let size: Int
+    /// A digest of what was read: whether a file read again says anything new.
+    let digest: Int
     /// Every pattern's bytes, one after the other, and what matching needs
     /// of each: what ``lastMatch(_:nameStart:isDirectory:)`` reads.
     private let storage: [UInt8]
@@ -31,6 +33,9 @@ struct IgnoreFile: Sendable {
         self.path = path
         self.base = base
         size = contents.count
+        var hasher = Hasher()
+        hasher.combine(contents)
+        digest = hasher.finalize()
         var patterns: [IgnorePattern] = []
         var problems = problems
         var body = contents[...]
@@ -101,16 +106,17 @@ struct IgnoreFile: Sendable {
     func rebased(path: FilePath, base: [UInt8]) -> IgnoreFile {
         IgnoreFile(path: path, base: base, patterns: patterns,
                    problems: problems.map { IgnoreProblem(file: path, line: $0.line, message: $0.message) },
-                   size: size, storage: storage, matchers: matchers)
+                   size: size, digest: digest, storage: storage, matchers: matchers)
     }
 
     private init(
-        path: FilePath, base: [UInt8], patterns: [IgnorePattern], problems: [IgnoreProblem], size: Int,
+        path: FilePath, base: [UInt8], patterns: [IgnorePattern], problems: [IgnoreProblem], size: Int, digest: Int,
         storage: [UInt8], matchers: [IgnorePattern.Matcher]
     ) {
         self.path = path
         self.base = base
         self.size = size
+        self.digest = digest
         self.patterns = patterns
         self.problems = problems
         self.storage = storage

@@ -271,6 +271,13 @@ public struct IgnoreRules: Sendable {
             + loaded.map(\.file.path).sorted { $0.string < $1.string }
     }
 
+    /// The digest of the `.gitignore` held for `directory` (see
+    /// ``IgnoreFile/digest``), nil where none is: whether reading it again
+    /// changed anything.
+    func digest(ofDirectory directory: FilePath) -> Int? {
+        position(of: relativeBytes(directory)).map { loaded[$0].file.digest }
+    }
+
     /// How many `.gitignore` files of the tree are held.
     public var loadedCount: Int { loaded.count }
 
