@@ -61,6 +61,7 @@ extension TreeEngine {
     /// has as the rules before it decided.
     struct Walked {
         let item: Reconsideration
+        let start: UInt64
         let end: UInt64
     }
 
@@ -72,6 +73,8 @@ extension TreeEngine {
     func consumerHasOutOfSight(
         _ path: FilePath, parent: Int32, name: EventName, isDirectory: Bool, position: UInt64
     ) -> Bool {
+        // Listed by a reporting scan after a walk began: reported by the rules of then.
+        let listedAt = listedWhileChanging[parent]
         func decidedBefore(_ item: Reconsideration) -> Bool? {
             guard let top = tree.cachedPath(of: item.wd) else { return nil }
             var below = path
@@ -79,13 +82,14 @@ extension TreeEngine {
             let then = item.oldPath ?? top
             return wasIgnored(item.before, below.isEmpty ? then : then.pushing(below), name: name, isDirectory: isDirectory)
         }
-        for item in reconsiderations {
-            if let hidden = decidedBefore(item) { return hidden }
+        if listedAt == nil {
+            for item in reconsiderations {
+                if let hidden = decidedBefore(item) { return hidden }
+            }
         }
         for walk in walked where position < walk.end {
-            guard let hidden = decidedBefore(walk.item) else { continue }
-            // What the walk brought into sight, it reported.
-            return hidden && !scanned.contains(WatchTree.ChildKey(parent: parent, name: name))
+            if let listedAt, listedAt > walk.start { continue }
+            if let hidden = decidedBefore(walk.item) { return hidden }
         }
         return ignores(path, name: name, isDirectory: isDirectory)
     }
@@ -198,8 +202,9 @@ extension TreeEngine {
     /// waits for the next batch.
     private func walk(_ item: Reconsideration, _ out: inout [Change]) throws {
         var again: [Reconsideration] = []
+        let start = try streamPosition()
         try reconsider(item, again: &again, &out)
-        walked.append(Walked(item: item, end: try streamPosition()))
+        walked.append(Walked(item: item, start: start, end: try streamPosition()))
         reconsiderations += again
     }
 
@@ -325,6 +330,7 @@ extension TreeEngine {
                 if now {
                     scanned.remove(key)
                     walkSuperseded[key] = start
+                    consumerKnows[key] = false
                     report(.becameIgnored, entryPath, isDirectory: true, [], &out)
                     try unwatchSubtree(child)
                     forgetIgnoreFiles(under: entryPath)
@@ -337,6 +343,7 @@ extension TreeEngine {
             if now && !was && !isDirectory {
                 scanned.remove(key)
                 walkSuperseded[key] = start
+                consumerKnows[key] = false
                 report(.becameIgnored, entryPath, isDirectory: false, [], &out)
                 return
             }
@@ -345,6 +352,7 @@ extension TreeEngine {
             // CREATE, if still to come, is the same creation.)
             scanned.insert(key)
             walkSuperseded[key] = start
+            consumerKnows[key] = true
             if isDirectory {
                 newlyVisible.append(Candidate(name: entry, inode: inode, kind: kind))
             } else {

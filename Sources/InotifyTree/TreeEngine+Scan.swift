@@ -391,7 +391,10 @@ extension TreeEngine {
         listings += 1
         log.listed(wd, at: start)
         // Its rules first: they judge its entries.
-        if ignore != nil, let path { try loadIgnoreFile(of: wd, path: path, from: fd, &out) }
+        if ignore != nil, let path {
+            try loadIgnoreFile(of: wd, path: path, from: fd, &out)
+            if report && !(reconsiderations.isEmpty && walked.isEmpty) { listedWhileChanging[wd] = start }
+        }
         var candidates: [Candidate] = []
         let (failure, reads) = try Directory.forEachEntry(of: fd, buffer: listingBuffer) { (bytes, kind, inode) throws in
             if !report && kind == .other { return }  // a file of the first scan: nothing to do

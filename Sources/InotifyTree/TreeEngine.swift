@@ -99,10 +99,15 @@ final class TreeEngine: @unchecked Sendable {
     /// Names a walk reported (brought into sight, or out of it), by where
     /// it listed them: their entry events from before are superseded.
     var walkSuperseded: [WatchTree.ChildKey: UInt64] = [:]
-    /// Names made while the rules were changing under them (a walk due or
-    /// not yet passed), and whether the consumer was told: what it knows of
-    /// them does not follow from the rules before the change.
-    var madeWhileChanging: [WatchTree.ChildKey: Bool] = [:]
+    /// While the rules change under the events (a walk due or not yet
+    /// passed), what the consumer was last told of a name: in sight (made,
+    /// moved there, brought into sight by a walk) or not (deleted, moved
+    /// away, out of sight). Where it holds a name, that, not the rules of
+    /// before, says what the consumer has.
+    var consumerKnows: [WatchTree.ChildKey: Bool] = [:]
+    /// Directories a reporting scan listed while the rules changed: what
+    /// they held was reported by the rules of then, not of before.
+    var listedWhileChanging: [Int32: UInt64] = [:]
     /// The problems reported for each directory's `.gitignore`, by the
     /// directory's path, and for the files that apply to the whole tree.
     var reportedProblems: [FilePath: [IgnoreProblem]] = [:]
@@ -278,19 +283,20 @@ final class TreeEngine: @unchecked Sendable {
                 if let at = walkSuperseded[key], position < at, !event.mask.isDisjoint(with: Self.entryEvents) {
                     return  // the walk listed it after this, and said what became of it
                 }
-                if let told = madeWhileChanging[key] {
+                if let told = consumerKnows[key] {
                     wasHidden = !told
                 } else {
                     wasHidden = consumerHasOutOfSight(path, parent: event.wd, name: name, isDirectory: isDirectory, position: position)
                 }
                 if !event.mask.isDisjoint(with: [.create, .movedTo]) {
-                    madeWhileChanging[key] = !hidden
+                    consumerKnows[key] = !hidden  // reported where it is in sight
                 } else if !event.mask.isDisjoint(with: [.delete, .movedFrom]) {
-                    madeWhileChanging.removeValue(forKey: key)
+                    consumerKnows[key] = false  // gone from there, reported or not
                 }
-            } else if !madeWhileChanging.isEmpty || !walkSuperseded.isEmpty {
-                madeWhileChanging.removeAll()
+            } else if !consumerKnows.isEmpty || !walkSuperseded.isEmpty || !listedWhileChanging.isEmpty {
+                consumerKnows.removeAll()
                 walkSuperseded.removeAll()
+                listedWhileChanging.removeAll()
             }
             if hidden {
                 try handleIgnored(event, name: name, path: path, isDirectory: isDirectory, wasHidden: wasHidden, now: now, &out)
@@ -512,8 +518,9 @@ final class TreeEngine: @unchecked Sendable {
         {
             return  // a listing found it elsewhere in the tree and reported its move
         }
-        if move.ignored { return }  // never known to the consumer
-        report(.movedOut, move.path, isDirectory: move.isDirectory, [move.event], &out)
+        // One the consumer has out of sight is not reported; its watches,
+        // if the tree still holds it (the rules changed since), go all the same.
+        if !move.ignored { report(.movedOut, move.path, isDirectory: move.isDirectory, [move.event], &out) }
         if move.isDirectory, let moved = tree.child(of: move.parent, named: move.name) {
             // Out of the tree, it would go on reporting under a path that is no
             // longer its own.
@@ -563,7 +570,8 @@ final class TreeEngine: @unchecked Sendable {
             reconsiderations.removeAll()
             walked.removeAll()
             walkSuperseded.removeAll()
-            madeWhileChanging.removeAll()
+            consumerKnows.removeAll()
+            listedWhileChanging.removeAll()
             reportTreeWideProblems(rules.treeWideProblems, &out)
         }
         let old = tree
@@ -617,3 +625,4 @@ final class TreeEngine: @unchecked Sendable {
         }
     }
 }
+
