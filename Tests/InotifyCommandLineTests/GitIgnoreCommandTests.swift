@@ -60,11 +60,9 @@ struct GitIgnoreCommandTests {
         #expect(accepted.err == "Setting up watches.  Beware: since -r was given, this may take a while!\nWatches established.\n")
     }
 
-    @Test func waitPrintsOnlyWhatGitDoesNotIgnore() throws {
-        let sandbox = try Sandbox()
-        let process = try sandbox.start(["wait", "-m", "-r", "--gitignore", "-e", "create", "d"])
-        #expect(process.waitFor(stderr: "Watches established."), "\(String(decoding: process.stderr, as: UTF8.self))")
-        #expect(process.kernelWatchCount() == 2, "d and d/src only")
+    /// Files and directories in sight (`d/b.txt`, `d/src/z`) and out of it
+    /// (`*.log`, `build/`, `.git`).
+    private func makeVisibleAndIgnored(_ sandbox: Sandbox) throws {
         try Files.touch(sandbox.path("d/a.log"))
         try Files.touch(sandbox.path("d/b.txt"))
         try Files.touch(sandbox.path("d/build/x"))
@@ -72,6 +70,14 @@ struct GitIgnoreCommandTests {
         try Files.touch(sandbox.path("d/src/y.log"))
         try Files.touch(sandbox.path("d/src/z"))
         try Files.touch(sandbox.path("d/.git/index"))
+    }
+
+    @Test func waitPrintsOnlyWhatGitDoesNotIgnore() throws {
+        let sandbox = try Sandbox()
+        let process = try sandbox.start(["wait", "-m", "-r", "--gitignore", "-e", "create", "d"])
+        #expect(process.waitFor(stderr: "Watches established."), "\(String(decoding: process.stderr, as: UTF8.self))")
+        #expect(process.kernelWatchCount() == 2, "d and d/src only")
+        try makeVisibleAndIgnored(sandbox)
         try Files.mkdir(sandbox.path("d/.git/refs"))
         // Printed last, after everything before it (one queue, in order).
         try Files.touch(sandbox.path("d/done"))
@@ -85,13 +91,7 @@ struct GitIgnoreCommandTests {
         let sandbox = try Sandbox()
         let process = try sandbox.start(["stats", "-r", "--gitignore", "-e", "create", "d"])
         #expect(process.waitFor(stderr: "now collecting statistics."), "\(String(decoding: process.stderr, as: UTF8.self))")
-        try Files.touch(sandbox.path("d/a.log"))
-        try Files.touch(sandbox.path("d/b.txt"))
-        try Files.touch(sandbox.path("d/build/x"))
-        try Files.mkdir(sandbox.path("d/build/inner"))
-        try Files.touch(sandbox.path("d/src/y.log"))
-        try Files.touch(sandbox.path("d/src/z"))
-        try Files.touch(sandbox.path("d/.git/index"))
+        try makeVisibleAndIgnored(sandbox)
         try Files.touch(sandbox.path("d/src/last"))
         // Once the last file is counted, everything before it is.
         #expect(process.waitUntil {

@@ -101,6 +101,26 @@ struct ChurnTruthTests {
     static let operations = ProcessInfo.processInfo.environment["CHURN_OPERATIONS"].flatMap { Int($0) } ?? 3_000
     static let writers = 3
 
+    /// `writers` seeded writers, each on a thread of its own, each running
+    /// `operations` random operations, and `alongside` too, until all end.
+    static func churn(
+        root: FilePath, outside: FilePath, seed: UInt64, operations: Int,
+        alongside: (@Sendable () throws -> Void)? = nil
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    try await onThread {
+                        var churn = TreeChurn(root: root, outside: outside, seed: seed &+ UInt64(writer), tag: "w\(writer)")
+                        churn.run(operations)
+                    }
+                }
+            }
+            if let alongside { group.addTask { try await onThread(alongside) } }
+            try await group.waitForAll()
+        }
+    }
+
     /// Waits until the watcher has taken every event made before now: a
     /// marker file is made, and its change awaited (one kernel queue, in
     /// order). Twice, the second time once the move-pairing window has
@@ -134,20 +154,7 @@ struct ChurnTruthTests {
             collector.stop()
             watcher.close()
         }
-        let seed = Self.seed
-        let operations = Self.operations
-        let outsidePath = outside.path
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<Self.writers {
-                group.addTask {
-                    try await onThread {
-                        var churn = TreeChurn(root: root, outside: outsidePath, seed: seed &+ UInt64(writer), tag: "w\(writer)")
-                        churn.run(operations)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await Self.churn(root: root, outside: outside.path, seed: Self.seed, operations: Self.operations)
         var round = 0
         try await settle(watcher, collector, root: root, round: &round)
 
@@ -158,7 +165,7 @@ struct ChurnTruthTests {
         let unwatched = disk.directoryInodes.subtracting(watchedSet)
         let rebuilt = collector.tree
         let diskDirectories = disk.directoryInodes.count
-        let context = "seed \(seed), base \(base ?? "/tmp"), \(diskDirectories) directories, \(disk.entries.count) entries, \(collector.count) changes, \(rebuilt.overflows) overflows, \(rebuilt.rescans) rescans"
+        let context = "seed \(Self.seed), base \(base ?? "/tmp"), \(diskDirectories) directories, \(disk.entries.count) entries, \(collector.count) changes, \(rebuilt.overflows) overflows, \(rebuilt.rescans) rescans"
         #expect(outsideTree.isEmpty, "\(outsideTree.count) watches on directories outside the tree (\(context))")
         #expect(unwatched.isEmpty, "\(unwatched.count) of the tree's directories have no watch (\(context))")
         #expect(watched.count == watchedSet.count, "\(watched.count - watchedSet.count) inodes watched twice (\(context))")

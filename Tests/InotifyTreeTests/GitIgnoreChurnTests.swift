@@ -69,31 +69,18 @@ struct GitIgnoreChurnTests {
         let seed = Self.seed
         let operations = Self.operations
         let outsidePath = outside.path
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<ChurnTruthTests.writers {
-                group.addTask {
-                    try await onThread {
-                        var churn = TreeChurn(root: root, outside: outsidePath, seed: seed &+ UInt64(writer), tag: "w\(writer)")
-                        churn.run(operations)
-                    }
-                }
+        // Rewrites the root's .gitignore 40 times, paced by churn of its own.
+        let rewriter: @Sendable () throws -> Void = {
+            var random = SplitMix64(seed: seed &+ 100)
+            for round in 0..<40 {
+                let set = Self.patternSets[Int.random(in: 0..<Self.patternSets.count, using: &random)]
+                try Self.write(set, to: ignoreFile, replacing: round % 2 == 0)
+                var churn = TreeChurn(root: root, outside: outsidePath, seed: seed &+ 200 &+ UInt64(round), tag: "r\(round)")
+                churn.run(operations / 40)
             }
-            if rewrites {
-                group.addTask {
-                    try await onThread {
-                        var random = SplitMix64(seed: seed &+ 100)
-                        for round in 0..<40 {
-                            let set = Self.patternSets[Int.random(in: 0..<Self.patternSets.count, using: &random)]
-                            try Self.write(set, to: ignoreFile, replacing: round % 2 == 0)
-                            // Paced by work, not time: some churn between two rewrites.
-                            var churn = TreeChurn(root: root, outside: outsidePath, seed: seed &+ 200 &+ UInt64(round), tag: "r\(round)")
-                            churn.run(operations / 40)
-                        }
-                    }
-                }
-            }
-            try await group.waitForAll()
         }
+        try await ChurnTruthTests.churn(root: root, outside: outsidePath, seed: seed, operations: operations,
+                                        alongside: rewrites ? rewriter : nil)
         var round = 0
         try await ChurnTruthTests().settle(watcher, collector, root: root, round: &round)
 

@@ -64,6 +64,26 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(readyCPU, cpu)
         }
     }
+
+    // What following git's rules costs where they hide nothing: every
+    // directory's .gitignore looked for (one failed open) and every
+    // subdirectory judged. No repository and a home of no files, so that
+    // no file of the machine's user is read.
+    Benchmark("ready/TreeWatcher gitIgnore, nothing ignored, 50k directories", configuration: configuration) { benchmark in
+        var options = TreeWatcher.Options()
+        options.gitIgnore = true
+        options.gitEnvironment = ["HOME": "/nonexistent", "XDG_CONFIG_HOME": "/nonexistent"]
+        for _ in benchmark.scaledIterations {
+            let (wall, cpu) = try measure {
+                try TreeWatcher(root: FilePath(tree.root), options: options)
+            } after: { watcher in
+                precondition(watcher.watchedDirectories == directories + 1)
+                watcher.close()
+            }
+            benchmark.measurement(readyWall, wall)
+            benchmark.measurement(readyCPU, cpu)
+        }
+    }
 }
 
 /// Churn: a writer thread in this process makes `churnEvents` MODIFY events
