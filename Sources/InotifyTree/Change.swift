@@ -52,7 +52,8 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         /// read), with its file and line; the rest of the file applies.
         /// ``Change/path`` is the file's path relative to the root, or empty
         /// for a file outside the tree (`info/exclude`, the global file).
-        case ignoreProblem(IgnoreProblem)
+        /// (Boxed: a change of any kind stays as small as it was.)
+        indirect case ignoreProblem(IgnoreProblem)
         /// With ``TreeWatcher/Options/gitIgnore``: git's rules ignore it now,
         /// where they did not before (a `.gitignore` changed, or a directory
         /// above it was renamed). It is out of sight from here on: a

@@ -255,7 +255,7 @@ extension TreeEngine {
                 guard try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report, &out) == .new
                 else { return nil }
                 if leafTest.isLeaf(info, path: proc) {
-                    try loadIgnoreFile(ofLeaf: wd, name: name, path: path(), in: frame.fd, &out)
+                    if ignore != nil { try loadIgnoreFile(ofLeaf: wd, name: name, path: path(), in: frame.fd, &out) }
                     return nil
                 }
                 let start = try streamPosition()
@@ -323,7 +323,8 @@ extension TreeEngine {
                                   announced: candidate.announced, &out)
         if placement == .new && reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
         if placement != .new || (skipsLeaves && leafTest.isLeaf(info, path: watchPath)) {
-            if placement == .new { try loadIgnoreFile(of: wd, path: path(), from: fd, &out) }
+            // (A path is made only where the rules need one: the first scan makes none.)
+            if placement == .new && ignore != nil { try loadIgnoreFile(of: wd, path: path(), from: fd, &out) }
             if countsOwnEvents {
                 let end = try streamPosition()
                 log.caused(ListingLog.OwnCounts(open: wasWatched ? 1 : 0), on: wd, ListingLog.OwnCounts(open: 1),
