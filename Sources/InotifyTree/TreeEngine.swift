@@ -21,6 +21,9 @@ import SystemPackage
 /// - **A listing supersedes what came before it** (``ListingLog``): entry
 ///   events of a directory queued before its latest listing are not applied,
 ///   and the listing's own events are not reported.
+///
+/// With `Options.gitIgnore`, what git ignores is out of its sight, and the
+/// rules follow the tree as it changes (`TreeEngine+Ignore.swift`).
 final class TreeEngine: @unchecked Sendable {
     let inotify: Inotify
     let root: FilePath
@@ -92,7 +95,8 @@ final class TreeEngine: @unchecked Sendable {
     /// (`TreeEngine+Ignore.swift`).
     var ignore: IgnoreRules?
     /// Parts of the tree whose ignore decisions may have changed, to be
-    /// walked once the events read so far are handled.
+    /// walked after the batch: out of reach when their rules changed (a
+    /// rename above them still to be read), or renamed as a listing found.
     var reconsiderations: [Reconsideration] = []
     /// Walks done whose end the events read have not passed yet.
     var walked: [Walked] = []
@@ -420,6 +424,7 @@ final class TreeEngine: @unchecked Sendable {
             try flushPendingMoves(from: event.wd, &out)
             report(.deleted, path, isDirectory: isDirectory, [event], &out)
             if isDirectory, let deleted = tree.child(of: event.wd, named: name) { try unwatchSubtree(deleted) }
+            if isDirectory { forgetIgnoreFiles(under: path) }
             return
         }
         if event.mask.contains(.movedTo), let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) {
