@@ -14,7 +14,7 @@ import Testing
 @Suite("The tree stays true under churn with git's ignore rules", .timeLimit(.minutes(10)))
 struct GitIgnoreChurnTests {
     static let seed: UInt64 = ProcessInfo.processInfo.environment["CHURN_SEED"].flatMap { UInt64($0) } ?? 20_261_204
-    static let operations = ProcessInfo.processInfo.environment["CHURN_OPERATIONS"].flatMap { Int($0) } ?? 2_000
+    static let operations = ProcessInfo.processInfo.environment["CHURN_OPERATIONS"].flatMap { Int($0) } ?? 1_500
 
     /// Pattern sets over the churn's names (d0...d4, f0...f3): directory
     /// names at any depth, file names, an anchored path, a path at any depth,
