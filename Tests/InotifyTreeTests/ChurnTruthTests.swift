@@ -37,7 +37,7 @@ struct RebuiltTree {
             overflows += 1
         case .rescanned, .modified, .attributesChanged, .closedAfterWrite, .other:
             break
-        case .rootDeleted, .rootMoved, .unmounted, .unwatched:
+        case .rootDeleted, .rootMoved, .unmounted, .unwatched, .ignoreProblem:
             problems.append("\(change)")
         }
     }
