@@ -3,6 +3,7 @@
 #define _GNU_SOURCE 1
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/vfs.h>
 #include "CInotify.h"
 
@@ -23,3 +24,5 @@ long long cinotify_filesystem_type_of_fd(int fd) {
 }
 
 int cinotify_o_path(void) { return O_PATH; }
+
+int cinotify_unshare_working_directory(void) { return unshare(CLONE_FS); }

@@ -246,7 +246,7 @@ extension TreeEngine {
         // so the watched one, agree, or the entry changed meanwhile (an event
         // of the parent tells what became of it) and the way below is taken.
         if skipsLeaves && viaProc && candidate.kind == .directory {
-            let proc = name.withBytes { DirectoryDescriptor.procPath(frame.fd, $0) }
+            let proc = WatchTarget.name(cName, in: frame.fd)
             guard let wd = try addWatch(proc, mask: directoryMask, path: path, &out) else { return nil }
             if let info = cName.withUnsafeBufferPointer({ DirectoryDescriptor.status(of: $0.baseAddress!, in: frame.fd, follow: false) }),
                DirectoryDescriptor.isDirectory(info), UInt64(info.st_ino) == candidate.inode
@@ -310,7 +310,7 @@ extension TreeEngine {
             DirectoryDescriptor.close(fd)  // a loop, or a second way to the same place
             return nil
         }
-        let watchPath = viaProc ? DirectoryDescriptor.procPath(fd) : rootBytes.appending(path()).bytes
+        let watchPath: WatchTarget = viaProc ? .directory(fd) : .path(rootBytes.appending(path()).bytes)
         // /proc/self/fd/N is a link to what the descriptor holds, which was
         // opened without following links: the link must be followed here.
         let mask = viaProc ? directoryMask.subtracting(.dontFollow) : directoryMask
@@ -453,6 +453,20 @@ extension TreeEngine {
         }
     }
 
+    /// Adds a watch on `target`: by name from its directory where the thread
+    /// has a working directory of its own, else by a path; as below.
+    func addWatch(
+        _ target: WatchTarget, mask: Inotify.EventMask, path: () -> FilePath, _ out: inout [Change]
+    ) throws -> Int32? {
+        if let workingDirectory = PrivateWorkingDirectory.current, let (directory, name) = target.relative,
+           workingDirectory.enter(directory)
+        {
+            defer { workingDirectory.leave() }
+            return try addWatch(name, mask: mask, path: path, &out)
+        }
+        return try addWatch(target.absolute, mask: mask, path: path, &out)
+    }
+
     /// Adds a watch through `cPath`; nil where there is nothing to watch
     /// (gone, not a directory, a link loop) or the limit policy says go on.
     /// An error names the directory's real path, not the /proc one.
@@ -478,7 +492,10 @@ extension TreeEngine {
     }
 
     private static func named(_ error: Inotify.Error, _ path: FilePath) -> Inotify.Error {
-        guard let given = error.path, given.string.hasPrefix("/proc/self/fd/") else { return error }
+        // A bare name (or ".") is one given from a working directory moved to
+        // the descriptor's: a path with no separator is never given otherwise.
+        guard let given = error.path, given.string.hasPrefix("/proc/self/fd/") || !given.string.contains("/")
+        else { return error }
         return Inotify.Error(error.operation, errno: error.errno, path: path, value: error.value, advice: error.advice)
     }
 }

@@ -5,9 +5,10 @@ import SystemPackage
 /// Turns kernel events into tree changes and keeps the watches true to the
 /// tree. Synchronous and single-threaded: the watcher's own thread drives it.
 ///
-/// `@unchecked Sendable` because it crosses to that thread once: the
-/// initializer of `TreeWatcher` builds it, hands it to the thread it starts,
-/// and never touches it again. Only that thread ever uses it.
+/// `@unchecked Sendable` because it crosses threads twice, each time handed
+/// over whole: the initializer of `TreeWatcher` has it built on a thread of
+/// its own (``ScanThread``), takes it when that thread is done, hands it to
+/// the watcher's thread, and never touches it again.
 ///
 /// Never wrong about the tree, by three rules (the scan is in
 /// `TreeEngine+Scan.swift`):

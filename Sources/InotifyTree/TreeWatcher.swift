@@ -25,7 +25,7 @@ public final class TreeWatcher: Sendable {
         self.root = root
         self.options = options
         let inotify = try Inotify(flags: .closeOnExec)
-        let engine = try TreeEngine(inotify: inotify, root: root, options: options)
+        let engine = try ScanThread.run { try TreeEngine(inotify: inotify, root: root, options: options) }
         self.inotify = inotify
         let channel = ChangeChannel(limit: options.changeBufferLimit)
         self.channel = channel

@@ -43,6 +43,11 @@ long long cinotify_filesystem_type_of_fd(int fd);
 /// the directory of openat(2) and fstatat(2) and in /proc/self/fd paths.
 int cinotify_o_path(void);
 
+/// unshare(CLONE_FS): the calling thread gets a working directory of its own,
+/// which its fchdir(2) then changes for it alone. 0, or -1 with errno set.
+/// Defined in CInotify.c: unshare is declared only under _GNU_SOURCE.
+int cinotify_unshare_working_directory(void);
+
 static inline int cinotify_eventfd(unsigned int initval, int flags) {
     return eventfd(initval, flags);
 }

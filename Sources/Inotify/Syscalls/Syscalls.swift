@@ -97,9 +97,13 @@ package enum Syscalls {
 
     /// pthread_create(3), detached: starts `body` on a thread of its own, named
     /// `name` (at most 15 bytes) for ps, top and /proc. The thread inherits
-    /// the caller's fault plan.
-    package static func spawnThread(named name: String, _ body: @escaping @Sendable () -> Void) -> Result<Void, Errno> {
-        if let fault = FaultPlan.next(for: .spawnThread) { return .failure(fault) }
+    /// the caller's fault plan. One that is not `injectable` takes no planned
+    /// failure: a helper thread whose caller can do without it must not use up
+    /// the failure a test meant for the thread that matters.
+    package static func spawnThread(
+        named name: String, injectable: Bool = true, _ body: @escaping @Sendable () -> Void
+    ) -> Result<Void, Errno> {
+        if injectable, let fault = FaultPlan.next(for: .spawnThread) { return .failure(fault) }
         let plan = FaultPlan.current
         let context = Unmanaged.passRetained(ThreadBody {
             _ = cinotify_set_thread_name(name)

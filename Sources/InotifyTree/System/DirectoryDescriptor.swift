@@ -74,3 +74,35 @@ enum DirectoryDescriptor {
         return info.st_ino == own.st_ino && info.st_dev == own.st_dev
     }
 }
+
+/// What a watch is added to: `name` (NUL-terminated) in the directory open as
+/// a descriptor, the directory a descriptor holds, or a whole path (where
+/// procfs is missing). Made per directory of a scan, so the /proc path is
+/// built only when it is the way taken.
+enum WatchTarget {
+    case name([CChar], in: CInt)
+    case directory(CInt)
+    case path([CChar])
+
+    /// A path any thread can give the kernel for it, NUL-terminated.
+    var absolute: [CChar] {
+        switch self {
+        case .name(let name, let fd):
+            name.withUnsafeBytes { DirectoryDescriptor.procPath(fd, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        case .directory(let fd): DirectoryDescriptor.procPath(fd)
+        case .path(let bytes): bytes
+        }
+    }
+
+    /// The descriptor and the name that reach it from a working directory
+    /// moved there; nil for a whole path.
+    var relative: (directory: CInt, name: [CChar])? {
+        switch self {
+        case .name(let name, let fd): (fd, name)
+        case .directory(let fd): (fd, Self.itself)
+        case .path: nil
+        }
+    }
+
+    private static let itself: [CChar] = [CChar(bitPattern: UInt8(ascii: ".")), 0]
+}

@@ -21,16 +21,21 @@ struct LeafTest {
 
     /// `info`: the directory's status, read after its watch was added;
     /// `path`: a path that reaches it, for statfs the first time its device is seen.
-    mutating func isLeaf(_ info: stat, path: [CChar]) -> Bool {
+    mutating func isLeaf(_ info: stat, path: @autoclosure () -> [CChar]) -> Bool {
         // Anything unexpected (not a directory, another count) means: list
         // it, and let the listing tell.
         guard info.st_mode & S_IFMT == S_IFDIR, info.st_nlink == 2 else { return false }
         let device = UInt64(info.st_dev)
         if let trusted = trustedDevices[device] { return trusted }
-        let type = path.withUnsafeBufferPointer { cinotify_filesystem_type($0.baseAddress!) }
+        let type = path().withUnsafeBufferPointer { cinotify_filesystem_type($0.baseAddress!) }
         let trusted = Self.keepsLinkCounts.contains(type)
         trustedDevices[device] = trusted
         return trusted
+    }
+
+    /// The same, with the path made only for a device not seen before.
+    mutating func isLeaf(_ info: stat, path target: WatchTarget) -> Bool {
+        isLeaf(info, path: target.absolute)
     }
 
     /// The same for what `path` names now (lstat).
