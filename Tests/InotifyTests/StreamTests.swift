@@ -10,7 +10,9 @@ struct StreamTests {
 
     /// Whether the stream's reader thread came up and now waits in poll.
     func readerIsWaiting(_ name: String) async -> Bool {
-        guard await eventually({ threads(named: name).count == 1 }),
+        // The consumer's task starts the reader thread once it runs, which
+        // on a loaded pool can take long: a hang guard, not a judgment.
+        guard await eventually(timeout: .seconds(120), { threads(named: name).count == 1 }),
               let tid = threads(named: name).first else { return false }
         return await waitUntilThread(tid, isIn: pollSyscalls)
     }

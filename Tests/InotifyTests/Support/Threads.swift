@@ -37,7 +37,10 @@ func startWaiting<T: Sendable>(
         tid.value = currentThreadID()
         return try body()
     } }
-    let started = await eventually { tid.value != -1 }
+    // The task that starts the thread needs a thread of the concurrency pool
+    // first, which the other suites' synchronous tests can hold for a long
+    // while on two cores: a hang guard, not a judgment.
+    let started = await eventually(timeout: .seconds(120)) { tid.value != -1 }
     let waiting = started ? await waitUntilThread(tid.value, isIn: syscalls) : false
     #expect(waiting, "the thread never started waiting", sourceLocation: sourceLocation)
     return task
