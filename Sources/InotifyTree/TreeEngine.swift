@@ -44,6 +44,10 @@ final class TreeEngine: @unchecked Sendable {
         let deadline: ContinuousClock.Instant
         /// Ignored by git's rules where it was: the consumer never knew it.
         var ignored = false
+        /// The directory the tree holds at the name was listed after this
+        /// event (with `gitIgnore`): one that came there later, not the one
+        /// that moved.
+        var laterInTree = false
     }
 
     /// MOVED_FROM halves waiting for their MOVED_TO, oldest first.
@@ -320,9 +324,14 @@ final class TreeEngine: @unchecked Sendable {
         if event.mask.contains(.movedFrom) {
             try flushPendingMoves(from: event.wd, &out)
             scanned.remove(key)
+            // A scan that made an earlier event of the name known listed
+            // what was there when it ran: perhaps what came after this rename.
+            let laterInTree = ignore != nil && isDirectory
+                && tree.child(of: event.wd, named: name).map { log.isSuperseded($0, at: position) } == true
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
-                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: sourceUnknown))
+                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: sourceUnknown,
+                laterInTree: laterInTree))
             if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
         }
         if event.mask.contains(.movedTo) {
@@ -466,6 +475,25 @@ final class TreeEngine: @unchecked Sendable {
             // or git's rules hid it where it was: this came from outside.
             report(.movedIn, path, isDirectory: isDirectory, [event], &out)
             if isDirectory { try watchAndScan(parent: parent, name: name, path: path, &out) }
+            return
+        }
+        if from.laterInTree, isDirectory, let later = tree.child(of: from.parent, named: from.name) {
+            // What the tree holds at the source came there after this rename
+            // (a scan for an earlier event found it): it stays out of the
+            // tree until the event that brought it there lists it again, and
+            // what moved, unwatched so far, is watched and listed here. The
+            // consumer, told of the later one's entries under the source,
+            // sees a move out and a move in.
+            report(.movedOut, from.path, isDirectory: true, [from.event], &out)
+            report(.movedIn, path, isDirectory: true, [event], &out)
+            try flushPendingMoves(under: later, &out)
+            try unwatchSubtree(later)
+            forgetIgnoreFiles(under: from.path)
+            if let replaced = tree.child(of: parent, named: name) {
+                try flushPendingMoves(under: replaced, &out)
+                try unwatchSubtree(replaced)
+            }
+            try watchAndScan(parent: parent, name: name, path: path, &out)
             return
         }
         let fromKey = WatchTree.ChildKey(parent: from.parent, name: from.name)
