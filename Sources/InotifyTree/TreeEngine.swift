@@ -413,7 +413,8 @@ final class TreeEngine: @unchecked Sendable {
     }
 
     /// An entry event of a name git's rules hide. Nothing is reported but a
-    /// rename that takes a visible entry out of sight (a move out); the
+    /// rename that takes a visible entry out of sight (a move out), or one
+    /// onto a name the consumer has in sight (what it has there is gone); the
     /// rename's halves are still paired, so that one bringing an ignored
     /// entry into sight is a move in; and like every entry event it settles
     /// the unpaired renames of its directory. `wasHidden`: the consumer has
@@ -431,13 +432,19 @@ final class TreeEngine: @unchecked Sendable {
             if isDirectory, let deleted = tree.child(of: event.wd, named: name) { try unwatchSubtree(deleted) }
             return
         }
+        // A rename onto a name the consumer has in sight (the rules hid it
+        // since; the walk that tells is still to come, or passed it before
+        // this) replaced what the consumer has there: that is gone.
+        let replacesInSight = event.mask.contains(.movedTo) && !wasHidden
         if event.mask.contains(.movedTo), let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) {
             let from = pendingMoves.remove(at: index)
             try flushPendingMoves(from: event.wd, &out)
+            if replacesInSight { report(.deleted, path, isDirectory: isDirectory, [event], &out) }
             try movedOut(from, &out)
             return
         }
         try flushPendingMoves(from: event.wd, &out)
+        if replacesInSight { report(.deleted, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.movedFrom) {
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
