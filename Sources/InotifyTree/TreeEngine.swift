@@ -48,6 +48,10 @@ final class TreeEngine: @unchecked Sendable {
         let deadline: ContinuousClock.Instant
         /// Ignored by git's rules where it was: the consumer never knew it.
         var ignored = false
+        /// The directory the tree holds at the name was listed after this
+        /// event (with `gitIgnore`): one that came there later, not the one
+        /// that moved.
+        var laterInTree = false
     }
 
     /// MOVED_FROM halves waiting for their MOVED_TO, oldest first.
@@ -325,9 +329,14 @@ final class TreeEngine: @unchecked Sendable {
         if event.mask.contains(.movedFrom) {
             try flushPendingMoves(from: event.wd, &out)
             scanned.remove(key)
+            // A scan that made an earlier event of the name known listed
+            // what was there when it ran: perhaps what came after this rename.
+            let laterInTree = ignore != nil && isDirectory
+                && tree.child(of: event.wd, named: name).map { log.isSuperseded($0, at: position) } == true
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
-                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: sourceUnknown))
+                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: sourceUnknown,
+                laterInTree: laterInTree))
             if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
         }
         if event.mask.contains(.movedTo) {
@@ -409,7 +418,8 @@ final class TreeEngine: @unchecked Sendable {
     }
 
     /// An entry event of a name git's rules hide. Nothing is reported but a
-    /// rename that takes a visible entry out of sight (a move out); the
+    /// rename that takes a visible entry out of sight (a move out), or one
+    /// onto a name the consumer has in sight (what it has there is gone); the
     /// rename's halves are still paired, so that one bringing an ignored
     /// entry into sight is a move in; and like every entry event it settles
     /// the unpaired renames of its directory. `wasHidden`: the consumer has
@@ -428,13 +438,19 @@ final class TreeEngine: @unchecked Sendable {
             if isDirectory { forgetIgnoreFiles(under: path) }
             return
         }
+        // A rename onto a name the consumer has in sight (the rules hid it
+        // since; the walk that tells is still to come, or passed it before
+        // this) replaced what the consumer has there: that is gone.
+        let replacesInSight = event.mask.contains(.movedTo) && !wasHidden
         if event.mask.contains(.movedTo), let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) {
             let from = pendingMoves.remove(at: index)
             try flushPendingMoves(from: event.wd, &out)
+            if replacesInSight { report(.deleted, path, isDirectory: isDirectory, [event], &out) }
             try movedOut(from, &out)
             return
         }
         try flushPendingMoves(from: event.wd, &out)
+        if replacesInSight { report(.deleted, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.movedFrom) {
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
@@ -472,6 +488,25 @@ final class TreeEngine: @unchecked Sendable {
             // or git's rules hid it where it was: this came from outside.
             report(.movedIn, path, isDirectory: isDirectory, [event], &out)
             if isDirectory { try watchAndScan(parent: parent, name: name, path: path, &out) }
+            return
+        }
+        if from.laterInTree, isDirectory, let later = tree.child(of: from.parent, named: from.name) {
+            // What the tree holds at the source came there after this rename
+            // (a scan for an earlier event found it): it stays out of the
+            // tree until the event that brought it there lists it again, and
+            // what moved, unwatched so far, is watched and listed here. The
+            // consumer, told of the later one's entries under the source,
+            // sees a move out and a move in.
+            report(.movedOut, from.path, isDirectory: true, [from.event], &out)
+            report(.movedIn, path, isDirectory: true, [event], &out)
+            try flushPendingMoves(under: later, &out)
+            try unwatchSubtree(later)
+            forgetIgnoreFiles(under: from.path)
+            if let replaced = tree.child(of: parent, named: name) {
+                try flushPendingMoves(under: replaced, &out)
+                try unwatchSubtree(replaced)
+            }
+            try watchAndScan(parent: parent, name: name, path: path, &out)
             return
         }
         let fromKey = WatchTree.ChildKey(parent: from.parent, name: from.name)
