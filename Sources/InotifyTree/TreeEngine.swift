@@ -49,8 +49,7 @@ final class TreeEngine: @unchecked Sendable {
         /// Ignored by git's rules where it was: the consumer never knew it.
         var ignored = false
         /// The directory the tree holds at the name was listed after this
-        /// event (with `gitIgnore`): one that came there later, not the one
-        /// that moved.
+        /// event: one that came there later, not the one that moved.
         var laterInTree = false
     }
 
@@ -331,7 +330,7 @@ final class TreeEngine: @unchecked Sendable {
             scanned.remove(key)
             // A scan that made an earlier event of the name known listed
             // what was there when it ran: perhaps what came after this rename.
-            let laterInTree = ignore != nil && isDirectory
+            let laterInTree = isDirectory
                 && tree.child(of: event.wd, named: name).map { log.isSuperseded($0, at: position) } == true
             pendingMoves.append(PendingMove(
                 cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
