@@ -55,4 +55,7 @@ int cic_pipe_cloexec(int fds[2]);
 
 int cic_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// Closes every descriptor from `from` up in the child (glibc 2.34 and later).
+int cic_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
 #endif

@@ -37,6 +37,10 @@ final class Subprocess {
         posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        // Only 0, 1 and 2: a descriptor another test opens without
+        // O_CLOEXEC at the same instant (an inotify instance, say) would
+        // otherwise live on in the child, and its watches count as the child's.
+        cic_spawn_addclosefrom(&actions, 3)
         if let directory { cic_spawn_addchdir(&actions, directory) }
         let strings = [Array((argv0 ?? executable).utf8)] + arguments
         var argv: [UnsafeMutablePointer<CChar>?] = strings.map { bytes in
