@@ -441,6 +441,13 @@ final class TreeEngine: @unchecked Sendable {
         // since; the walk that tells is still to come, or passed it before
         // this) replaced what the consumer has there: that is gone.
         let replacesInSight = event.mask.contains(.movedTo) && !wasHidden
+        // A directory the tree still holds at the name (an empty one the
+        // rename replaced) is gone, in sight or not.
+        if event.mask.contains(.movedTo), isDirectory, let replaced = tree.child(of: event.wd, named: name) {
+            try flushPendingMoves(under: replaced, &out)
+            try unwatchSubtree(replaced)
+            forgetIgnoreFiles(under: path)
+        }
         if event.mask.contains(.movedTo), let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) {
             let from = pendingMoves.remove(at: index)
             try flushPendingMoves(from: event.wd, &out)
