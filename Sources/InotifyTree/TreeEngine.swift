@@ -24,7 +24,8 @@ import SystemPackage
 ///   and the listing's own events are not reported.
 ///
 /// With `Options.gitIgnore`, what git ignores is out of its sight, and the
-/// rules follow the tree as it changes (`TreeEngine+Ignore.swift`).
+/// rules follow the tree as it changes (`TreeEngine+Ignore.swift`,
+/// `TreeEngine+IgnoreWalk.swift`).
 final class TreeEngine: @unchecked Sendable {
     let inotify: Inotify
     let root: FilePath
