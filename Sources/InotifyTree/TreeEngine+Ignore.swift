@@ -26,6 +26,27 @@ extension TreeEngine {
         return ignore.isIgnored(path, isDirectory: isDirectory, ancestorsChecked: reconsiderations.isEmpty)
     }
 
+    /// Reads the rules afresh, with `Options.gitIgnore` (at the start, and at
+    /// a rescan, which lists the tree again): what applies to the whole tree,
+    /// and its problems not reported yet. Nothing of a change is left to walk.
+    func readIgnoreRules(_ out: inout [Change]) {
+        guard options.gitIgnore else { return }
+        let rules = IgnoreRules(root: root, environment: options.gitEnvironment ?? IgnoreRules.processEnvironment)
+        ignore = rules
+        reconsiderations.removeAll()
+        walked.removeAll()
+        forgetRulesChange()
+        reportTreeWideProblems(rules.treeWideProblems, &out)
+    }
+
+    /// The rules have stopped changing under the events: what was kept to
+    /// tell what the consumer has meanwhile goes.
+    func forgetRulesChange() {
+        if !consumerKnows.isEmpty { consumerKnows.removeAll() }
+        if !walkSuperseded.isEmpty { walkSuperseded.removeAll() }
+        if !listedWhileChanging.isEmpty { listedWhileChanging.removeAll() }
+    }
+
     /// Reads the `.gitignore` of directory `wd` (`path` relative to the
     /// root) at `subpath` of the directory open as `fd`, and reports what is
     /// wrong in it. Reading it opens, reads and closes a file of a watched

@@ -231,9 +231,10 @@ extension TreeEngine {
         let childPath = needsPaths ? frame.path?.appending(name: name) : nil
         let path = { childPath ?? (self.tree.path(of: frame.wd) ?? FilePath()).appending(name: name) }
         let reportsItself = report && !candidate.announced
-        // Judged when it was made known; judged again here, where the rules
-        // may have changed since (a directory retried after the batch).
-        if ignore != nil && ignores(path(), name: name, isDirectory: true) { return nil }
+        // One an event made known was judged then; judged again here, where
+        // the rules may have changed since (a directory retried after the
+        // batch). One a listing found, the listing judged just now.
+        if candidate.announced && ignore != nil && ignores(path(), name: name, isDirectory: true) { return nil }
         if excludesDirectory(name: name, path: path) {
             if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
             return nil

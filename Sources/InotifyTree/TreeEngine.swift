@@ -152,11 +152,7 @@ final class TreeEngine: @unchecked Sendable {
         self.rootBytes = PathBuffer(root)
         self.options = options
         countsOwnEvents = !options.events.isDisjoint(with: ListingLog.listingEvents)
-        if options.gitIgnore {
-            let rules = IgnoreRules(root: root, environment: options.gitEnvironment ?? IgnoreRules.processEnvironment)
-            ignore = rules
-            reportTreeWideProblems(rules.treeWideProblems, &startupChanges)
-        }
+        readIgnoreRules(&startupChanges)
         try watchRoot(first: true, &startupChanges)
     }
 
@@ -302,10 +298,8 @@ final class TreeEngine: @unchecked Sendable {
                 } else if !event.mask.isDisjoint(with: [.delete, .movedFrom]) {
                     consumerKnows[key] = false  // gone from there, reported or not
                 }
-            } else if !consumerKnows.isEmpty || !walkSuperseded.isEmpty || !listedWhileChanging.isEmpty {
-                consumerKnows.removeAll()
-                walkSuperseded.removeAll()
-                listedWhileChanging.removeAll()
+            } else {
+                forgetRulesChange()
             }
             if hidden {
                 try handleIgnored(event, name: name, path: path, isDirectory: isDirectory, wasHidden: wasHidden, now: now, &out)
@@ -333,11 +327,8 @@ final class TreeEngine: @unchecked Sendable {
             // what was there when it ran: perhaps what came after this rename.
             let laterInTree = isDirectory
                 && tree.child(of: event.wd, named: name).map { log.isSuperseded($0, at: position) } == true
-            pendingMoves.append(PendingMove(
-                cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
-                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: sourceUnknown,
-                laterInTree: laterInTree))
-            if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
+            try awaitPair(event, name: name, path: path, isDirectory: isDirectory, now: now, ignored: sourceUnknown,
+                          laterInTree: laterInTree, &out)
         }
         if event.mask.contains(.movedTo) {
             try movedTo(event, parent: event.wd, name: name, path: path, isDirectory: isDirectory, &out)
@@ -459,11 +450,21 @@ final class TreeEngine: @unchecked Sendable {
         try flushPendingMoves(from: event.wd, &out)
         if replacesInSight { report(.deleted, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.movedFrom) {
-            pendingMoves.append(PendingMove(
-                cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
-                event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: wasHidden))
-            if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
+            try awaitPair(event, name: name, path: path, isDirectory: isDirectory, now: now, ignored: wasHidden, &out)
         }
+    }
+
+    /// A MOVED_FROM waits for its MOVED_TO, within the pairing window and
+    /// the bound on waiting halves (past it, the oldest is a move out).
+    private func awaitPair(
+        _ event: Inotify.Event, name: EventName, path: FilePath, isDirectory: Bool, now: ContinuousClock.Instant,
+        ignored: Bool, laterInTree: Bool = false, _ out: inout [Change]
+    ) throws {
+        pendingMoves.append(PendingMove(
+            cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
+            event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: ignored,
+            laterInTree: laterInTree))
+        if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
     }
 
     private func movedTo(
@@ -611,17 +612,8 @@ final class TreeEngine: @unchecked Sendable {
         deferred.removeAll()
         relocatedFrom.removeAll()
         log.reset()
-        if options.gitIgnore {
-            // Read afresh, as the tree is: the rules of directories gone go too.
-            let rules = IgnoreRules(root: root, environment: options.gitEnvironment ?? IgnoreRules.processEnvironment)
-            ignore = rules
-            reconsiderations.removeAll()
-            walked.removeAll()
-            walkSuperseded.removeAll()
-            consumerKnows.removeAll()
-            listedWhileChanging.removeAll()
-            reportTreeWideProblems(rules.treeWideProblems, &out)
-        }
+        // Read afresh, as the tree is: the rules of directories gone go too.
+        readIgnoreRules(&out)
         let old = tree
         previousTree = old
         defer { previousTree = nil }
