@@ -73,8 +73,10 @@ final class Collector: Sendable {
 
     var changes: [Change] { log.changes.withLock { $0 } }
 
+    /// The predicate runs under the lock: a copy taken out would make the
+    /// collecting task's next append copy the whole array, once per poll.
     func wait(timeout: Duration = .seconds(30), until predicate: ([Change]) -> Bool) async -> Bool {
-        await eventually(timeout: timeout) { predicate(changes) }
+        await eventually(timeout: timeout) { log.changes.withLock { predicate($0) } }
     }
 
     func stop() { task.cancel() }

@@ -46,10 +46,15 @@ struct TreeStateTests {
         for round in 0..<(limit + 500) {
             try Files.write(round % 2 == 0 ? a : b, "x")
         }
-        let collector = Collector(watcher)
-        defer { collector.stop() }
-        #expect(await collector.wait { $0.contains { $0.kind == .rescanned } })
-        let kinds = collector.changes.map(\.kind)
+        // Read until the rescan, however long the queue's 16k changes take to
+        // come through on a loaded machine (a hang meets the suite's limit);
+        // a collector polled against a deadline made this a test of speed.
+        var kinds: [Change.Kind] = []
+        for try await change in watcher.changes {
+            if case .modified = change.kind { continue }
+            kinds.append(change.kind)
+            if change.kind == .rescanned { break }
+        }
         let overflowAt = try #require(kinds.firstIndex(of: .overflow))
         #expect(kinds[(overflowAt + 1)...].contains(.rescanned))
     }
