@@ -21,7 +21,7 @@ final class ChangeChannel: Sendable {
         var consumerActive = false
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
     private let limit: Int
     private let wakeProducer = CountingSemaphore(0)
     /// What the consumer took from `pending` and has not handed out yet: one
@@ -142,7 +142,7 @@ final class ChangeChannel: Sendable {
     /// Waits until changes are pending (true) or the channel ends or the task
     /// is cancelled (false); throws the producer's failure.
     private func waitForChanges() async throws -> Bool {
-        let cancelled = Mutex(false)
+        let cancelled = Lock(false)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let ready = state.withLock { state -> Result<Void, any Error>? in

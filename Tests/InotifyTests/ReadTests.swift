@@ -61,8 +61,8 @@ struct ReadTests {
 
 /// A value shared between a test and a thread it starts; the lock makes that safe.
 final class SendableBox<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
-    init(_ value: Value) { storage = Mutex(value) }
+    private let storage: Lock<Value>
+    init(_ value: Value) { storage = Lock(value) }
     var value: Value {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }

@@ -56,7 +56,7 @@ struct RebuiltTree {
 /// Collects a watcher's changes into a ``RebuiltTree`` on a task of its own.
 final class RebuildingCollector: Sendable {
     private final class State: Sendable {
-        let value = Mutex<(tree: RebuiltTree, count: Int, marks: Set<String>, error: String?, trace: [String])>(
+        let value = Lock<(tree: RebuiltTree, count: Int, marks: Set<String>, error: String?, trace: [String])>(
             (RebuiltTree(), 0, [], nil, []))
     }
 

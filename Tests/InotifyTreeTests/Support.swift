@@ -56,7 +56,7 @@ final class EngineHarness {
 /// Collects a TreeWatcher's changes on a task of its own.
 final class Collector: Sendable {
     private final class Log: Sendable {
-        let changes = Mutex<[Change]>([])
+        let changes = Lock<[Change]>([])
     }
 
     private let log = Log()

@@ -18,10 +18,10 @@ public final class Inotify: Sendable {
     public let flags: InitFlags
 
     let identity: UInt64
-    private let state: Mutex<State>
+    private let state: Lock<State>
     /// Held for the whole of a read, so concurrent reads take turns instead of
     /// racing for the same bytes and the same buffer.
-    private let reader: Mutex<ReadBuffer>
+    private let reader: Lock<ReadBuffer>
     /// The state of `events` and `eventBatches`.
     let streamCore = StreamCore()
 
@@ -42,8 +42,8 @@ public final class Inotify: Sendable {
         fileDescriptor = descriptor
         self.flags = flags
         identity = Inotify.identities.add(1, ordering: .relaxed).newValue
-        state = Mutex(State())
-        reader = Mutex(ReadBuffer())
+        state = Lock(State())
+        reader = Lock(ReadBuffer())
     }
 
     deinit {

@@ -78,7 +78,7 @@ final class StreamCore: Sendable {
         var readerDeferring = false
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
     static let chunkSize = 64 * 1024
     /// How long events may wait in the kernel for a consumer that is busy
     /// before the reader thread drains them into memory.

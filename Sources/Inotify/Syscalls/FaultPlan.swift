@@ -9,15 +9,15 @@ import SystemPackage
 final class FaultPlan: Sendable {
     @TaskLocal static var current: FaultPlan?
 
-    private let queued: Mutex<[Syscall: [Errno?]]>
-    private let closedDescriptors = Mutex<[CInt]>([])
-    private let openedDescriptors = Mutex<[CInt]>([])
+    private let queued: Lock<[Syscall: [Errno?]]>
+    private let closedDescriptors = Lock<[CInt]>([])
+    private let openedDescriptors = Lock<[CInt]>([])
 
     /// `failures[call]` lists the errnos the next calls of `call` fail with, in
     /// order; nil lets that call through to the kernel. `.interrupted` (EINTR)
     /// is consumed by the seam's retry and never surfaces.
     init(_ failures: [Syscall: [Errno?]] = [:]) {
-        queued = Mutex(failures)
+        queued = Lock(failures)
     }
 
     /// How many injected failures have not been used yet.

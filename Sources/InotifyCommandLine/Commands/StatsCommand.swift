@@ -151,7 +151,7 @@ enum StatsCommand {
 
 /// The table the roots' tasks and the signal thread share.
 final class SharedTable: Sendable {
-    let table = Mutex(StatsTable())
+    let table = Lock(StatsTable())
 }
 
 /// One root's changes counted per directory, as inotifywatch -r counts them per watch.

@@ -70,7 +70,7 @@ final class TreeWatchSet: Sendable {
 
 /// Finished output from several tasks, written whole: lines never interleave.
 final class LineSink: Sendable {
-    private let lock = Mutex(())
+    private let lock = Lock(())
     let descriptor: CInt
 
     init(descriptor: CInt) {

@@ -97,7 +97,7 @@ enum ScanThread {
     }
 
     private final class HandOver<T: Sendable>: Sendable {
-        let outcome = Mutex<Result<T, any Error>?>(nil)
+        let outcome = Lock<Result<T, any Error>?>(nil)
         let done = CountingSemaphore(0)
     }
 }
