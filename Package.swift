@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Fault injection (FaultPlan, in Sources/Inotify/Syscalls/) is compiled
+// where tests are: in debug builds, into the library and the test targets
+// that plan faults. A release build has no hook in any system call.
+let faultInjection: [SwiftSetting] = [.define("INOTIFY_FAULTS", .when(configuration: .debug))]
+
 let package = Package(
     name: "swift-inotify",
     products: [
@@ -21,7 +26,8 @@ let package = Package(
             dependencies: [
                 "CInotify",
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            swiftSettings: faultInjection
         ),
         .target(
             name: "InotifyTree",
@@ -69,7 +75,8 @@ let package = Package(
                 "CInotify",
                 "InotifyTestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            swiftSettings: faultInjection
         ),
         .testTarget(
             name: "InotifyCommandLineTests",
@@ -79,7 +86,8 @@ let package = Package(
                 "inotify",
                 "InotifyTestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            swiftSettings: faultInjection
         ),
         .testTarget(
             name: "InotifyTreeTests",
@@ -88,7 +96,8 @@ let package = Package(
                 "InotifyTestSupport",
                 "Inotify",
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            swiftSettings: faultInjection
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,9 +1,16 @@
-// getdents64 is declared by glibc only under _GNU_SOURCE, which must not
-// reach the module's header (see CInotify.h); everything else is inline there.
+// What glibc declares only under _GNU_SOURCE (getdents64, unshare, O_PATH,
+// strerrorname_np), which must not reach the module's header (see
+// CInotify.h), and what needs headers Swift's Glibc leaves out (statfs,
+// signalfd). Everything else is inline there.
 #define _GNU_SOURCE 1
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
 #include <sys/vfs.h>
 #include "CInotify.h"
 
@@ -26,3 +33,23 @@ long long cinotify_filesystem_type_of_fd(int fd) {
 int cinotify_o_path(void) { return O_PATH; }
 
 int cinotify_unshare_working_directory(void) { return unshare(CLONE_FS); }
+
+int cinotify_signalfd(const int *signals, int count) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
+    int failure = pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (failure != 0) {
+        errno = failure;
+        return -1;
+    }
+    return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+int cinotify_siginfo_size(void) { return (int)sizeof(struct signalfd_siginfo); }
+
+int cinotify_siginfo_signo(const void *info) {
+    return (int)((const struct signalfd_siginfo *)info)->ssi_signo;
+}
+
+const char *cinotify_errno_name(int code) { return strerrorname_np(code); }

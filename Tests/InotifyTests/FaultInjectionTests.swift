@@ -1,3 +1,5 @@
+// Faults are planned only where they are compiled in (INOTIFY_FAULTS: debug builds).
+#if INOTIFY_FAULTS
 @testable import Inotify
 import InotifyTestSupport
 import SystemPackage
@@ -77,3 +79,4 @@ struct FaultInjectionTests {
         #expect(inotify.isClosed)
     }
 }
+#endif

@@ -4,7 +4,8 @@
 // What Swift cannot import from <sys/inotify.h> and friends by itself:
 // macros composed of other macros (IN_ALL_EVENTS, IN_CLOSE, IN_MOVE), eventfd,
 // ioctl(2), which is variadic, getdents64, which glibc declares only
-// under _GNU_SOURCE, and statfs(2), whose header Swift's Glibc leaves out.
+// under _GNU_SOURCE, statfs(2) and signalfd(2), whose headers Swift's Glibc
+// leaves out.
 // Everything here is a thin forward.
 
 #include <stddef.h>
@@ -47,6 +48,21 @@ int cinotify_o_path(void);
 /// which its fchdir(2) then changes for it alone. 0, or -1 with errno set.
 /// Defined in CInotify.c: unshare is declared only under _GNU_SOURCE.
 int cinotify_unshare_working_directory(void);
+
+/// Blocks `signals` in the calling thread (threads started later inherit the
+/// mask) and returns a close-on-exec signalfd(2) that reads them; -1 with
+/// errno set. Defined in CInotify.c, with <sys/signalfd.h>.
+int cinotify_signalfd(const int *signals, int count);
+
+/// sizeof(struct signalfd_siginfo): what one read of a signalfd takes.
+int cinotify_siginfo_size(void);
+
+/// The signal number of one struct signalfd_siginfo read from a signalfd.
+int cinotify_siginfo_signo(const void *info);
+
+/// The symbolic name of an errno ("EIO"), or NULL where glibc has none
+/// (strerrorname_np, a GNU extension, hence CInotify.c).
+const char *cinotify_errno_name(int code);
 
 static inline int cinotify_eventfd(unsigned int initval, int flags) {
     return eventfd(initval, flags);
