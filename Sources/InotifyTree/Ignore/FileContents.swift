@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 import SystemPackage
 
 /// Reading a small file whole, for ignore and configuration files.
@@ -27,30 +28,30 @@ enum FileContents {
         _ path: UnsafePointer<CChar>, in directory: CInt = AT_FDCWD, followSymbolicLinks: Bool
     ) -> Result<[UInt8], Failure> {
         let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymbolicLinks ? 0 : O_NOFOLLOW)
-        let fd = openat(directory, path, flags)
-        guard fd >= 0 else {
-            switch errno {
-            case ENOENT, ENOTDIR: return .failure(.missing)
-            case ELOOP where !followSymbolicLinks: return .failure(.symbolicLink)
-            case let code: return .failure(.error(Errno(rawValue: code)))
-            }
+        let fd: CInt
+        switch Syscalls.open(path, in: directory, flags: flags) {
+        case .success(let opened): fd = opened
+        case .failure(.noSuchFileOrDirectory), .failure(.notDirectory): return .failure(.missing)
+        case .failure(.tooManySymbolicLinkLevels) where !followSymbolicLinks: return .failure(.symbolicLink)
+        case .failure(let errno): return .failure(.error(errno))
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .failure(.error(Errno(rawValue: errno))) }
+        defer { _ = Syscalls.close(fd) }
+        let info: stat
+        switch Syscalls.status(fd) {
+        case .success(let status): info = status
+        case .failure(let errno): return .failure(.error(errno))
+        }
         guard info.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegularFile) }
         // The size is a hint: the file may change while it is read.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         let failure = withUnsafeTemporaryAllocation(byteCount: chunkSize, alignment: 1) { chunk -> Failure? in
             while true {
-                let count = Glibc.read(fd, chunk.baseAddress, chunk.count)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return .error(Errno(rawValue: errno))
+                switch Syscalls.read(fd, chunk) {
+                case .success(0): return nil
+                case .success(let count): bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+                case .failure(let errno): return .error(errno)
                 }
-                if count == 0 { return nil }
-                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
             }
         }
         if let failure { return .failure(failure) }

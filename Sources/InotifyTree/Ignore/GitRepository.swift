@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 import SystemPackage
 
 /// The git repository a directory is in, found as git finds it from a
@@ -33,8 +34,8 @@ struct GitRepository: Sendable, Hashable {
     /// The repository whose working tree's top is `top`, if `top/.git` is one.
     private static func at(_ top: FilePath) -> GitRepository? {
         let dotGit = top.appending(".git")
-        var info = stat()
-        guard dotGit.withPlatformString({ stat($0, &info) }) == 0 else { return nil }
+        guard case .success(let info) = dotGit.withPlatformString({ Syscalls.status(of: $0, followingLinks: true) })
+        else { return nil }
         let gitDirectory: FilePath
         switch info.st_mode & S_IFMT {
         case S_IFDIR:

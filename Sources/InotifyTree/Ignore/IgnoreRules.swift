@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 import SystemPackage
 
 /// Which paths of a watched tree git ignores: the answer of
@@ -552,15 +553,11 @@ public struct IgnoreRules: Sendable {
     }
 
     private static func currentDirectory() -> FilePath {
-        guard let cwd = getcwd(nil, 0) else { return "/" }
-        defer { free(cwd) }
-        return FilePath(platformString: cwd)
+        (try? Syscalls.currentDirectory().get()) ?? "/"
     }
 
     /// `path` with every symbolic link resolved, as git sees its working directory; nil if it does not exist.
     private static func realPath(_ path: FilePath) -> FilePath? {
-        guard let resolved = path.withPlatformString({ realpath($0, nil) }) else { return nil }
-        defer { free(resolved) }
-        return FilePath(platformString: resolved)
+        try? path.withPlatformString { Syscalls.realPath($0) }.get()
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 
 /// A POSIX counting semaphore (sem_init(3)): the watcher's thread waits on it
 /// when the consumer is behind. Unlike a Dispatch semaphore it may go away
@@ -19,7 +20,7 @@ final class CountingSemaphore: Sendable {
     }
 
     func wait() {
-        while sem_wait(semaphore) != 0 && errno == EINTR {}
+        Syscalls.wait(semaphore)
     }
 
     func signal() {

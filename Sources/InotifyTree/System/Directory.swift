@@ -1,9 +1,9 @@
-// The C calls of the tree watcher: listing a directory with the entry types
-// the directory read gives (no stat per entry), stat where a type is unknown
-// or a symbolic link must be followed, and glob matching. Directories are
-// opened by descriptor, relative to their parent (DirectoryDescriptor.swift).
+// Listing a directory with the entry types the directory read gives (no
+// stat per entry), stat where a type is unknown or a symbolic link must be
+// followed, and glob matching; the system calls are the seam's (Syscalls).
+// Directories are opened by descriptor, relative to their parent
+// (DirectoryDescriptor.swift).
 
-import CInotify
 import Glibc
 import Inotify
 import SystemPackage
@@ -24,12 +24,12 @@ enum Directory {
     ) throws(E) -> (failure: Errno?, reads: Int) {
         var reads = 0
         while true {
-            let count = cinotify_getdents64(fd, buffer.baseAddress, buffer.count)
-            reads += 1
-            if count < 0 {
-                if errno == EINTR { continue }
-                return (Errno(rawValue: errno), reads)
+            let count: Int
+            switch Syscalls.directoryEntries(fd, into: buffer) {
+            case .success(let read): count = read
+            case .failure(let errno): return (errno, reads + 1)
             }
+            reads += 1
             if count == 0 { return (nil, reads) }
             // struct dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
             var offset = 0
@@ -69,14 +69,13 @@ enum Directory {
     }
 
     static func identity(of path: PathBuffer, follow: Bool) -> (id: FileID, isDirectory: Bool)? {
-        var info = stat()
-        let result = path.withCString { follow ? stat($0, &info) : lstat($0, &info) }
-        guard result == 0 else { return nil }
-        return (FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)),
-                (info.st_mode & S_IFMT) == S_IFDIR)
+        guard case .success(let info) = path.withCString({ Syscalls.status(of: $0, followingLinks: follow) })
+        else { return nil }
+        return (FileID(info), (info.st_mode & S_IFMT) == S_IFDIR)
     }
 
-    /// fnmatch(3) of a glob against a name or a relative path.
+    /// fnmatch(3) of a glob against a name or a relative path: the C
+    /// library's matching, no system call.
     static func matches(_ pattern: String, _ text: FilePath) -> Bool {
         text.withPlatformString { fnmatch(pattern, $0, 0) == 0 }
     }

@@ -3,17 +3,14 @@
 // is used (a directory above renamed, another made in its place), and a
 // watch or a listing made through it would then be of the wrong directory.
 // inotify_add_watch takes only a path, so a watch is added through
-// /proc/self/fd, which names exactly the directory a descriptor holds.
+// /proc/self/fd, which names exactly the directory a descriptor holds. The
+// system calls are the seam's (Syscalls), which retries EINTR.
 
-import CInotify
 import Glibc
+import Inotify
 import SystemPackage
 
 enum DirectoryDescriptor {
-    /// O_PATH: a descriptor that names a directory without opening it for
-    /// reading, so reaching a directory queues no IN_OPEN.
-    private static let pathOnly = cinotify_o_path()
-
     /// openat(2) of `name` in `directory` (AT_FDCWD for a path as given):
     /// for listing (O_RDONLY, which queues IN_OPEN) or only to reach it
     /// (O_PATH). Symbolic links are followed only when `follow`; the
@@ -21,36 +18,31 @@ enum DirectoryDescriptor {
     static func open(
         _ name: UnsafePointer<CChar>, in directory: CInt, forListing: Bool, follow: Bool
     ) -> Result<CInt, Errno> {
-        let flags = (forListing ? O_RDONLY : pathOnly) | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)
-        while true {
-            let fd = openat(directory, name, flags)
-            if fd >= 0 { return .success(fd) }
-            if errno != EINTR { return .failure(Errno(rawValue: errno)) }
-        }
+        // O_PATH reaches a directory without opening it for reading, so it queues no IN_OPEN.
+        let flags = (forListing ? O_RDONLY : Syscalls.pathOnly) | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW)
+        return Syscalls.open(name, in: directory, flags: flags)
     }
 
     static func close(_ fd: CInt) {
         // close(2) releases the number even when it reports an error (Linux),
         // and a listing that has ended has nothing to do with one.
-        _ = Glibc.close(fd)
+        _ = Syscalls.close(fd)
     }
 
     /// fstat(2) of an open descriptor.
     static func status(_ fd: CInt) -> stat? {
-        var info = stat()
-        return fstat(fd, &info) == 0 ? info : nil
+        try? Syscalls.status(fd).get()
     }
 
     /// fstatat(2) of `name` in `directory`.
     static func status(of name: UnsafePointer<CChar>, in directory: CInt, follow: Bool) -> stat? {
-        var info = stat()
-        return fstatat(directory, name, &info, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
+        try? Syscalls.status(of: name, in: directory, followingLinks: follow).get()
     }
 
     static func isDirectory(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFDIR }
 
     /// The filesystem's magic number (statfs f_type) of an open descriptor; -1 if unknown.
-    static func filesystemType(_ fd: CInt) -> Int64 { cinotify_filesystem_type_of_fd(fd) }
+    static func filesystemType(_ fd: CInt) -> Int64 { (try? Syscalls.filesystemType(fd).get()) ?? -1 }
 
     /// `/proc/self/fd/N`, or `/proc/self/fd/N/name`: a path that reaches the
     /// directory `fd` holds (or `name` in it) whatever has been renamed above
@@ -68,9 +60,9 @@ enum DirectoryDescriptor {
     /// Whether /proc/self/fd paths reach directories here (procfs mounted).
     static func procReaches(_ fd: CInt) -> Bool {
         let path = procPath(fd)
-        var info = stat()
-        var own = stat()
-        guard path.withUnsafeBufferPointer({ stat($0.baseAddress!, &info) }) == 0, fstat(fd, &own) == 0 else { return false }
+        guard case .success(let info) = path.withUnsafeBufferPointer({ Syscalls.status(of: $0.baseAddress!, followingLinks: true) }),
+              let own = status(fd)
+        else { return false }
         return info.st_ino == own.st_ino && info.st_dev == own.st_dev
     }
 }

@@ -1,5 +1,5 @@
-import CInotify
 import Glibc
+import Inotify
 
 /// Tells a directory with no subdirectories from its link count, where the
 /// filesystem keeps that count as 2 plus the number of subdirectories: what
@@ -27,8 +27,8 @@ struct LeafTest {
         guard info.st_mode & S_IFMT == S_IFDIR, info.st_nlink == 2 else { return false }
         let device = UInt64(info.st_dev)
         if let trusted = trustedDevices[device] { return trusted }
-        let type = path().withUnsafeBufferPointer { cinotify_filesystem_type($0.baseAddress!) }
-        let trusted = Self.keepsLinkCounts.contains(type)
+        let type = path().withUnsafeBufferPointer { Syscalls.filesystemType(of: $0.baseAddress!) }
+        let trusted = (try? Self.keepsLinkCounts.contains(type.get())) ?? false
         trustedDevices[device] = trusted
         return trusted
     }
@@ -40,8 +40,8 @@ struct LeafTest {
 
     /// The same for what `path` names now (lstat).
     mutating func isLeaf(_ path: PathBuffer) -> Bool {
-        var info = stat()
-        guard path.withCString({ lstat($0, &info) }) == 0 else { return false }
+        guard case .success(let info) = path.withCString({ Syscalls.status(of: $0, followingLinks: false) })
+        else { return false }
         return isLeaf(info, path: path.bytes)
     }
 

@@ -7,10 +7,8 @@
 // by the bare name: the same directory, reached the same way, in 0.9 µs,
 // fchdir(2) included. The process's working directory is never touched.
 
-import CInotify
 import Glibc
 import Inotify
-import Synchronization
 
 /// The working directory of a thread that has one of its own: moved to a
 /// directory held as a descriptor just for a watch to be added there, then
@@ -35,13 +33,13 @@ final class PrivateWorkingDirectory: @unchecked Sendable {
     /// (its working directory becomes its own for the rest of its life); nil
     /// where that cannot be had (unshare refused, as seccomp profiles do).
     static func ofCallingThread() -> PrivateWorkingDirectory? {
-        guard cinotify_unshare_working_directory() == 0 else { return nil }
+        guard case .success = Syscalls.unshareWorkingDirectory() else { return nil }
         let opened = ".".withCString {
             DirectoryDescriptor.open($0, in: AT_FDCWD, forListing: false, follow: true)
         }
         guard case .success(let fd) = opened else { return nil }
         // The way back must work before any move is made.
-        guard fchdir(fd) == 0 else {
+        guard case .success = Syscalls.changeDirectory(to: fd) else {
             DirectoryDescriptor.close(fd)
             return nil
         }
@@ -65,15 +63,16 @@ final class PrivateWorkingDirectory: @unchecked Sendable {
         // On a thread that shares the process's working directory, a move
         // would be everyone's.
         guard !broken, pthread_equal(pthread_self(), owner) != 0 else { return false }
-        return fchdir(fd) == 0
+        if case .success = Syscalls.changeDirectory(to: fd) { return true }
+        return false
     }
 
     func leave() {
-        if fchdir(original) == 0 { return }
+        if case .success = Syscalls.changeDirectory(to: original) { return }
         // Lost its search permission meanwhile: the process's directory as the
         // main thread has it, which is the same one unless it moved since.
         broken = true
-        _ = chdir("/proc/self/cwd")
+        _ = Syscalls.changeDirectory("/proc/self/cwd")
     }
 }
 
