@@ -2,7 +2,8 @@
 #define C_INOTIFY_COMMAND_H
 
 // What the command line needs from C that Swift 6 cannot touch directly:
-// getopt_long's global state (optarg, optind), and signalfd.
+// getopt_long's global state (optarg, optind). Its system calls (signalfd
+// among them) are the seam's, Syscalls in the Inotify module.
 
 #include <stddef.h>
 #include <fcntl.h>
@@ -11,7 +12,6 @@
 #include <pthread.h>
 #include <getopt.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 
 /// getopt_long, with optarg and optind handed back instead of left in globals.
 /// Using glibc's own parser is what makes `inotify wait` accept exactly what
@@ -30,23 +30,6 @@ static inline void cic_getopt_reset(void) {
     optind = 0;
     opterr = 1;
 }
-
-/// Blocks the given signals in the calling thread (threads started later
-/// inherit the mask) and returns a signalfd that reads them, or -1.
-static inline int cic_signalfd(const int *signals, int count) {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int i = 0; i < count; i++) sigaddset(&set, signals[i]);
-    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
-    return signalfd(-1, &set, SFD_CLOEXEC);
-}
-
-/// The signal number of one struct signalfd_siginfo read from a signalfd.
-static inline int cic_siginfo_signo(const void *info) {
-    return (int)((const struct signalfd_siginfo *)info)->ssi_signo;
-}
-
-static inline int cic_siginfo_size(void) { return (int)sizeof(struct signalfd_siginfo); }
 
 /// For the tests, which drive the executable: glibc declares these only
 /// under _GNU_SOURCE, so they are defined in CInotifyCommand.c, which alone

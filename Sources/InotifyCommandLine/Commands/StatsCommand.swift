@@ -1,4 +1,3 @@
-import CInotifyCommand
 import Glibc
 import Inotify
 import InotifyTree
@@ -17,10 +16,11 @@ enum StatsCommand {
         guard let filter = Pattern.filter(options.patterns) else { return 1 }
         // Blocked before any thread starts, so that every thread inherits the
         // mask and the signals arrive only through the signalfd.
-        let signalList: [CInt] = [SIGINT, SIGTERM, SIGHUP, SIGUSR1]
-        let signals = signalList.withUnsafeBufferPointer { cic_signalfd($0.baseAddress, CInt($0.count)) }
-        guard signals >= 0 else {
-            printError("Couldn't set up signal handling: \(errnoText(errno))")
+        let signals: CInt
+        switch Syscalls.signalDescriptor(blocking: [SIGINT, SIGTERM, SIGHUP, SIGUSR1]) {
+        case .success(let descriptor): signals = descriptor
+        case .failure(let errno):
+            printError("Couldn't set up signal handling: \(errnoText(errno.rawValue))")
             return 1
         }
         let events = options.events == 0 ? Inotify.IN_ALL_EVENTS : options.events
@@ -125,11 +125,18 @@ enum StatsCommand {
         let signals = settings.signals
         let started = Syscalls.spawnThread(named: "inotify-signals") {
             while true {
-                let signal = readSignal(signals)
-                if signal == SIGUSR1 {
+                switch Syscalls.readSignal(signals) {
+                case .success(SIGUSR1):
                     let snapshot = shared.table.withLock { $0 }
                     settings.printTable(snapshot, extraNewline: true)
-                } else if signal != 0 {
+                case .success(0):
+                    continue  // a read too short to be a signal
+                case .success:
+                    set.closeAll()
+                    return
+                case .failure(let errno):
+                    // Signals stay blocked: without this thread none would end the run.
+                    settings.diagnostics.say("Couldn't read a signal: \(errnoText(errno.rawValue))")
                     set.closeAll()
                     return
                 }

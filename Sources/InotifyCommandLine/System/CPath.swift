@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 import SystemPackage
 
 /// Calls `body` with `bytes` as a NUL-terminated C string: paths stay bytes
@@ -19,6 +20,7 @@ func display(_ bytes: [UInt8]) -> String {
     String(decoding: bytes, as: UTF8.self)
 }
 
+/// strerror(3)'s words for an errno: the C library's table, no system call.
 func errnoText(_ code: CInt) -> String {
     String(cString: strerror(code))
 }
@@ -27,29 +29,30 @@ func errnoText(_ code: CInt) -> String {
 /// `Couldn't open PATH: reason` and returns nil.
 func readWholeFile(_ path: [UInt8]) -> [UInt8]? {
     let isStdin = path == [UInt8(ascii: "-")]
-    let descriptor = isStdin ? 0 : withCPath(path) { open($0, O_RDONLY | O_CLOEXEC) }
-    guard descriptor >= 0 else {
-        printError("Couldn't open \(display(path)): \(errnoText(errno))")
+    let descriptor: CInt
+    switch isStdin ? .success(0) : withCPath(path, { Syscalls.open($0, flags: O_RDONLY | O_CLOEXEC) }) {
+    case .success(let opened): descriptor = opened
+    case .failure(let errno):
+        printError("Couldn't open \(display(path)): \(errnoText(errno.rawValue))")
         return nil
     }
-    defer { if !isStdin { close(descriptor) } }
+    defer { if !isStdin { _ = Syscalls.close(descriptor) } }
     var contents: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65_536)
     while true {
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            printError("Couldn't read \(display(path)): \(errnoText(errno))")
+        switch chunk.withUnsafeMutableBytes({ Syscalls.read(descriptor, $0) }) {
+        case .success(0): return contents
+        case .success(let count): contents.append(contentsOf: chunk[0..<count])
+        case .failure(let errno):
+            printError("Couldn't read \(display(path)): \(errnoText(errno.rawValue))")
             return nil
         }
-        if count == 0 { return contents }
-        contents.append(contentsOf: chunk[0..<count])
     }
 }
 
 /// Whether `path` is a directory (following a symbolic link). With `-r`,
 /// paths that are all files are watched as they are, as inotifywait does.
 func isDirectory(_ path: [UInt8]) -> Bool {
-    var status = stat()
-    return withCPath(path) { stat($0, &status) } == 0 && status.st_mode & S_IFMT == S_IFDIR
+    guard case .success(let status) = withCPath(path, { Syscalls.status(of: $0, followingLinks: true) }) else { return false }
+    return status.st_mode & S_IFMT == S_IFDIR
 }

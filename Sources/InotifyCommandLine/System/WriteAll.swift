@@ -1,16 +1,14 @@
-import Glibc
+import Inotify
 
-/// Writes all of `buffer`, retrying after signals and short writes. Returns
-/// the errno of a failed write.
+/// Writes all of `buffer`, going on after short writes (the seam retries
+/// after signals). Returns the errno of a failed write.
 func writeAll(_ descriptor: CInt, _ buffer: UnsafeRawBufferPointer) -> CInt? {
     var offset = 0
     while offset < buffer.count {
-        let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-        if written < 0 {
-            if errno == EINTR { continue }
-            return errno
+        switch Syscalls.write(descriptor, UnsafeRawBufferPointer(rebasing: buffer[offset...])) {
+        case .success(let written): offset += written
+        case .failure(let errno): return errno.rawValue
         }
-        offset += written
     }
     return nil
 }

@@ -1,4 +1,3 @@
-import CInotifyCommand
 import Glibc
 import Inotify
 
@@ -55,9 +54,9 @@ final class RawWatch {
     /// inotifywait, a symbolic link to a directory gets none (lstat decides).
     static func watchedName(_ path: [UInt8]) -> [UInt8] {
         var name = path
-        var status = stat()
-        let found = withCPath(path) { lstat($0, &status) } == 0
-        if found, status.st_mode & S_IFMT == S_IFDIR, name.last != UInt8(ascii: "/") {
+        if case .success(let status) = withCPath(path, { Syscalls.status(of: $0, followingLinks: false) }),
+           status.st_mode & S_IFMT == S_IFDIR, name.last != UInt8(ascii: "/")
+        {
             name.append(UInt8(ascii: "/"))
         }
         return name
@@ -79,21 +78,28 @@ final class RawWatch {
         var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
         if let signals { descriptors.append(pollfd(fd: signals, events: Int16(POLLIN), revents: 0)) }
         while true {
-            let wait = deadline == Int64.max ? -1 : Int32(clamping: max(0, deadline - Clock.now))
-            let ready = poll(&descriptors, nfds_t(descriptors.count), wait)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                printError("poll: \(errnoText(errno))")
+            let wait = deadline == Int64.max ? -1 : Int(max(0, deadline - Clock.now))
+            switch descriptors.withUnsafeMutableBufferPointer({ Syscalls.poll($0, timeoutMilliseconds: wait) }) {
+            case .success(0): return .timedOut
+            case .success: break
+            case .failure(let errno):
+                printError("Couldn't wait for inotify events: \(errnoText(errno.rawValue))")
                 return .failed
             }
-            if ready == 0 { return .timedOut }
             if descriptors.count > 1, descriptors[1].revents != 0 {
-                return .signal(readSignal(descriptors[1].fd))
+                switch Syscalls.readSignal(descriptors[1].fd) {
+                case .success(let signal): return .signal(signal)
+                case .failure(let errno):
+                    printError("Couldn't read a signal: \(errnoText(errno.rawValue))")
+                    return .failed
+                }
             }
-            let count = read(fd, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                printError(errnoText(errno))
+            let count: Int
+            switch Syscalls.read(fd, buffer) {
+            case .success(let read): count = read
+            case .failure(.resourceTemporarilyUnavailable): continue  // nothing after all: poll again
+            case .failure(let errno):
+                printError("Couldn't read inotify events: \(errnoText(errno.rawValue))")
                 return .failed
             }
             if restartsOnEvent && timeout > 0 { deadline = Clock.now + timeout }
@@ -122,19 +128,7 @@ final class RawWatch {
     }
 }
 
-/// Reads one signal number from a signalfd.
-func readSignal(_ descriptor: CInt) -> CInt {
-    var info = [UInt8](repeating: 0, count: Int(cic_siginfo_size()))
-    let count = info.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-    guard count == info.count else { return 0 }
-    return info.withUnsafeBytes { cic_siginfo_signo($0.baseAddress) }
-}
-
 /// Monotonic milliseconds.
 enum Clock {
-    static var now: Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
+    static var now: Int64 { Syscalls.monotonicMilliseconds() }
 }
