@@ -24,12 +24,12 @@ enum Directory {
     ) throws(E) -> (failure: Errno?, reads: Int) {
         var reads = 0
         while true {
+            reads += 1
             let count: Int
             switch Syscalls.directoryEntries(fd, into: buffer) {
             case .success(let read): count = read
-            case .failure(let errno): return (errno, reads + 1)
+            case .failure(let errno): return (errno, reads)
             }
-            reads += 1
             if count == 0 { return (nil, reads) }
             // struct dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
             var offset = 0
