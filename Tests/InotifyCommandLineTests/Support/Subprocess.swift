@@ -22,9 +22,10 @@ final class Subprocess {
     }
 
     /// Starts `executable` with `arguments` (bytes: names need not be UTF-8);
-    /// `argv0` is what the child sees as its name.
+    /// `argv0` is what the child sees as its name. `environment` is set in
+    /// the child on top of this process's own.
     init(_ executable: String, _ arguments: [[UInt8]], argv0: String? = nil, stdin: [UInt8]? = nil,
-         directory: String? = nil) throws {
+         directory: String? = nil, environment: [String: String] = [:]) throws {
         var outPipe: [CInt] = [0, 0]
         var errPipe: [CInt] = [0, 0]
         var inPipe: [CInt] = [0, 0]
@@ -66,7 +67,24 @@ final class Subprocess {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, &attributes, argv, Glibc.environ)
+        let result: CInt
+        if environment.isEmpty {
+            result = posix_spawn(&child, executable, &actions, &attributes, argv, Glibc.environ)
+        } else {
+            var entries: [String] = []
+            var index = 0
+            while let entry = Glibc.environ[index] {
+                let text = String(cString: entry)
+                let name = text.prefix { $0 != "=" }
+                if environment[String(name)] == nil { entries.append(text) }
+                index += 1
+            }
+            entries += environment.map { "\($0.key)=\($0.value)" }
+            var envp: [UnsafeMutablePointer<CChar>?] = entries.map { strdup($0) }
+            envp.append(nil)
+            defer { envp.forEach { free($0) } }
+            result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        }
         close(outPipe[1])
         close(errPipe[1])
         close(inPipe[0])

@@ -20,8 +20,12 @@ enum Tools {
     static let inotifywatch: String? = access("/usr/bin/inotifywatch", X_OK) == 0 ? "/usr/bin/inotifywatch" : nil
 
     /// Runs `inotify` under the name `argv0` (how a link named inotifywait runs it).
-    static func start(_ argv0: String, _ arguments: [String], stdin: [UInt8]? = nil, directory: String? = nil) throws -> Subprocess {
-        try Subprocess(inotify, arguments.map { Array($0.utf8) }, argv0: argv0, stdin: stdin, directory: directory)
+    static func start(
+        _ argv0: String, _ arguments: [String], stdin: [UInt8]? = nil, directory: String? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Subprocess {
+        try Subprocess(inotify, arguments.map { Array($0.utf8) }, argv0: argv0, stdin: stdin, directory: directory,
+                       environment: environment)
     }
 
     static func run(_ argv0: String, _ arguments: [String], stdin: [UInt8]? = nil, directory: String? = nil) throws
