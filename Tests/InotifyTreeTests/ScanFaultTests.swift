@@ -38,6 +38,23 @@ struct ScanFaultTests {
         changes.filter { if case .unwatched = $0.kind { true } else { false } }
     }
 
+    @Test("EINTR in each system call of the first scan is retried: the whole tree is watched")
+    func interruptsDuringScan() async throws {
+        let dir = try TemporaryDirectory("interrupted")
+        try dir.makeDirectory("a/b/c")
+        try dir.makeDirectory("d")
+        let plan = FaultPlan([
+            .unshare: [.interrupted], .chdir: [.interrupted, .interrupted], .open: [.interrupted, .interrupted],
+            .stat: [.interrupted], .statfs: [.interrupted], .getdents: [.interrupted],
+            .inotifyAddWatch: [.interrupted],
+        ])
+        let watcher = try FaultPlan.$current.withValue(plan) { try TreeWatcher(root: dir.path) }
+        defer { watcher.close() }
+        #expect(plan.remaining == 0)
+        #expect(watcher.watchedDirectories == 5)
+        #expect(Set(Files.kernelWatchedInodes(watcher.inotify.fileDescriptor)) == DiskTree(walking: dir.path).directoryInodes)
+    }
+
     /// ENOENT from open (the directory is gone when it is opened) or from
     /// getdents64 (gone while it is open: the kernel answers ENOENT for a
     /// removed directory), each made real by removing the directory at that instant.
