@@ -51,7 +51,8 @@ struct StatsCompatibilityTests {
     }
 
     @Test(arguments: [["-a", "move", "d"], ["-a", "bogus", "d"], ["-e", "create", "-a", "modify", "d"],
-                      ["-a", "total", "-d", "total", "d"], ["--bogus"], [], ["missing"], ["-t", "x", "d"]])
+                      ["-a", "total", "-d", "total", "d"], ["--bogus"], [], ["missing"], ["-t", "x", "d"],
+                      ["--f", "d"], ["--asc"], ["-a"], ["--zero=1", "d"], ["-e", "bogus", "--bogus", "d"]])
     func usageErrorsMatch(_ arguments: [String]) throws {
         let temp = try watchedTree()
         let ours = try Tools.run("inotifywatch", arguments, directory: temp.path.string)

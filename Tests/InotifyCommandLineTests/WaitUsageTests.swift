@@ -26,6 +26,18 @@ struct WaitUsageTests {
         ["-t", "abc", "d"],
         ["missing"],
         ["d", "missing"],
+        // getopt's refusals, worded here as glibc words them.
+        ["--bogus=1", "d"],
+        ["-xm", "d"],
+        ["d", "-me"],
+        ["--event"],
+        ["--mon=x", "d"],
+        ["--ex", "d"],
+        ["--no", "d"],
+        // Options are taken in order: nothing after a refused one is read.
+        ["-e", "bogus", "--bogus", "d"],
+        // What cannot go together is said after getopt's refusal.
+        ["--exclude", "a", "--excludei", "b", "--bogus", "d"],
     ]
 
     @Test(arguments: sameAsInotifywait)

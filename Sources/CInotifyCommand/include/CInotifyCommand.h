@@ -13,22 +13,26 @@
 #include <getopt.h>
 #include <signal.h>
 
-/// getopt_long, with optarg and optind handed back instead of left in globals.
-/// Using glibc's own parser is what makes `inotify wait` accept exactly what
-/// inotifywait accepts: abbreviated long options, `-t5`, `--event=x`, operands
-/// before options, and the same messages for bad ones.
+/// getopt_long, with optarg, optind and optopt handed back instead of left in
+/// globals. Using glibc's own parser is what makes `inotify wait` accept
+/// exactly what inotifywait accepts: abbreviated long options, `-t5`,
+/// `--event=x`, operands before options.
 static inline int cic_getopt_long(int argc, char *const argv[], const char *shortopts,
-                                  const struct option *longopts, char **argument, int *next) {
+                                  const struct option *longopts, char **argument, int *next,
+                                  int *failed) {
     int code = getopt_long(argc, argv, shortopts, longopts, NULL);
     *argument = optarg;
     *next = optind;
+    *failed = optopt;
     return code;
 }
 
-/// Starts a fresh scan (optind = 0 makes glibc reinitialise fully).
+/// Starts a fresh scan (optind = 0 makes glibc reinitialise fully), with
+/// getopt's own messages off: the caller words them (see GetoptError).
 static inline void cic_getopt_reset(void) {
     optind = 0;
-    opterr = 1;
+    opterr = 0;
+    optopt = 0;
 }
 
 /// For the tests, which drive the executable: glibc declares these only

@@ -1,4 +1,5 @@
-// Masks to names and back: what a person reading events wants first.
+// Masks to names and back, by the table in EventMask+NameTable.swift: what a
+// person reading events wants first.
 
 extension Inotify.EventMask: CustomStringConvertible {
     /// The set bits by name in bit order joined with `|` (`CREATE|ISDIR`); bits

@@ -71,23 +71,6 @@ extension Inotify {
 }
 
 extension Inotify.EventMask {
-    /// The single bits with their names, in bit order: the order names print in.
-    public static let namedBits: [(name: String, mask: Inotify.EventMask)] = [
-        ("ACCESS", .access), ("MODIFY", .modify), ("ATTRIB", .attrib),
-        ("CLOSE_WRITE", .closeWrite), ("CLOSE_NOWRITE", .closeNoWrite), ("OPEN", .open),
-        ("MOVED_FROM", .movedFrom), ("MOVED_TO", .movedTo), ("CREATE", .create),
-        ("DELETE", .delete), ("DELETE_SELF", .deleteSelf), ("MOVE_SELF", .moveSelf),
-        ("UNMOUNT", .unmount), ("Q_OVERFLOW", .queueOverflow), ("IGNORED", .ignored),
-        ("ONLYDIR", .onlyDir), ("DONT_FOLLOW", .dontFollow), ("EXCL_UNLINK", .exclUnlink),
-        ("MASK_CREATE", .maskCreate), ("MASK_ADD", .maskAdd), ("ISDIR", .isDir),
-        ("ONESHOT", .oneShot),
-    ]
-
-    /// Names that stand for several bits; accepted when parsing, as inotifywait does.
-    public static let namedGroups: [(name: String, mask: Inotify.EventMask)] = [
-        ("CLOSE", .close), ("MOVE", .move), ("ALL_EVENTS", .allEvents),
-    ]
-
     /// The bits of `allEvents` that are set: the part of a mask that asks for events.
     public var events: Inotify.EventMask { intersection(.allEvents) }
 }

@@ -1,8 +1,20 @@
 /// One `--exclude`, `--excludei`, `--include` or `--includei` pattern.
-struct Pattern {
+struct Pattern: Sendable, Equatable {
     var bytes: [UInt8]
     var caseInsensitive: Bool
     var include: Bool
+
+    /// The pattern the option `key` gives; nil for any other option.
+    init?(_ key: OptionKey, _ bytes: [UInt8]) {
+        switch key {
+        case .exclude: (caseInsensitive, include) = (false, false)
+        case .excludei: (caseInsensitive, include) = (true, false)
+        case .include: (caseInsensitive, include) = (false, true)
+        case .includei: (caseInsensitive, include) = (true, true)
+        default: return nil
+        }
+        self.bytes = bytes
+    }
 
     var optionName: String { (include ? "include" : "exclude") + (caseInsensitive ? "i" : "") }
 
@@ -36,20 +48,5 @@ struct Pattern {
             if pattern.include { filter.includes.append(regex) } else { filter.excludes.append(regex) }
         }
         return filter
-    }
-
-    /// `--exclude`, `--excludei`, `--include`, `--includei`, as codes
-    /// `base` to `base + 3`.
-    static func longOptions(from base: Int32) -> [LongOption] {
-        ["exclude", "excludei", "include", "includei"].enumerated().map { offset, name in
-            LongOption(name: name, takesArgument: true, code: base + Int32(offset))
-        }
-    }
-
-    /// The pattern an option of ``longOptions(from:)`` gives; nil for any other code.
-    static func parse(code: Int32, base: Int32, argument: [UInt8]?) -> Pattern? {
-        guard (base..<(base + 4)).contains(code) else { return nil }
-        let offset = code - base
-        return Pattern(bytes: argument ?? [], caseInsensitive: offset % 2 == 1, include: offset >= 2)
     }
 }

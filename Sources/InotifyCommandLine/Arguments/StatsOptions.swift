@@ -1,95 +1,78 @@
+import Inotify
+
 /// `inotify stats`'s options: inotifywatch's, spelled and checked as it does.
-struct StatsOptions: SharedOptions, Sendable {
-    var events: UInt32 = 0
+struct StatsOptions: SharedOptions, Sendable, Equatable {
+    var events: Inotify.EventMask = []
     /// Seconds; 0 runs until a signal.
     var timeout = 0
     var verbose = 0
     var zero = false
     var recursive = false
     var noDereference = false
-    var sort = StatsTable.Sort()
+    /// `-a` or `-d`; nil sorts by the total, descending.
+    var sort: StatsTable.Sort? = nil
     var fromFile: [UInt8]? = nil
     var patterns: [Pattern] = []
     var gitIgnore = false
     var help = false
     var operands: [[UInt8]] = []
 
-    static let longOptions: [LongOption] = [
-        LongOption(name: "help", takesArgument: false, code: Getopt.code("h")),
-        LongOption(name: "event", takesArgument: true, code: Getopt.code("e")),
-        LongOption(name: "timeout", takesArgument: true, code: Getopt.code("t")),
-        LongOption(name: "verbose", takesArgument: false, code: Getopt.code("v")),
-        LongOption(name: "zero", takesArgument: false, code: Getopt.code("z")),
-        LongOption(name: "ascending", takesArgument: true, code: Getopt.code("a")),
-        LongOption(name: "descending", takesArgument: true, code: Getopt.code("d")),
-        LongOption(name: "recursive", takesArgument: false, code: Getopt.code("r")),
-        LongOption(name: "no-dereference", takesArgument: false, code: Getopt.code("P")),
-        LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
-        LongOption(name: "fanotify", takesArgument: false, code: Getopt.code("F")),
-        LongOption(name: "filesystem", takesArgument: false, code: Getopt.code("S")),
-        LongOption(name: "fromfile", takesArgument: true, code: SharedOptionCode.fromFile),
-        SharedOptionCode.gitIgnoreOption,
-    ] + Pattern.longOptions(from: SharedOptionCode.patterns)
-
-    /// Parses and checks the arguments; nil after printing why they are wrong.
-    static func parse(program: String, arguments: [[UInt8]]) -> StatsOptions? {
+    /// Parses and checks the arguments, as inotifywatch does: options in the
+    /// order given until one is refused, then getopt's refusal, then what
+    /// cannot go together.
+    static func parse(program: String, arguments: [[UInt8]]) -> ParsedArguments<StatsOptions> {
         var options = StatsOptions()
-        var sortGiven = false
-        let parsed = options.applyOptions(
-            program: program, arguments: arguments, short: "hrzvPIFSa:d:e:t:", long: longOptions
-        ) { options, code, argument in
-            switch code {
-            case Getopt.code("v"): options.verbose += 1
-            case Getopt.code("z"): options.zero = true
-            case Getopt.code("a"), Getopt.code("d"):
-                if sortGiven {
-                    printError("Please specify -a or -d once only!")
-                    return false
-                }
-                sortGiven = true
-                let text = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                guard let sort = sortKey(text, ascending: code == Getopt.code("a")) else { return false }
-                options.sort = sort
-            default: break
-            }
-            return true
+        let outcome: Getopt.Outcome
+        switch options.takeOptions(.stats, arguments: arguments, own: { options, option throws(UsageError) in
+            try options.applyOwn(option)
+        }) {
+        case .failure(let refusal): return .refused(refusal)
+        case .success(let taken): outcome = taken
         }
-        guard let parsed else { return nil }
-        if options.help { return options }
-        if parsed.failed { return nil }
-        let watched = options.events == 0 ? 0xFFF : options.events
-        if options.sort.bits != 0 && options.sort.bits & watched == 0 {
-            printError("Can't sort by an event which isn't being watched for!")
-            return nil
-        }
-        if let conflict = Pattern.conflict(options.patterns) {
-            printError(conflict)
-            return nil
-        }
-        if options.gitIgnore && !options.recursive {
-            printError(SharedOptionCode.gitIgnoreConflict)
-            return nil
-        }
-        options.operands = parsed.operands
-        return options
+        if options.help { return .help }
+        if case .failed(let error) = outcome { return .refused(UsageError(lines: [error.message(program: program)])) }
+        if let conflict = options.conflict() { return .refused(UsageError(conflict)) }
+        guard case .finished(let operands) = outcome else { return .refused(UsageError(lines: [])) }
+        options.operands = operands
+        return .run(options)
     }
 
-    private static func sortKey(_ text: String, ascending: Bool) -> StatsTable.Sort? {
+    private mutating func applyOwn(_ option: GivenOption) throws(UsageError) {
+        switch option.key {
+        case .verbose: verbose += 1
+        case .zero: zero = true
+        case .ascending, .descending:
+            if sort != nil { throw UsageError("Please specify -a or -d once only!") }
+            sort = try Self.sortKey(option.text, ascending: option.key == .ascending)
+        default: preconditionFailure("--\(option.key) is in stats' table but not taken")
+        }
+    }
+
+    /// The first option that cannot go with the others, in inotifywatch's words.
+    func conflict() -> String? {
+        let watched = events.isEmpty ? Inotify.EventMask.allEvents : events
+        if case .event(let column) = sort?.key, column.isDisjoint(with: watched) {
+            return "Can't sort by an event which isn't being watched for!"
+        }
+        if let conflict = Pattern.conflict(patterns) { return conflict }
+        if gitIgnore && !recursive { return gitIgnoreConflict }
+        return nil
+    }
+
+    private static func sortKey(_ text: String, ascending: Bool) throws(UsageError) -> StatsTable.Sort {
         switch text.lowercased() {
         case "total":
-            return StatsTable.Sort(bits: 0, ascending: ascending)
+            return StatsTable.Sort(key: .total, ascending: ascending)
         case "move":
-            printError("Cannot sort by `move' event; please use `moved_from' or `moved_to'.")
-            return nil
+            throw UsageError("Cannot sort by `move' event; please use `moved_from' or `moved_to'.")
         case "close":
-            printError("Cannot sort by `close' event; please use `close_write' or `close_nowrite'.")
-            return nil
+            throw UsageError("Cannot sort by `close' event; please use `close_write' or `close_nowrite'.")
         default:
-            guard let bits = EventNames.single(text), StatsTable.columns.contains(where: { $0.bits == bits }) else {
-                printError("'\(text)' is not a valid key for sorting!")
-                return nil
+            let upper = text.uppercased()
+            guard let column = StatsTable.columns.first(where: { $0.name.uppercased() == upper }) else {
+                throw UsageError("'\(text)' is not a valid key for sorting!")
             }
-            return StatsTable.Sort(bits: bits, ascending: ascending)
+            return StatsTable.Sort(key: .event(column.mask), ascending: ascending)
         }
     }
 }

@@ -4,10 +4,9 @@ import Glibc
 /// negative number as "wait forever"; here it is refused, since a script that
 /// computes a negative timeout has a bug the tool should not hide.
 enum Timeout {
-    static func parse(_ text: String) -> Int? {
+    static func parse(_ text: String) throws(UsageError) -> Int {
         guard !text.isEmpty else {
-            printError("The provided value is not a valid timeout value.")
-            return nil
+            throw UsageError("The provided value is not a valid timeout value.")
         }
         var end: UnsafeMutablePointer<CChar>? = nil
         errno = 0
@@ -17,16 +16,13 @@ enum Timeout {
             return parsed
         }
         if errno != 0 {
-            printError("'\(text)' is not a valid timeout value: \(String(cString: strerror(errno))).")
-            return nil
+            throw UsageError("'\(text)' is not a valid timeout value: \(String(cString: strerror(errno))).")
         }
         guard value != Int.min else {
-            printError("'\(text)' is not a valid timeout value.\nPlease specify a long int value.")
-            return nil
+            throw UsageError("'\(text)' is not a valid timeout value.\nPlease specify a long int value.")
         }
         guard value >= 0 else {
-            printError("'\(text)' is not a valid timeout value: it cannot be negative (0 waits forever).")
-            return nil
+            throw UsageError("'\(text)' is not a valid timeout value: it cannot be negative (0 waits forever).")
         }
         return value
     }

@@ -1,7 +1,9 @@
+import Inotify
+
 /// `inotify wait`'s options: inotifywait's, spelled and checked as it does,
 /// and `--json` and `--null` beside them.
-struct WaitOptions: SharedOptions {
-    var events: UInt32 = 0
+struct WaitOptions: SharedOptions, Sendable, Equatable {
+    var events: Inotify.EventMask = []
     var monitor = false
     var quiet = 0
     /// Seconds; 0 waits forever.
@@ -23,68 +25,44 @@ struct WaitOptions: SharedOptions {
     var help = false
     var operands: [[UInt8]] = []
 
-    private enum Code {
-        static let format: Int32 = 256, timefmt: Int32 = 257, noNewline: Int32 = 259, json: Int32 = 260,
-            null: Int32 = 261
+    /// Parses and checks the arguments, as inotifywait does: options in the
+    /// order given until one is refused, then what cannot go together, whose
+    /// message follows getopt's if getopt refused an option.
+    static func parse(program: String, arguments: [[UInt8]]) -> ParsedArguments<WaitOptions> {
+        var options = WaitOptions()
+        let outcome: Getopt.Outcome
+        switch options.takeOptions(.wait, arguments: arguments, own: { options, option throws(UsageError) in
+            try options.applyOwn(option)
+        }) {
+        case .failure(let refusal): return .refused(refusal)
+        case .success(let taken): outcome = taken
+        }
+        if options.help { return .help }
+        var lines: [[UInt8]] = []
+        if case .failed(let error) = outcome { lines.append(error.message(program: program)) }
+        if let conflict = options.conflict() { lines.append(Array(conflict.utf8)) }
+        guard lines.isEmpty, case .finished(let operands) = outcome else { return .refused(UsageError(lines: lines)) }
+        options.operands = operands
+        return .run(options)
     }
 
-    static let longOptions: [LongOption] = [
-        LongOption(name: "help", takesArgument: false, code: Getopt.code("h")),
-        LongOption(name: "event", takesArgument: true, code: Getopt.code("e")),
-        LongOption(name: "monitor", takesArgument: false, code: Getopt.code("m")),
-        LongOption(name: "quiet", takesArgument: false, code: Getopt.code("q")),
-        LongOption(name: "timeout", takesArgument: true, code: Getopt.code("t")),
-        LongOption(name: "recursive", takesArgument: false, code: Getopt.code("r")),
-        LongOption(name: "csv", takesArgument: false, code: Getopt.code("c")),
-        LongOption(name: "daemon", takesArgument: false, code: Getopt.code("d")),
-        LongOption(name: "syslog", takesArgument: false, code: Getopt.code("s")),
-        LongOption(name: "no-dereference", takesArgument: false, code: Getopt.code("P")),
-        LongOption(name: "inotify", takesArgument: false, code: Getopt.code("I")),
-        LongOption(name: "fanotify", takesArgument: false, code: Getopt.code("F")),
-        LongOption(name: "filesystem", takesArgument: false, code: Getopt.code("S")),
-        LongOption(name: "format", takesArgument: true, code: Code.format),
-        LongOption(name: "no-newline", takesArgument: false, code: Code.noNewline),
-        LongOption(name: "timefmt", takesArgument: true, code: Code.timefmt),
-        LongOption(name: "fromfile", takesArgument: true, code: SharedOptionCode.fromFile),
-        LongOption(name: "outfile", takesArgument: true, code: Getopt.code("o")),
-        LongOption(name: "json", takesArgument: false, code: Code.json),
-        LongOption(name: "null", takesArgument: false, code: Code.null),
-        SharedOptionCode.gitIgnoreOption,
-    ] + Pattern.longOptions(from: SharedOptionCode.patterns)
-
-    /// Parses and checks the arguments; nil after printing why they are wrong.
-    static func parse(program: String, arguments: [[UInt8]]) -> WaitOptions? {
-        var options = WaitOptions()
-        let parsed = options.applyOptions(
-            program: program, arguments: arguments, short: "hcdrsmqPIFSo:e:t:", long: longOptions
-        ) { options, code, argument in
-            switch code {
-            case Getopt.code("m"): options.monitor = true
-            case Getopt.code("q"): options.quiet += 1
-            case Getopt.code("c"): options.csv = true
-            case Getopt.code("d"): options.daemon = true; options.monitor = true; options.syslog = true
-            case Getopt.code("s"): options.syslog = true
-            case Getopt.code("o"):
-                if options.outFile != nil { printError("Multiple --outfile options given."); return false }
-                options.outFile = argument
-            case Code.format: options.format = argument
-            case Code.noNewline: options.noNewline = true
-            case Code.timefmt: options.timefmt = argument.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            case Code.json: options.json = true
-            case Code.null: options.null = true
-            default: break
-            }
-            return true
+    private mutating func applyOwn(_ option: GivenOption) throws(UsageError) {
+        switch option.key {
+        case .monitor: monitor = true
+        case .quiet: quiet += 1
+        case .csv: csv = true
+        case .daemon: daemon = true; monitor = true; syslog = true
+        case .syslog: syslog = true
+        case .outFile:
+            if outFile != nil { throw UsageError("Multiple --outfile options given.") }
+            outFile = option.argument
+        case .format: format = option.argument
+        case .noNewline: noNewline = true
+        case .timefmt: timefmt = option.text
+        case .json: json = true
+        case .null: null = true
+        default: preconditionFailure("--\(option.key) is in wait's table but not taken")
         }
-        guard let parsed else { return nil }
-        if options.help { return options }
-        if let conflict = options.conflict() {
-            printError(conflict)
-            return nil
-        }
-        if parsed.failed { return nil }
-        options.operands = parsed.operands
-        return options
     }
 
     /// The first pair of options that cannot go together, in inotifywait's words.
@@ -99,7 +77,7 @@ struct WaitOptions: SharedOptions {
             return "%T is in --format string, but --timefmt was not specified."
         }
         if daemon && outFile == nil { return "-o must be specified with -d." }
-        if gitIgnore && !recursive { return SharedOptionCode.gitIgnoreConflict }
+        if gitIgnore && !recursive { return gitIgnoreConflict }
         return nil
     }
 }

@@ -7,26 +7,34 @@ public enum InotifyCommand {
     public static func main(arguments: [[UInt8]]) -> Int32 {
         let invokedAs = arguments.first.map { lastPathComponent($0) } ?? "inotify"
         let rest = Array(arguments.dropFirst())
-        switch invokedAs {
-        case "inotifywait": return WaitCommand.run(program: "inotifywait", arguments: rest)
-        case "inotifywatch": return StatsCommand.run(program: "inotifywatch", arguments: rest)
-        default: break
+        if let command = CommandSpec.command(linkedAs: invokedAs) {
+            return run(command, program: invokedAs, arguments: rest)
         }
         guard let subcommand = rest.first.map({ String(decoding: $0, as: UTF8.self) }) else {
-            HelpText.top()
+            print(HelpText.renderTop(), terminator: "")
             return 1
         }
-        let subArguments = Array(rest.dropFirst())
+        if let command = Command(rawValue: subcommand) {
+            return run(command, program: "inotify \(subcommand)", arguments: Array(rest.dropFirst()))
+        }
         switch subcommand {
-        case "wait": return WaitCommand.run(program: "inotify wait", arguments: subArguments)
-        case "stats": return StatsCommand.run(program: "inotify stats", arguments: subArguments)
-        case "events": return EventsCommand.run(program: "inotify events", arguments: subArguments)
         case "-h", "--help", "help":
-            HelpText.top()
+            print(HelpText.renderTop(), terminator: "")
             return 0
         default:
-            printError("inotify: unknown subcommand '\(subcommand)'; expected wait, stats or events (see 'inotify --help').")
+            let names = Command.allCases.map(\.rawValue)
+            printError("inotify: unknown subcommand '\(subcommand)'; expected "
+                + names.dropLast().joined(separator: ", ") + " or \(names.last ?? "")"
+                + " (see 'inotify --help').")
             return 1
+        }
+    }
+
+    private static func run(_ command: Command, program: String, arguments: [[UInt8]]) -> Int32 {
+        switch command {
+        case .wait: WaitCommand.run(program: program, arguments: arguments)
+        case .stats: StatsCommand.run(program: program, arguments: arguments)
+        case .events: EventsCommand.run(program: program, arguments: arguments)
         }
     }
 

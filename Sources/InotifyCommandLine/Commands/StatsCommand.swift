@@ -8,10 +8,11 @@ import Synchronization
 /// prints it without stopping.
 enum StatsCommand {
     static func run(program: String, arguments: [[UInt8]]) -> Int32 {
-        guard let options = StatsOptions.parse(program: program, arguments: arguments) else { return 1 }
-        if options.help {
-            HelpText.stats(program: program)
-            return 1
+        let options: StatsOptions
+        switch StatsOptions.parse(program: program, arguments: arguments) {
+        case .run(let parsed): options = parsed
+        case .help: return HelpText.show(.stats, program: program)
+        case .refused(let refusal): return refusal.report()
         }
         guard let filter = Pattern.filter(options.patterns) else { return 1 }
         // Blocked before any thread starts, so that every thread inherits the
@@ -23,7 +24,7 @@ enum StatsCommand {
             printError("Couldn't set up signal handling: \(errnoText(errno.rawValue))")
             return 1
         }
-        let events = options.events == 0 ? Inotify.IN_ALL_EVENTS : options.events
+        let events = options.events.isEmpty ? Inotify.EventMask.allEvents : options.events
         guard let list = PathList.make(operands: options.operands, fromFile: options.fromFile) else { return 1 }
         guard !list.watch.isEmpty else {
             printError("No files specified to watch!")
@@ -55,7 +56,7 @@ enum StatsCommand {
 
     struct Settings: Sendable {
         let options: StatsOptions
-        let events: UInt32
+        let events: Inotify.EventMask
         let signals: CInt
         let diagnostics: Diagnostics
 
@@ -69,7 +70,8 @@ enum StatsCommand {
         /// The table, or "No events occurred." on stderr; `extraNewline` after
         /// a table printed on SIGUSR1, as inotifywatch does.
         func printTable(_ table: StatsTable, extraNewline: Bool = false) {
-            guard var text = table.render(events: events, zero: options.zero, sort: options.sort) else {
+            guard var text = table.render(events: events, zero: options.zero, sort: options.sort ?? StatsTable.Sort())
+            else {
                 diagnostics.say("No events occurred.")
                 return
             }
@@ -92,10 +94,10 @@ enum StatsCommand {
             let stop = watch.run(
                 timeout: left, restartsOnEvent: false, signals: settings.signals,
                 handle: { event, watched in
-                    if event.mask.rawValue & settings.events != 0,
+                    if !event.mask.isDisjoint(with: settings.events),
                         filter.reports(watched: watched, name: event.name, scratch: &scratch)
                     {
-                        table.record(watched, mask: event.mask.rawValue)
+                        table.record(watched, mask: event.mask)
                     }
                     return true
                 },
@@ -180,7 +182,8 @@ private struct TreeStatsConsumer: TreeConsumer {
         if lines == nil { lines = TreeLines(root: root) }
         let events = settings.events
         lines!.forEachLine(change) { line in
-            guard line.mask & events != 0, filter.reports(watched: line.watched, name: line.name, scratch: &scratch)
+            guard !line.mask.isDisjoint(with: events),
+                filter.reports(watched: line.watched, name: line.name, scratch: &scratch)
             else { return }
             shared.table.withLock { $0.record(line.watched, mask: line.mask) }
         }

@@ -8,16 +8,18 @@ import Synchronization
 /// deleted or unmounted), 2 on timeout.
 enum WaitCommand {
     static func run(program: String, arguments: [[UInt8]]) -> Int32 {
-        guard let options = WaitOptions.parse(program: program, arguments: arguments) else { return 1 }
-        if options.help {
-            HelpText.wait(program: program)
-            return 1
+        let options: WaitOptions
+        switch WaitOptions.parse(program: program, arguments: arguments) {
+        case .run(let parsed): options = parsed
+        case .help: return HelpText.show(.wait, program: program)
+        case .refused(let refusal): return refusal.report()
         }
         guard let filter = Pattern.filter(options.patterns) else { return 1 }
-        let asked = options.events == 0 ? Inotify.IN_ALL_EVENTS : options.events
+        let asked = options.events.isEmpty ? Inotify.EventMask.allEvents : options.events
         var mask = asked
         if options.monitor && options.recursive {
-            mask |= Inotify.IN_CREATE | Inotify.IN_MOVED_TO | Inotify.IN_MOVED_FROM
+            // As inotifywait: the tree follows creations and renames.
+            mask.formUnion([.create, .movedTo, .movedFrom])
         }
         guard let list = PathList.make(operands: options.operands, fromFile: options.fromFile) else { return 1 }
         guard !list.watch.isEmpty else {
@@ -50,9 +52,9 @@ enum WaitCommand {
     struct Settings: Sendable {
         let options: WaitOptions
         /// The events asked for: only these are printed.
-        let asked: UInt32
+        let asked: Inotify.EventMask
         /// The events watched (with -m -r, also what the tree needs).
-        let mask: UInt32
+        let mask: Inotify.EventMask
         let descriptor: CInt
         let diagnostics: Diagnostics
     }
@@ -68,7 +70,7 @@ enum WaitCommand {
         let stop = watch.run(
             timeout: Int64(settings.options.timeout) * 1000,
             handle: { event, watched in
-                let line = EventLine(watched: watched, name: event.name, mask: event.mask.rawValue, cookie: event.cookie)
+                let line = EventLine(watched: watched, name: event.name, mask: event.mask, cookie: event.cookie)
                 // A notice takes the place of the event's line, asked for or not.
                 let notice = printer.writesNotices ? Notice(kernelMask: line.mask) : nil
                 if let notice { printer.appendNotice(line, notice, to: &out.bytes) }
@@ -77,9 +79,9 @@ enum WaitCommand {
                     return true
                 }
                 guard filter.reports(watched: watched, name: event.name, scratch: &scratch) else { return true }
-                if notice == nil && line.mask & settings.asked != 0 { printer.append(line, to: &out.bytes) }
+                if notice == nil && !line.mask.isDisjoint(with: settings.asked) { printer.append(line, to: &out.bytes) }
                 guard settings.options.monitor else {
-                    status = event.mask.rawValue & settings.mask == 0 ? 1 : 0
+                    status = event.mask.isDisjoint(with: settings.mask) ? 1 : 0
                     return false
                 }
                 return true
@@ -168,9 +170,9 @@ private struct TreeWaitConsumer: TreeConsumer {
         var keepGoing = true
         lines!.forEachLine(change) { line in
             guard keepGoing, filter.reports(watched: line.watched, name: line.name, scratch: &scratch) else { return }
-            if !noticed && line.mask & settings.asked != 0 { printer.append(line, to: &out) }
+            if !noticed && !line.mask.isDisjoint(with: settings.asked) { printer.append(line, to: &out) }
             if !settings.options.monitor {
-                status.value.store(line.mask & settings.mask == 0 ? 1 : 0, ordering: .relaxed)
+                status.value.store(line.mask.isDisjoint(with: settings.mask) ? 1 : 0, ordering: .relaxed)
                 keepGoing = false
             }
         }

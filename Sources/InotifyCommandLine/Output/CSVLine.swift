@@ -6,7 +6,7 @@ enum CSVLine {
         appendField(event.watched, to: &out)
         out.append(UInt8(ascii: ","))
         var names: [UInt8] = []
-        EventNames.append(event.mask, separator: UInt8(ascii: ","), to: &names)
+        PrintedNames.append(event.mask, separator: UInt8(ascii: ","), to: &names)
         names.withUnsafeBytes { appendField($0, to: &out) }
         out.append(UInt8(ascii: ","))
         appendField(event.name, to: &out)

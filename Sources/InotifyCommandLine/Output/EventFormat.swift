@@ -76,7 +76,7 @@ struct EventFormat {
             case .literal(let bytes): out.append(contentsOf: bytes)
             case .watched: out.append(contentsOf: event.watched)
             case .name: out.append(contentsOf: event.name)
-            case .events(let separator): EventNames.append(event.mask, separator: separator, to: &out)
+            case .events(let separator): PrintedNames.append(event.mask, separator: separator, to: &out)
             case .time: out.append(contentsOf: time)
             case .cookie: appendHex(event.cookie, to: &out)
             }

@@ -1,3 +1,5 @@
+import Inotify
+
 /// One event as the printers see it: borrowed bytes, valid during the call
 /// that hands it over, so that a burst is printed without an allocation per event.
 struct EventLine {
@@ -6,6 +8,6 @@ struct EventLine {
     var watched: UnsafeRawBufferPointer
     /// `%f`: the name inside that directory; empty for an event on the watched path itself.
     var name: UnsafeRawBufferPointer
-    var mask: UInt32
+    var mask: Inotify.EventMask
     var cookie: UInt32
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 
 /// `--json`: one object per event per line, always valid UTF-8. A path that
 /// is not UTF-8 is shown with U+FFFD in its display field and kept exactly,
@@ -34,10 +35,10 @@ enum JSONLine {
         path.withUnsafeBytes { appendBytesField("path", $0, to: &out) }
         out.append(contentsOf: #","events":["#.utf8)
         var first = true
-        for entry in EventNames.printed where event.mask & entry.bits != 0 {
+        PrintedNames.forEach(in: event.mask) { name in
             if !first { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: entry.name)
+            out.append(contentsOf: name)
             out.append(UInt8(ascii: "\""))
             first = false
         }
@@ -51,7 +52,7 @@ enum JSONLine {
         out.append(contentsOf: String(repeating: "0", count: 6 - micros.count).utf8)
         out.append(contentsOf: micros.utf8)
         out.append(contentsOf: #","isDirectory":"#.utf8)
-        let isDirectory = notice?.isDirectory ?? (event.mask & 0x4000_0000 != 0)
+        let isDirectory = notice?.isDirectory ?? event.mask.contains(.isDir)
         out.append(contentsOf: (isDirectory ? "true" : "false").utf8)
         out.append(contentsOf: "}\n".utf8)
     }

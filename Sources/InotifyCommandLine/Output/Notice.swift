@@ -19,12 +19,12 @@ struct Notice {
 
     /// The notice a kernel event is, if any: these three come whatever the
     /// watch's mask, and never together.
-    init?(kernelMask mask: UInt32) {
-        if mask & Inotify.IN_Q_OVERFLOW != 0 {
+    init?(kernelMask mask: Inotify.EventMask) {
+        if mask.contains(.queueOverflow) {
             kind = .overflow
-        } else if mask & Inotify.IN_UNMOUNT != 0 {
+        } else if mask.contains(.unmount) {
             kind = .unmounted
-        } else if mask & Inotify.IN_IGNORED != 0 {
+        } else if mask.contains(.ignored) {
             kind = .ignored
         } else {
             return nil

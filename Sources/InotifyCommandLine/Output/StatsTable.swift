@@ -1,17 +1,26 @@
+import Inotify
+
 /// inotifywatch's table: a row per watched path with a count per event, the
 /// columns only for events that occurred (all with `-z`), sorted by one
 /// column, widths and spacing as inotifywatch prints them.
 struct StatsTable: Sendable {
-    /// The columns, in inotifywatch's order, with the width it pads to.
-    static let columns: [(name: String, bits: UInt32)] = [
-        ("access", 0x1), ("modify", 0x2), ("attrib", 0x4), ("close_write", 0x8), ("close_nowrite", 0x10),
-        ("open", 0x20), ("moved_from", 0x40), ("moved_to", 0x80), ("move_self", 0x800), ("create", 0x100),
-        ("delete", 0x200), ("delete_self", 0x400), ("unmount", 0x2000),
-    ]
+    /// The columns in inotifywatch's order, from the library's table of
+    /// names; a column is as wide as its name.
+    static let columns: [(name: String, mask: Inotify.EventMask)] =
+        Inotify.EventMask.nameTable
+        .compactMap { entry in entry.inotifywatchColumn.map { (column: $0, entry: entry) } }
+        .sorted { $0.column < $1.column }
+        .map { ($0.entry.name.lowercased(), $0.entry.mask) }
 
-    /// How to sort: by `bits` (0 for the total), ascending or not.
-    struct Sort: Sendable {
-        var bits: UInt32 = 0
+    /// How to sort: by a column or the total, ascending or not.
+    struct Sort: Sendable, Equatable {
+        enum Key: Sendable, Equatable {
+            case total
+            /// The column of this event.
+            case event(Inotify.EventMask)
+        }
+
+        var key = Key.total
         var ascending = false
     }
 
@@ -23,9 +32,9 @@ struct StatsTable: Sendable {
         var total: UInt32 = 0
         var counts = [UInt32](repeating: 0, count: StatsTable.columns.count)
 
-        func count(_ bits: UInt32) -> UInt32 {
-            if bits == 0 { return total }
-            guard let index = StatsTable.columns.firstIndex(where: { $0.bits == bits }) else { return 0 }
+        func count(_ key: Sort.Key) -> UInt32 {
+            guard case .event(let mask) = key else { return total }
+            guard let index = StatsTable.columns.firstIndex(where: { $0.mask == mask }) else { return 0 }
             return counts[index]
         }
     }
@@ -38,10 +47,10 @@ struct StatsTable: Sendable {
         _ = rowIndex(path)
     }
 
-    mutating func record(_ path: UnsafeRawBufferPointer, mask: UInt32) {
+    mutating func record(_ path: UnsafeRawBufferPointer, mask: Inotify.EventMask) {
         let row = rowIndex(Array(path))
         rows[row].total &+= 1
-        for (column, entry) in Self.columns.enumerated() where mask & entry.bits != 0 {
+        for (column, entry) in Self.columns.enumerated() where mask.contains(entry.mask) {
             rows[row].counts[column] &+= 1
         }
     }
@@ -57,18 +66,17 @@ struct StatsTable: Sendable {
 
     /// The table's bytes (paths exactly as they are); nil when nothing
     /// occurred ("No events occurred.").
-    func render(events: UInt32, zero: Bool, sort: Sort) -> [UInt8]? {
+    func render(events: Inotify.EventMask, zero: Bool, sort: Sort) -> [UInt8]? {
         guard total > 0 else { return nil }
         let shown = Self.columns.indices.filter { column in
-            let entry = Self.columns[column]
-            return events & entry.bits != 0 && (zero || rows.contains { $0.counts[column] > 0 })
+            events.contains(Self.columns[column].mask) && (zero || rows.contains { $0.counts[column] > 0 })
         }
         var header = "total  "
         for column in shown { header += Self.columns[column].name + "  " }
         header += "filename\n"
         var out = Array(header.utf8)
         let sorted = rows.filter { zero || $0.total > 0 }.sorted { left, right in
-            let (a, b) = (left.count(sort.bits), right.count(sort.bits))
+            let (a, b) = (left.count(sort.key), right.count(sort.key))
             if a == b { return left.order < right.order }
             return sort.ascending ? a < b : a > b
         }

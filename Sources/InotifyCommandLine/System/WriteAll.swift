@@ -16,7 +16,12 @@ func writeAll(_ descriptor: CInt, _ buffer: UnsafeRawBufferPointer) -> CInt? {
 /// A line to standard error, written at once so that lines from different
 /// sources never interleave mid-line.
 func printError(_ message: String) {
-    var line = Array(message.utf8)
+    printError(Array(message.utf8))
+}
+
+/// The same for a line of bytes (an argument quoted back need not be UTF-8).
+func printError(_ message: [UInt8]) {
+    var line = message
     line.append(UInt8(ascii: "\n"))
     _ = line.withUnsafeBytes { writeAll(2, $0) }  // nowhere left to report a failing stderr
 }

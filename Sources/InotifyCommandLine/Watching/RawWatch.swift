@@ -25,7 +25,7 @@ final class RawWatch {
 
     /// Watches `paths` with `mask`; nil after printing why one could not be watched.
     init?(
-        paths: [[UInt8]], mask: UInt32, noDereference: Bool, diagnostics: Diagnostics,
+        paths: [[UInt8]], mask: Inotify.EventMask, noDereference: Bool, diagnostics: Diagnostics,
         failureVerb: String = "Couldn't watch"
     ) {
         do {
@@ -34,7 +34,7 @@ final class RawWatch {
             diagnostics.initFailure(error.errno.rawValue)
             return nil
         }
-        var watchMask = Inotify.EventMask(rawValue: mask)
+        var watchMask = mask
         if noDereference { watchMask.insert(.dontFollow) }
         for path in paths {
             let result: Result<Int32, Inotify.Error> = withCPath(path) { cPath in

@@ -36,15 +36,15 @@ struct TreeLines {
             // consumer moves what it knows below it. The kernel's cookies count
             // up from 0; these count down from the top, where none will be met.
             let cookie = TreeLines.syntheticCookies.subtract(1, ordering: .relaxed).oldValue
-            let isDirectory = change.isDirectory ? Inotify.IN_ISDIR : 0
-            emit(directoryOf: source, name: lastName(source), mask: Inotify.IN_MOVED_FROM | isDirectory, cookie: cookie, body)
-            emit(directoryOf: change.path, name: lastName(change.path), mask: Inotify.IN_MOVED_TO | isDirectory,
+            let isDirectory: Inotify.EventMask = change.isDirectory ? .isDir : []
+            emit(directoryOf: source, name: lastName(source), mask: isDirectory.union(.movedFrom), cookie: cookie, body)
+            emit(directoryOf: change.path, name: lastName(change.path), mask: isDirectory.union(.movedTo),
                  cookie: cookie, body)
             return
         }
         if change.events.isEmpty {
             // Found by listing a new directory.
-            let mask = Inotify.IN_CREATE | (change.isDirectory ? Inotify.IN_ISDIR : 0)
+            let mask: Inotify.EventMask = change.isDirectory ? [.create, .isDir] : .create
             emit(directoryOf: change.path, name: lastName(change.path), mask: mask, cookie: 0, body)
             return
         }
@@ -54,20 +54,20 @@ struct TreeLines {
             let path = event.mask.contains(.movedFrom) ? (from ?? change.path) : change.path
             if event.hasName {
                 event.withNameBytes { name in
-                    emit(directoryOf: path, name: name, mask: event.mask.rawValue, cookie: event.cookie, body)
+                    emit(directoryOf: path, name: name, mask: event.mask, cookie: event.cookie, body)
                 }
             } else {
                 // An event on a watched directory itself: %w is that directory.
                 watched(path).withUnsafeBytes { watchedBytes in
                     body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: nil, count: 0),
-                                   mask: event.mask.rawValue, cookie: event.cookie))
+                                   mask: event.mask, cookie: event.cookie))
                 }
             }
         }
     }
 
     private func emit(
-        directoryOf path: FilePath, name: UnsafeRawBufferPointer, mask: UInt32, cookie: UInt32,
+        directoryOf path: FilePath, name: UnsafeRawBufferPointer, mask: Inotify.EventMask, cookie: UInt32,
         _ body: (EventLine) -> Void
     ) {
         watched(path.removingLastComponent()).withUnsafeBytes {
@@ -76,7 +76,8 @@ struct TreeLines {
     }
 
     private func emit(
-        directoryOf path: FilePath, name: [UInt8], mask: UInt32, cookie: UInt32, _ body: (EventLine) -> Void
+        directoryOf path: FilePath, name: [UInt8], mask: Inotify.EventMask, cookie: UInt32,
+        _ body: (EventLine) -> Void
     ) {
         name.withUnsafeBytes { emit(directoryOf: path, name: $0, mask: mask, cookie: cookie, body) }
     }

@@ -11,11 +11,11 @@ extension TreeLines {
     func forEachNotice(_ change: Change, _ body: (EventLine, Notice) -> Void) {
         switch change.kind {
         case .overflow:
-            withDirectoryRecord(rootPrefix, mask: Inotify.IN_Q_OVERFLOW) { body($0, Notice(.overflow)) }
+            withDirectoryRecord(rootPrefix, mask: .queueOverflow) { body($0, Notice(.overflow)) }
         case .rescanned:
-            withDirectoryRecord(rootPrefix, mask: 0) { body($0, Notice(.rescanned, isDirectory: true)) }
+            withDirectoryRecord(rootPrefix, mask: []) { body($0, Notice(.rescanned, isDirectory: true)) }
         case .unwatched(let reason):
-            withDirectoryRecord(watched(change.path), mask: 0) {
+            withDirectoryRecord(watched(change.path), mask: []) {
                 body($0, Notice(.unwatched, reason: reason, isDirectory: true))
             }
         case .unmounted:
@@ -28,10 +28,10 @@ extension TreeLines {
     /// The record of the root's end: the tree ends its changes at the
     /// root's IN_IGNORED, which is the raw watch's `ignored`.
     func withRootEnd(_ body: (EventLine, Notice) -> Void) {
-        withDirectoryRecord(rootPrefix, mask: Inotify.IN_IGNORED) { body($0, Notice(.ignored)) }
+        withDirectoryRecord(rootPrefix, mask: .ignored) { body($0, Notice(.ignored)) }
     }
 
-    private func withDirectoryRecord(_ watched: [UInt8], mask: UInt32, _ body: (EventLine) -> Void) {
+    private func withDirectoryRecord(_ watched: [UInt8], mask: Inotify.EventMask, _ body: (EventLine) -> Void) {
         watched.withUnsafeBytes {
             body(EventLine(watched: $0, name: UnsafeRawBufferPointer(start: nil, count: 0), mask: mask, cookie: 0))
         }

@@ -13,12 +13,12 @@ final class TreeWatchSet: Sendable {
 
     /// Watches every root; nil after printing why one could not be watched.
     init?(
-        roots: [[UInt8]], mask: UInt32, excluded: [[UInt8]], gitIgnore: Bool, diagnostics: Diagnostics,
+        roots: [[UInt8]], mask: Inotify.EventMask, excluded: [[UInt8]], gitIgnore: Bool, diagnostics: Diagnostics,
         failureVerb: String = "Couldn't watch"
     ) {
         var options = TreeWatcher.Options()
         options.gitIgnore = gitIgnore
-        options.events = Inotify.EventMask(rawValue: mask & Inotify.IN_ALL_EVENTS)
+        options.events = mask.events
         options.reportSelfEvents = true
         options.onWatchLimit = .continueAndReport
         var watchers: [(root: [UInt8], watcher: TreeWatcher)] = []

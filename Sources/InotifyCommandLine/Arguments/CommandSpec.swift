@@ -1,0 +1,98 @@
+/// The subcommands of `inotify`. What each is called and how its help
+/// begins is in ``CommandSpec``.
+enum Command: String, CaseIterable, Sendable, Hashable {
+    case wait, stats, events
+}
+
+/// One command as plain data: the names it runs under and the parts of its
+/// help that are not options. Its options are the rows of
+/// ``OptionSpec/table`` that name it.
+struct CommandSpec: Sendable {
+    let command: Command
+    /// `inotify wait`, and the tool it stands in for when a link is named so.
+    let programNames: [String]
+    /// Its line in `inotify --help`.
+    let summary: String
+    /// What follows the program name in the usage line.
+    let usage: String
+    let description: String
+    /// Operands with a meaning of their own (`@path`), as help rows.
+    let operands: [HelpRow]
+    /// Whether help lists the names `-e` takes.
+    let listsEventNames: Bool
+    let exitStatuses: [HelpRow]
+    /// The exit status after `--help`: inotifywait and inotifywatch exit 1.
+    let helpStatus: Int32
+
+    /// A name and its explanation, a line of help.
+    struct HelpRow: Sendable {
+        let name: String
+        let text: String
+    }
+
+    /// The single-word program names: the links `inotify` answers to.
+    var linkNames: [String] { programNames.filter { !$0.contains(" ") } }
+
+    /// Every command, in ``Command`` order.
+    static let all: [CommandSpec] = Command.allCases.map(spec)
+
+    /// The data of `command`.
+    static func spec(_ command: Command) -> CommandSpec {
+        switch command {
+        case .wait: wait
+        case .stats: stats
+        case .events: events
+        }
+    }
+
+    private static let wait = CommandSpec(
+        command: .wait,
+        programNames: ["inotify wait", "inotifywait"],
+        summary: "Wait for events; a drop-in inotifywait (with -r that misses nothing)",
+        usage: "[options] path... [@excluded-path...]",
+        description: "Waits for events on the paths and prints them. Without -m it exits after the first event.",
+        operands: [excludedPath],
+        listsEventNames: true,
+        exitStatuses: [
+            HelpRow(name: "0", text: "an event asked for occurred"),
+            HelpRow(name: "1", text: "an error, or an event not asked for occurred (the watch deleted or unmounted)"),
+            HelpRow(name: "2", text: "--timeout passed without an event"),
+        ],
+        helpStatus: 1)
+
+    private static let stats = CommandSpec(
+        command: .stats,
+        programNames: ["inotify stats", "inotifywatch"],
+        summary: "Count events per file; a drop-in inotifywatch",
+        usage: "[options] path... [@excluded-path...]",
+        description: "Counts events per file until --timeout passes or it is interrupted (SIGINT, SIGTERM), "
+            + "then prints a table. SIGUSR1 prints the table so far.",
+        operands: [excludedPath],
+        listsEventNames: true,
+        exitStatuses: [
+            HelpRow(name: "0", text: "the table was printed"),
+            HelpRow(name: "1", text: "an error"),
+        ],
+        helpStatus: 1)
+
+    private static let events = CommandSpec(
+        command: .events,
+        programNames: ["inotify events"],
+        summary: "Print the raw kernel events, one per line, as py-inotify prints them",
+        usage: "[options] path...",
+        description: "Prints every event the kernel sends for the paths, one per line, as py-inotify prints "
+            + "them: Event(wd=1, mask=256, cookie=0, len=16, name='f'). Nothing is filtered, merged or "
+            + "interpreted: IN_IGNORED, IN_UNMOUNT and IN_Q_OVERFLOW appear as they come.",
+        operands: [],
+        listsEventNames: true,
+        exitStatuses: [],
+        helpStatus: 0)
+
+    private static let excludedPath = HelpRow(
+        name: "@<path>", text: "Do not watch <path> (with -r: nor anything below it).")
+
+    /// The command a program name runs: a link named `inotifywait`, say.
+    static func command(linkedAs name: String) -> Command? {
+        all.first { $0.linkNames.contains(name) }?.command
+    }
+}
