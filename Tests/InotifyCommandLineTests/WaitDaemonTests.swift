@@ -31,7 +31,7 @@ struct WaitDaemonTests {
         // The daemon is watching once its inotify instance holds a watch.
         var index = 0
         // -q: nothing for syslog, which without a syslog daemon writes to the console.
-        let logged = await eventually(timeout: .seconds(30)) {
+        let logged = await eventually(timeout: .seconds(120)) {  // a hang guard: the daemon may start late on a loaded machine
             index += 1
             try? Files.touch(temp.appending("d/f\(index)"))
             let text = (try? String(contentsOfFile: log.string, encoding: .utf8)) ?? ""

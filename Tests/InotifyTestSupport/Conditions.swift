@@ -61,7 +61,10 @@ public func iterationEndsOnClose(
         ended.store(true, ordering: .relaxed)
     }
     defer { consumer.cancel() }
-    guard await eventually({ seen.load(ordering: .relaxed) >= 100 }) else { return false }
+    // Both waits are hang guards, not speed limits: under ThreadSanitizer on a
+    // loaded machine the first 100 events, and what the stream still holds
+    // when close() comes (it ends after that), took longer than 10 s.
+    guard await eventually(timeout: .seconds(120), { seen.load(ordering: .relaxed) >= 100 }) else { return false }
     try close()
-    return await eventually(timeout: .seconds(10)) { ended.load(ordering: .relaxed) }
+    return await eventually(timeout: .seconds(120)) { ended.load(ordering: .relaxed) }
 }

@@ -48,7 +48,8 @@ struct StreamTests {
         #expect(batches <= 30)
     }
 
-    @Test("100,000 events made while the consumer sleeps all arrive, with no overflow")
+    @Test("100,000 events made while the consumer sleeps all arrive, with no overflow",
+          .disabled(if: underThreadSanitizer, "a race for speed: the reader thread must outpace the writer, which ThreadSanitizer's slowdown decides"))
     func eagerDrainingPreventsOverflow() async throws {
         let dir = try TemporaryDirectory()
         let file = try dir.createFile("target")
