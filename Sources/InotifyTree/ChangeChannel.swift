@@ -30,11 +30,13 @@ final class ChangeChannel: Sendable {
     /// Hands over the changes of one read at once, waiting for room first.
     /// Returns false once the channel has ended: the producer should stop.
     func send(_ changes: [Change]) -> Bool {
+        // Nothing to hand over: no reason to wait for room.
+        guard !changes.isEmpty else { return !channel.hasEnded }
         while true {
             switch channel.waitForRoom() {
             case .ended: return false
             case .full: room.wait()
-            case .room: return changes.isEmpty || channel.send(changes, weight: changes.count)
+            case .room: return channel.send(changes, weight: changes.count)
             }
         }
     }

@@ -128,6 +128,11 @@ package final class Channel<Element: Sendable>: Sendable {
         machine.withLock { $0.bufferedWeight }
     }
 
+    /// Whether the element stream has ended (sends are dropped from now on).
+    package var hasEnded: Bool {
+        machine.withLock { $0.end != nil }
+    }
+
     // MARK: Producer
 
     /// What the producer does next (see ``ChannelStateMachine/producerTurn(eventsReady:readAheadUnlessTakenSince:)``).

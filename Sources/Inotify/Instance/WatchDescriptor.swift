@@ -52,5 +52,8 @@ extension Inotify {
 
         /// Whether `rhs` has a number other than `lhs`.
         public static func != (lhs: Int32, rhs: WatchDescriptor) -> Bool { lhs != rhs.rawValue }
+
+        /// Matches by number in a `switch` (`case -1:`), whichever instance.
+        public static func ~= (pattern: Int32, value: WatchDescriptor) -> Bool { pattern == value.rawValue }
     }
 }
