@@ -4,9 +4,10 @@ import Glibc
 /// read buffer, a read of what is queued, the wait for the first event, and
 /// the decoding, whose events carry the instance.
 ///
-/// The buffer is reused, so the steady state of a read loop allocates
-/// nothing for the kernel's bytes; it is held for the whole of a read, so
-/// concurrent reads take turns instead of racing for the same bytes.
+/// The buffer is reused (it grows to the largest read and keeps that size),
+/// so the steady state of a read loop allocates nothing for the kernel's
+/// bytes; it is held for the whole of a read, so concurrent reads take
+/// turns instead of racing for the same bytes.
 final class EventReader: Sendable {
     /// How much one read takes.
     enum Amount {
@@ -26,7 +27,7 @@ final class EventReader: Sendable {
     private let owner: DescriptorOwner
     /// The identity the events read here carry.
     private let instance: UInt64
-    private let buffer = Lock(ReadBuffer(capacity: EventReader.chunkSize))
+    private let buffer = Lock(ReadBuffer())
 
     init(owner: DescriptorOwner, instance: UInt64) {
         self.owner = owner
