@@ -1,7 +1,8 @@
 import Inotify
 import SystemPackage
 
-/// One thing that happened in the watched tree.
+/// One thing that happened in the watched tree. `Codable`: flat, with paths
+/// and names byte for byte (see `Change+Codable.swift`).
 public struct Change: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         /// Created. With ``Change/foundByScan`` it was found by listing a

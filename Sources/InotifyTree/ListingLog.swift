@@ -106,9 +106,9 @@ struct ListingLog {
         var index = windowHead
         while index < windows.count, windows[index].start <= position {
             if position < windows[index].end {
-                if event.wd == windows[index].directory, !event.hasName {
+                if event.wd.rawValue == windows[index].directory, !event.hasName {
                     if windows[index].own.take(event.mask) { return true }
-                } else if event.wd == windows[index].parent,
+                } else if event.wd.rawValue == windows[index].parent,
                           event.storedName == windows[index].name,
                           windows[index].onParent.take(event.mask)
                 {

@@ -66,7 +66,7 @@ extension TreeEngine {
         case .failure(let errno):
             // The watch by path fails the same way, with the library's words
             // for it (which name the root and say what to do).
-            let wd = try inotify.addWatchUntracked(root, mask: rootMask)
+            let wd = try inotify.addWatch(root, mask: rootMask).rawValue
             try removeWatchIfPresent(wd)
             throw Inotify.Error(.addWatch, errno: errno, path: root)
         }
@@ -79,7 +79,7 @@ extension TreeEngine {
             else { throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root) }
             wd = exact
         } else {
-            wd = try inotify.addWatchUntracked(root, mask: rootMask)
+            wd = try inotify.addWatch(root, mask: rootMask).rawValue
         }
         guard let info = DirectoryDescriptor.status(rootFD) else {
             throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root)
@@ -476,7 +476,7 @@ extension TreeEngine {
     ) throws -> Int32? {
         do {
             return try cPath.withUnsafeBufferPointer { (buffer) throws(Inotify.Error) in
-                try inotify.addWatchUntracked(cString: buffer.baseAddress!, mask: mask)
+                try inotify.addWatch(cString: buffer.baseAddress!, mask: mask).rawValue
             }
         } catch {
             switch error.errno {

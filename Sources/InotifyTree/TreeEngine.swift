@@ -231,9 +231,9 @@ final class TreeEngine: @unchecked Sendable {
         try handleEvent(event, position: position, now: now, &out)
         // A .gitignore changed: the rules change here, once the event itself is handled.
         if ignore != nil, event.hasName, !event.mask.isDisjoint(with: Self.ignoreFileEvents),
-           event.storedName == Self.ignoreFileName, let directory = tree.cachedPath(of: event.wd)
+           event.storedName == Self.ignoreFileName, let directory = tree.cachedPath(of: event.wd.rawValue)
         {
-            try ignoreFileChanged(in: event.wd, directory: directory, &out)
+            try ignoreFileChanged(in: event.wd.rawValue, directory: directory, &out)
         }
     }
 
@@ -245,15 +245,15 @@ final class TreeEngine: @unchecked Sendable {
             return
         }
         if event.mask.contains(.ignored) {
-            let wasUnmounted = unmounted.remove(event.wd) != nil
-            if tree.contains(event.wd) { try watchEnded(event.wd, unmounted: wasUnmounted, &out) }
+            let wasUnmounted = unmounted.remove(event.wd.rawValue) != nil
+            if tree.contains(event.wd.rawValue) { try watchEnded(event.wd.rawValue, unmounted: wasUnmounted, &out) }
             return
         }
         // Paths are made only for what needs one: a directory made and deleted
         // over and over sends DELETE_SELF to a new wd each time, and needs none.
         if event.mask.contains(.unmount) {
-            guard let directory = tree.cachedPath(of: event.wd) else { return }
-            unmounted.insert(event.wd)
+            guard let directory = tree.cachedPath(of: event.wd.rawValue) else { return }
+            unmounted.insert(event.wd.rawValue)
             report(.unmounted, directory, isDirectory: true, [event], &out)
             return
         }
@@ -261,10 +261,10 @@ final class TreeEngine: @unchecked Sendable {
             // An event on a watched directory itself. For all but the root its
             // parent's event tells the structural story; the event itself is
             // reported only when asked for.
-            let isRoot = event.wd == tree.rootWD
+            let isRoot = event.wd.rawValue == tree.rootWD
             let asked = event.mask.intersection(options.events).subtracting(isRoot ? [.deleteSelf, .moveSelf] : [])
             let reportsOther = !asked.isEmpty && (isRoot || options.reportSelfEvents)
-            guard isRoot || reportsOther, let directory = tree.cachedPath(of: event.wd) else { return }
+            guard isRoot || reportsOther, let directory = tree.cachedPath(of: event.wd.rawValue) else { return }
             if isRoot {
                 if event.mask.contains(.deleteSelf) { report(.rootDeleted, directory, isDirectory: true, [event], &out) }
                 if event.mask.contains(.moveSelf) { report(.rootMoved, directory, isDirectory: true, [event], &out) }
@@ -273,12 +273,12 @@ final class TreeEngine: @unchecked Sendable {
             return
         }
         // The directory's listing came after this and shows what it did.
-        if !event.mask.isDisjoint(with: Self.entryEvents), log.isSuperseded(event.wd, at: position) { return }
-        guard let directory = tree.cachedPath(of: event.wd) else { return }  // a watch already dropped, or below one
+        if !event.mask.isDisjoint(with: Self.entryEvents), log.isSuperseded(event.wd.rawValue, at: position) { return }
+        guard let directory = tree.cachedPath(of: event.wd.rawValue) else { return }  // a watch already dropped, or below one
         let name = event.storedName
         let path = directory.appending(name: name)
         let isDirectory = event.mask.contains(.isDir)
-        let key = WatchTree.ChildKey(parent: event.wd, name: name)
+        let key = WatchTree.ChildKey(parent: event.wd.rawValue, name: name)
         // A rename's source that the consumer has out of sight: its move is a move in.
         var sourceUnknown = false
         if ignore != nil {
@@ -291,7 +291,7 @@ final class TreeEngine: @unchecked Sendable {
                 if let told = consumerKnows[key] {
                     wasHidden = !told
                 } else {
-                    wasHidden = consumerHasOutOfSight(path, parent: event.wd, name: name, isDirectory: isDirectory, position: position)
+                    wasHidden = consumerHasOutOfSight(path, parent: event.wd.rawValue, name: name, isDirectory: isDirectory, position: position)
                 }
                 if !event.mask.isDisjoint(with: [.create, .movedTo]) {
                     consumerKnows[key] = !hidden  // reported where it is in sight
@@ -309,32 +309,32 @@ final class TreeEngine: @unchecked Sendable {
         }
 
         if event.mask.contains(.create) {
-            try flushPendingMoves(from: event.wd, &out)
+            try flushPendingMoves(from: event.wd.rawValue, &out)
             if scanned.remove(key) == nil {
                 report(.created, path, isDirectory: isDirectory, [event], &out)
             }
-            if isDirectory { try watchAndScan(parent: event.wd, name: name, path: path, &out) }
+            if isDirectory { try watchAndScan(parent: event.wd.rawValue, name: name, path: path, &out) }
         }
         if isDirectory, !event.mask.isDisjoint(with: [.movedFrom, .delete]),
-           let directory = tree.child(of: event.wd, named: name)
+           let directory = tree.child(of: event.wd.rawValue, named: name)
         {
             try flushPendingMoves(under: directory, &out)
         }
         if event.mask.contains(.movedFrom) {
-            try flushPendingMoves(from: event.wd, &out)
+            try flushPendingMoves(from: event.wd.rawValue, &out)
             scanned.remove(key)
             // A scan that made an earlier event of the name known listed
             // what was there when it ran: perhaps what came after this rename.
             let laterInTree = isDirectory
-                && tree.child(of: event.wd, named: name).map { log.isSuperseded($0, at: position) } == true
+                && tree.child(of: event.wd.rawValue, named: name).map { log.isSuperseded($0, at: position) } == true
             try awaitPair(event, name: name, path: path, isDirectory: isDirectory, now: now, ignored: sourceUnknown,
                           laterInTree: laterInTree, &out)
         }
         if event.mask.contains(.movedTo) {
-            try movedTo(event, parent: event.wd, name: name, path: path, isDirectory: isDirectory, &out)
+            try movedTo(event, parent: event.wd.rawValue, name: name, path: path, isDirectory: isDirectory, &out)
         }
         if event.mask.contains(.delete) {
-            try flushPendingMoves(from: event.wd, &out)
+            try flushPendingMoves(from: event.wd.rawValue, &out)
             scanned.remove(key)
             report(.deleted, path, isDirectory: isDirectory, [event], &out)
             // The name is free now. The deleted directory's IN_IGNORED comes
@@ -343,7 +343,7 @@ final class TreeEngine: @unchecked Sendable {
             // that the new one is watched.
             // (If a listing put a later directory at the name, it goes too,
             // and the event that brought it there lists it again.)
-            if isDirectory, let deleted = tree.child(of: event.wd, named: name) {
+            if isDirectory, let deleted = tree.child(of: event.wd.rawValue, named: name) {
                 try unwatchSubtree(deleted)
             }
             if isDirectory { forgetIgnoreFiles(under: path) }
@@ -421,11 +421,11 @@ final class TreeEngine: @unchecked Sendable {
         now: ContinuousClock.Instant, _ out: inout [Change]
     ) throws {
         guard !event.mask.isDisjoint(with: Self.entryEvents) else { return }
-        scanned.remove(WatchTree.ChildKey(parent: event.wd, name: name))
+        scanned.remove(WatchTree.ChildKey(parent: event.wd.rawValue, name: name))
         if event.mask.contains(.delete), !wasHidden {
-            try flushPendingMoves(from: event.wd, &out)
+            try flushPendingMoves(from: event.wd.rawValue, &out)
             report(.deleted, path, isDirectory: isDirectory, [event], &out)
-            if isDirectory, let deleted = tree.child(of: event.wd, named: name) { try unwatchSubtree(deleted) }
+            if isDirectory, let deleted = tree.child(of: event.wd.rawValue, named: name) { try unwatchSubtree(deleted) }
             if isDirectory { forgetIgnoreFiles(under: path) }
             return
         }
@@ -435,19 +435,19 @@ final class TreeEngine: @unchecked Sendable {
         let replacesInSight = event.mask.contains(.movedTo) && !wasHidden
         // A directory the tree still holds at the name (an empty one the
         // rename replaced) is gone, in sight or not.
-        if event.mask.contains(.movedTo), isDirectory, let replaced = tree.child(of: event.wd, named: name) {
+        if event.mask.contains(.movedTo), isDirectory, let replaced = tree.child(of: event.wd.rawValue, named: name) {
             try flushPendingMoves(under: replaced, &out)
             try unwatchSubtree(replaced)
             forgetIgnoreFiles(under: path)
         }
         if event.mask.contains(.movedTo), let index = pendingMoves.firstIndex(where: { $0.cookie == event.cookie }) {
             let from = pendingMoves.remove(at: index)
-            try flushPendingMoves(from: event.wd, &out)
+            try flushPendingMoves(from: event.wd.rawValue, &out)
             if replacesInSight { report(.deleted, path, isDirectory: isDirectory, [event], &out) }
             try movedOut(from, &out)
             return
         }
-        try flushPendingMoves(from: event.wd, &out)
+        try flushPendingMoves(from: event.wd.rawValue, &out)
         if replacesInSight { report(.deleted, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.movedFrom) {
             try awaitPair(event, name: name, path: path, isDirectory: isDirectory, now: now, ignored: wasHidden, &out)
@@ -461,7 +461,7 @@ final class TreeEngine: @unchecked Sendable {
         ignored: Bool, laterInTree: Bool = false, _ out: inout [Change]
     ) throws {
         pendingMoves.append(PendingMove(
-            cookie: event.cookie, parent: event.wd, name: name, path: path, isDirectory: isDirectory,
+            cookie: event.cookie, parent: event.wd.rawValue, name: name, path: path, isDirectory: isDirectory,
             event: event, deadline: now.advanced(by: options.movePairingWindow), ignored: ignored,
             laterInTree: laterInTree))
         if pendingMoves.count > options.maxPendingMoves { try movedOut(pendingMoves.removeFirst(), &out) }
@@ -593,7 +593,7 @@ final class TreeEngine: @unchecked Sendable {
     /// EINVAL means the kernel dropped the watch already (its IN_IGNORED may be
     /// queued, or lost in an overflow): gone either way. Other errors are real.
     func removeWatchIfPresent(_ wd: Int32) throws {
-        do { try inotify.removeWatchUntracked(wd) } catch where error.errno == .invalidArgument {}
+        do { try inotify.removeWatch(wd) } catch where error.errno == .invalidArgument {}
     }
 
     func forget(_ wd: Int32) {

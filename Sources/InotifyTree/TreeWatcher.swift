@@ -10,7 +10,9 @@ import SystemPackage
 /// The watcher is ready when the initializer returns: every directory is
 /// watched, and every change from then on is reported through ``changes``.
 public final class TreeWatcher: Sendable {
+    /// The root, as given.
     public let root: FilePath
+    /// What it watches and reports, as given.
     public let options: Options
     /// Internal for tests, which compare its watches with the disk.
     let inotify: Inotify
@@ -24,7 +26,8 @@ public final class TreeWatcher: Sendable {
     public init(root: FilePath, options: Options = Options()) throws {
         self.root = root
         self.options = options
-        let inotify = try Inotify(flags: .closeOnExec)
+        // The tree keeps its own table of watches (a parent and a name each).
+        let inotify = try Inotify(flags: .closeOnExec, tracksPaths: false)
         let engine = try ScanThread.run { try TreeEngine(inotify: inotify, root: root, options: options) }
         self.inotify = inotify
         let channel = ChangeChannel(limit: options.changeBufferLimit)
@@ -63,56 +66,83 @@ public final class TreeWatcher: Sendable {
         inotify.closeQuietly()
     }
 
-    /// A second concurrent iteration of ``changes``.
-    public struct BusyError: Error, CustomStringConvertible {
-        public var description: String {
-            "another task is iterating this TreeWatcher's changes: one consumer at a time"
-        }
-    }
+    /// A second concurrent iteration of ``changes``: the library's one busy
+    /// error, which an instance's event stream throws too.
+    public typealias BusyError = Inotify.BusyError
 
+    /// The watcher's changes, one at a time.
     public struct Changes: AsyncSequence, Sendable {
         public typealias Element = Change
         let watcher: TreeWatcher
 
+        /// An iterator; the iteration starts on its first `next`.
         public func makeAsyncIterator() -> Iterator { Iterator(iteration: Iteration(watcher: watcher)) }
 
+        /// One pass over the changes. Not `Sendable`: one task iterates.
         public struct Iterator: AsyncIteratorProtocol {
             let iteration: Iteration
-            public mutating func next() async throws -> Change? { try await iteration.next() }
+
+            /// The next change; nil once the watcher is closed or the task cancelled.
+            public mutating func next() async throws -> Change? { try await iteration.next(isolation: nil) }
+
+            /// Runs on the caller's executor: no hop per change.
+            public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Change? {
+                try await iteration.next(isolation: actor)
+            }
         }
     }
 
+    /// One pass over the changes: starts on the first `next`, ends at the end
+    /// of the stream, on cancellation, or when the iterator goes away. It
+    /// takes one read's changes at a time and hands them out one by one.
     final class Iteration {
         let watcher: TreeWatcher
         private var started = false
         private var ended = false
+        private var current: [Change] = []
+        private var index = 0
 
         init(watcher: TreeWatcher) { self.watcher = watcher }
 
         deinit { end() }
 
-        func next() async throws -> Change? {
+        func next(isolation actor: isolated (any Actor)?) async throws -> Change? {
+            if index < current.count { return handOut() }
             if ended { return nil }
+            let channel = watcher.channel
             if !started {
-                try watcher.channel.begin()
+                _ = try channel.channel.beginIteration()
                 started = true
             }
             do {
-                guard let change = try await watcher.channel.next() else {
+                guard let batch = try await channel.channel.next(isolation: actor) else {
                     end()
                     return nil
                 }
-                return change
+                current = batch
+                index = 0
+                return handOut()
             } catch {
                 end()
                 throw error
             }
         }
 
+        private func handOut() -> Change {
+            let change = current[index]
+            index += 1
+            watcher.channel.handedOutLeft.store(current.count - index, ordering: .relaxed)
+            return change
+        }
+
         private func end() {
             guard started, !ended else { return }
             ended = true
-            watcher.channel.endIteration()
+            let left = Array(current[index...])
+            current = []
+            index = 0
+            watcher.channel.handedOutLeft.store(0, ordering: .relaxed)
+            watcher.channel.channel.finishIteration(returning: left.isEmpty ? nil : left, weight: left.count)
         }
     }
 
@@ -153,3 +183,6 @@ extension Inotify {
         do { try close() } catch {}
     }
 }
+
+@available(*, unavailable, message: "one task iterates: hand the changes on, not the iterator")
+extension TreeWatcher.Changes.Iterator: Sendable {}

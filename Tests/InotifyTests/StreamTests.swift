@@ -230,7 +230,7 @@ struct StreamTests {
         var first = inotify.events.makeAsyncIterator()
         try dir.createFile("one")
         #expect(try await first.next()?.name == "one")
-        let error = await #expect(throws: Inotify.Error.self) {
+        let error = await #expect(throws: Inotify.BusyError.self) {
             for try await _ in inotify.events {}
         }
         #expect(error?.errno == .resourceBusy)

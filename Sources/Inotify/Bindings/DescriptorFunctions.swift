@@ -26,16 +26,22 @@ extension Inotify {
 
     /// Adds a watch on `path`, or changes the watch already there, and returns its
     /// watch descriptor. py-inotify's `add_watch(fd, pathname, mask)`.
-    /// The corresponding C function is `inotify_add_watch`.
-    public static func addWatch(_ fd: FileDescriptor, _ path: FilePath, mask: EventMask) throws(Error) -> Int32 {
-        try validateWatch(path: path, mask: mask)
-        return try addWatchUnchecked(fd.rawValue, path, mask: mask)
+    /// `checks` says whether the library's own checks come first (see
+    /// ``WatchChecks``). The corresponding C function is `inotify_add_watch`.
+    public static func addWatch(
+        _ fd: FileDescriptor, _ path: FilePath, mask: EventMask, checks: WatchChecks = .library
+    ) throws(Error) -> Int32 {
+        if checks == .library { try validateWatch(path: path, mask: mask) }
+        let result = path.withPlatformString { Syscalls.inotifyAddWatch(fd.rawValue, $0, mask.rawValue) }
+        return try addWatchResult(result, fd.rawValue, path: path, mask: mask)
     }
 
-    /// ``addWatch(_:_:mask:)-(FileDescriptor,FilePath,_)`` for a String path; a
-    /// path with a NUL byte is refused rather than cut short.
-    public static func addWatch(_ fd: FileDescriptor, _ path: String, mask: EventMask) throws(Error) -> Int32 {
-        try addWatch(fd, try validatedPath(path, mask: mask), mask: mask)
+    /// ``addWatch(_:_:mask:checks:)-(FileDescriptor,FilePath,_,_)`` for a String
+    /// path; a path with a NUL byte is refused rather than cut short.
+    public static func addWatch(
+        _ fd: FileDescriptor, _ path: String, mask: EventMask, checks: WatchChecks = .library
+    ) throws(Error) -> Int32 {
+        try addWatch(fd, try validatedPath(path, mask: mask), mask: mask, checks: checks)
     }
 
     /// Removes a watch. py-inotify's `rm_watch(fd, wd)`.
@@ -59,11 +65,6 @@ extension Inotify {
         let buffer = ReadBuffer(capacity: 0)
         let count = try readQueued(fd.rawValue, maxBytes: maxBytes, into: buffer, whenEmpty: .readAnyway)
         return try decode(buffer, count: count)
-    }
-
-    static func addWatchUnchecked(_ fd: CInt, _ path: FilePath, mask: EventMask) throws(Error) -> Int32 {
-        let result = path.withPlatformString { Syscalls.inotifyAddWatch(fd, $0, mask.rawValue) }
-        return try addWatchResult(result, fd, path: path, mask: mask)
     }
 
     /// The wd, or the error that names `path` (made only then) and, for

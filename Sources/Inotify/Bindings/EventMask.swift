@@ -3,7 +3,8 @@ extension Inotify {
     ///
     /// Prints as names (`CREATE|ISDIR`); bits without a name print as hex, so no
     /// bit ever vanishes from a log line. ``init(parsing:)`` reads names back.
-    public struct EventMask: OptionSet, Sendable, Hashable {
+    /// Encodes as its number, as py-inotify prints it (`mask=256`).
+    public struct EventMask: OptionSet, Sendable, Hashable, Codable {
         public let rawValue: UInt32
         public init(rawValue: UInt32) { self.rawValue = rawValue }
 

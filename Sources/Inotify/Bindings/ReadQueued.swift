@@ -1,5 +1,5 @@
-// The one read path of the library, shared by the descriptor-level
-// readEvents and the instance: ask how much is queued (FIONREAD, as py-inotify
+// The reads of the library, shared by the descriptor-level readEvents and
+// an instance's EventReader: ask how much is queued (FIONREAD, as py-inotify
 // does), read it all in one call, and report EAGAIN as "nothing".
 
 extension Inotify {
@@ -37,8 +37,9 @@ extension Inotify {
         }
     }
 
-    /// Decodes the first `count` bytes of `buffer`.
-    static func decode(_ buffer: ReadBuffer, count: Int) throws(DecodingError) -> [Event] {
-        try decodeEvents(UnsafeRawBufferPointer(buffer.prefix(count)))
+    /// Decodes the first `count` bytes of `buffer`, as read by the instance
+    /// `instance` (0: none).
+    static func decode(_ buffer: ReadBuffer, count: Int, instance: UInt64 = 0) throws(DecodingError) -> [Event] {
+        try decodeEvents(UnsafeRawBufferPointer(buffer.prefix(count)), instance: instance)
     }
 }

@@ -7,9 +7,16 @@ extension Inotify {
     /// ``name`` is a String view of them and ``nameComponent`` a `FilePath`
     /// view, both byte-exact where the bytes are UTF-8, and the component
     /// byte-exact always.
+    ///
+    /// An event read through an ``Inotify`` instance knows it: `event.wd == wd`
+    /// holds for the watch `addWatch` returned, and ``Inotify/path(of:)-(Event)``
+    /// gives its full path. Two events are equal when their kernel records
+    /// are (the `wd` number, mask, cookie, len and name bytes), whichever
+    /// instance read them, as py-inotify's `Event` tuples are.
     public struct Event: Sendable, Hashable, CustomStringConvertible {
-        /// The watch the event belongs to; -1 for `IN_Q_OVERFLOW`.
-        public var wd: Int32
+        /// The watch the event belongs to (number -1 for `IN_Q_OVERFLOW`),
+        /// with the instance that read the event, if one did.
+        public var wd: WatchDescriptor
         /// What happened, and flags such as `isDir`.
         public var mask: EventMask
         /// Pairs an `IN_MOVED_FROM` with its `IN_MOVED_TO`; 0 otherwise.
@@ -20,11 +27,13 @@ extension Inotify {
         /// The name's bytes, short ones without a heap allocation.
         @usableFromInline package var storedName: EventName
 
+        /// py-inotify's `Event(wd, mask, cookie, len, name)`, with the name's
+        /// bytes. Its `wd` belongs to no instance.
         public init(wd: Int32, mask: EventMask, cookie: UInt32 = 0, len: UInt32 = 0, nameBytes: [UInt8] = []) {
-            self.init(wd: wd, mask: mask, cookie: cookie, len: len, name: EventName(nameBytes))
+            self.init(wd: WatchDescriptor(unowned: wd), mask: mask, cookie: cookie, len: len, name: EventName(nameBytes))
         }
 
-        init(wd: Int32, mask: EventMask, cookie: UInt32, len: UInt32, name: EventName) {
+        init(wd: WatchDescriptor, mask: EventMask, cookie: UInt32, len: UInt32, name: EventName) {
             self.wd = wd
             self.mask = mask
             self.cookie = cookie
@@ -67,7 +76,23 @@ extension Inotify {
         /// The name is quoted as Python's `repr` quotes it; bytes that are not
         /// UTF-8 show as `\xNN`.
         public var description: String {
-            "Event(wd=\(wd), mask=\(mask.rawValue), cookie=\(cookie), len=\(len), name=\(storedName.withBytes { PythonRepr.string($0) }))"
+            "Event(wd=\(wd.rawValue), mask=\(mask.rawValue), cookie=\(cookie), len=\(len), name=\(storedName.withBytes { PythonRepr.string($0) }))"
+        }
+
+        /// Whether the kernel records are the same: the `wd` number (not the
+        /// instance), mask, cookie, len and name bytes.
+        public static func == (lhs: Event, rhs: Event) -> Bool {
+            lhs.wd.rawValue == rhs.wd.rawValue && lhs.mask == rhs.mask && lhs.cookie == rhs.cookie
+                && lhs.len == rhs.len && lhs.storedName == rhs.storedName
+        }
+
+        /// Hashes what ``==(_:_:)`` compares.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(wd.rawValue)
+            hasher.combine(mask)
+            hasher.combine(cookie)
+            hasher.combine(len)
+            hasher.combine(storedName)
         }
     }
 

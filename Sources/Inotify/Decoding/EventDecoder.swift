@@ -14,9 +14,16 @@ extension Inotify {
         /// The name's bytes without the NUL padding; empty when there is none.
         public let name: UnsafeRawBufferPointer
 
-        /// An owning copy.
+        /// An owning copy. Its ``Event/wd`` belongs to no instance.
         public func makeEvent() -> Event {
-            Event(wd: wd, mask: mask, cookie: cookie, len: len, name: EventName(name))
+            makeEvent(instance: 0)
+        }
+
+        /// An owning copy whose `wd` belongs to the instance `instance` (0: none).
+        func makeEvent(instance: UInt64) -> Event {
+            Event(
+                wd: WatchDescriptor(rawValue: wd, instance: instance), mask: mask, cookie: cookie, len: len,
+                name: EventName(name))
         }
     }
 
@@ -79,19 +86,27 @@ extension Inotify {
         }
     }
 
-    /// Decodes every event of `buffer`, in order.
+    /// Decodes every event of `buffer`, in order. Their ``Event/wd`` belongs
+    /// to no instance.
     public static func decodeEvents(_ buffer: UnsafeRawBufferPointer) throws(DecodingError) -> [Event] {
+        try decodeEvents(buffer, instance: 0)
+    }
+
+    /// Decodes every event of `buffer`, in order, as read by the instance
+    /// `instance` (0: none).
+    static func decodeEvents(_ buffer: UnsafeRawBufferPointer, instance: UInt64) throws(DecodingError) -> [Event] {
         var events: [Event] = []
         // Most events carry a short name: 32 bytes each is a fair first guess.
         events.reserveCapacity(buffer.count / 32)
         var cursor = EventCursor(buffer)
         while let event = try cursor.next() {
-            events.append(event.makeEvent())
+            events.append(event.makeEvent(instance: instance))
         }
         return events
     }
 
-    /// Decodes every event of `bytes`, in order.
+    /// Decodes every event of `bytes`, in order. Their ``Event/wd`` belongs
+    /// to no instance.
     public static func decodeEvents(_ bytes: [UInt8]) throws(DecodingError) -> [Event] {
         // Array.withUnsafeBytes rethrows untyped errors; carry the typed one out.
         let result = bytes.withUnsafeBytes { buffer in

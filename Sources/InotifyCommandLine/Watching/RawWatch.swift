@@ -29,7 +29,7 @@ final class RawWatch {
         failureVerb: String = "Couldn't watch"
     ) {
         do {
-            inotify = try Inotify(flags: .closeOnExec)
+            inotify = try Inotify(flags: .closeOnExec, tracksPaths: false)
         } catch {
             diagnostics.initFailure(error.errno.rawValue)
             return nil
@@ -38,7 +38,7 @@ final class RawWatch {
         if noDereference { watchMask.insert(.dontFollow) }
         for path in paths {
             let result: Result<Int32, Inotify.Error> = withCPath(path) { cPath in
-                Result { () throws(Inotify.Error) in try inotify.addWatchAsGiven(cString: cPath, mask: watchMask) }
+                Result { () throws(Inotify.Error) in try inotify.addWatch(cString: cPath, mask: watchMask, checks: .kernelOnly).rawValue }
             }
             switch result {
             case .success(let wd):

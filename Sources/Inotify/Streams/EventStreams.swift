@@ -11,7 +11,7 @@ extension Inotify {
     /// the consuming task or breaking out of the loop ends the iteration
     /// promptly; events read but not delivered wait for the next iteration.
     /// ``close()`` ends the iteration cleanly. One iteration at a time: a
-    /// second concurrent one throws `EBUSY`.
+    /// second concurrent one throws ``BusyError``.
     public var events: Events { Events(instance: self, bufferLimit: Inotify.defaultStreamBufferLimit) }
 
     /// ``events``, with the in-memory buffer bounded at `bufferLimit` bytes of kernel events.
@@ -29,20 +29,24 @@ extension Inotify {
         EventBatches(instance: self, bufferLimit: max(bufferLimit, Inotify.maxEventSize))
     }
 
+    /// The instance's events, one at a time.
     public struct Events: AsyncSequence, Sendable {
         public typealias Element = Event
         let instance: Inotify
         let bufferLimit: Int
 
+        /// An iterator; the iteration starts on its first `next`.
         public func makeAsyncIterator() -> Iterator {
             Iterator(iteration: Iteration(instance: instance, bufferLimit: bufferLimit))
         }
 
+        /// One pass over the events. Not `Sendable`: one task iterates.
         public struct Iterator: AsyncIteratorProtocol {
             @usableFromInline let iteration: Iteration
 
             init(iteration: Iteration) { self.iteration = iteration }
 
+            /// The next event; nil once the instance is closed or the task cancelled.
             @inlinable
             public mutating func next() async throws -> Event? {
                 if let event = iteration.popBuffered() { return event }
@@ -59,18 +63,22 @@ extension Inotify {
         }
     }
 
+    /// The instance's events, one array per kernel read.
     public struct EventBatches: AsyncSequence, Sendable {
         public typealias Element = [Event]
         let instance: Inotify
         let bufferLimit: Int
 
+        /// An iterator; the iteration starts on its first `next`.
         public func makeAsyncIterator() -> Iterator {
             Iterator(iteration: Iteration(instance: instance, bufferLimit: bufferLimit))
         }
 
+        /// One pass over the batches. Not `Sendable`: one task iterates.
         public struct Iterator: AsyncIteratorProtocol {
             let iteration: Iteration
 
+            /// The next batch; nil once the instance is closed or the task cancelled.
             public mutating func next() async throws -> [Event]? {
                 try await iteration.nextBatch(isolation: nil)
             }
@@ -123,17 +131,19 @@ extension Inotify {
             if finished { return nil }
             if !started {
                 started = true
-                do { try instance.streamCore.begin(instance, limit: bufferLimit) } catch {
+                do {
+                    try instance.stream.beginIteration(limit: bufferLimit)
+                } catch {
                     finished = true
                     throw error
                 }
             }
             do {
-                guard let batch = try await instance.streamCore.next(instance, isolation: actor) else {
+                guard let batch = try await instance.stream.next(isolation: actor) else {
                     finish()
                     return nil
                 }
-                instance.forgetIgnored(batch.events)
+                instance.table?.delivered(batch.events)
                 return batch.events
             } catch {
                 finish()
@@ -144,9 +154,15 @@ extension Inotify {
         private func finish() {
             guard started, !finished else { return }
             finished = true
-            instance.streamCore.finish(returning: current[index...])
+            instance.stream.finishIteration(returning: current[index...])
             current = []
             index = 0
         }
     }
 }
+
+@available(*, unavailable, message: "one task iterates: hand the events on, not the iterator")
+extension Inotify.Events.Iterator: Sendable {}
+
+@available(*, unavailable, message: "one task iterates: hand the batches on, not the iterator")
+extension Inotify.EventBatches.Iterator: Sendable {}
