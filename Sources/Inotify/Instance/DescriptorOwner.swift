@@ -123,7 +123,7 @@ final class DescriptorOwner: Sendable {
         switch wait {
         case .no: timeout = 0
         case .forever: timeout = -1
-        case .until(let deadline): timeout = Inotify.milliseconds(until: deadline)
+        case .until(let deadline): timeout = Syscalls.milliseconds(until: deadline)
         }
         // On the stack: a stream waits once per batch. (The closure returns a
         // Result: withUnsafeTemporaryAllocation rethrows untyped errors.)
@@ -272,13 +272,5 @@ extension Inotify {
         case no
         case forever
         case until(ContinuousClock.Instant)
-    }
-
-    /// Milliseconds until `deadline`, rounded up so a wait never ends early; 0 if past.
-    static func milliseconds(until deadline: ContinuousClock.Instant) -> Int {
-        let left = ContinuousClock.now.duration(to: deadline)
-        if left <= .zero { return 0 }
-        let (seconds, attoseconds) = left.components
-        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }
