@@ -25,13 +25,16 @@ public final class TreeWatcher: Sendable {
         self.root = root
         self.options = options
         let inotify = try Inotify(flags: .closeOnExec)
-        let engine = try ScanThread.run { try TreeEngine(inotify: inotify, root: root, options: options) }
+        let built = try ScanThread.run { HandOff(try TreeEngine(inotify: inotify, root: root, options: options)) }
+        guard let engine = built.take() else { fatalError("the first scan's engine was taken twice") }
         self.inotify = inotify
         let channel = ChangeChannel(limit: options.changeBufferLimit)
         self.channel = channel
         let counter = counter
         counter.value.store(engine.tree.count, ordering: .relaxed)
+        let handOff = HandOff(engine)
         let started = Syscalls.spawnThread(named: "inotify-tree") {
+            guard let engine = handOff.take() else { return }
             TreeWatcher.run(engine, channel, counter)
         }
         if case .failure(let errno) = started {
@@ -125,8 +128,8 @@ public final class TreeWatcher: Sendable {
                 let timeout = engine.nextDeadline.map { ContinuousClock.now.duration(to: $0) } ?? .seconds(3600)
                 let events: [Inotify.Event]
                 do {
-                    events = try engine.inotify.readEvents(timeout: max(timeout, .zero))
-                } catch let error as Inotify.Error where engine.inotify.isClosed && error.errno == .badFileDescriptor {
+                    events = try engine.watches.read(timeout: max(timeout, .zero))
+                } catch let error as Inotify.Error where engine.watches.inotify.isClosed && error.errno == .badFileDescriptor {
                     break  // close(): a clean end
                 }
                 let changes = try engine.process(events, now: .now)
