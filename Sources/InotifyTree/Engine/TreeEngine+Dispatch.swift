@@ -10,13 +10,15 @@ import SystemPackage
 extension TreeEngine {
     /// Handles what one read brought (after what scans read meanwhile), then
     /// retries what waited for the batch, and settles the renames whose
-    /// window has passed.
+    /// window has passed. At an overflow it stops, with ``needsRescan`` set:
+    /// the rest comes after the rescan (``rescanAfterOverflow()``).
     func process(_ events: [Inotify.Event], now: ContinuousClock.Instant) throws -> [Change] {
         var out: [Change] = []
         readBytes += Self.size(of: events)
         let batch = backlog.isEmpty ? events : backlog + events
         backlog = []
         try handle(batch, now: now, &out)
+        if needsRescan { return out }
         try retryDeferred(&out)
         try flushExpiredMoves(now: now, &out)
         return out
@@ -40,11 +42,18 @@ extension TreeEngine {
     }
 
     /// Handles `events`, then what scans among them read meanwhile, which
-    /// came after them, until nothing read is left.
+    /// came after them, until nothing read is left, or an overflow: what
+    /// follows it waits, in order, for the rescan.
     func handle(_ events: [Inotify.Event], now: ContinuousClock.Instant, _ out: inout [Change]) throws {
         var batch = events
         while true {
-            for event in batch { try handleInOrder(event, now: now, &out) }
+            for index in batch.indices {
+                try handleInOrder(batch[index], now: now, &out)
+                if needsRescan {
+                    backlog = Array(batch[(index + 1)...]) + backlog
+                    return
+                }
+            }
             // Once what has been read is handled: the walks the rules' changes need.
             if backlog.isEmpty { try reconsiderPending(&out) }
             if backlog.isEmpty { return }
@@ -120,15 +129,28 @@ extension TreeEngine {
     /// wd each time, and needs none.
     private func directoryEvent(_ event: Inotify.Event, _ out: inout [Change]) {
         let isRoot = event.wd == tree.rootWD
-        let asked = event.mask.intersection(options.events).subtracting(isRoot ? [.deleteSelf, .moveSelf] : [])
-        let reportsOther = !asked.isEmpty && (isRoot || options.reportSelfEvents)
-        guard isRoot || reportsOther, let directory = tree.cachedPath(of: event.wd) else { return }
+        let asked = event.mask.intersection(askedMask).subtracting(isRoot ? [.deleteSelf, .moveSelf] : [])
+        let reportsAsked = !asked.isEmpty && (isRoot || options.reportSelfEvents)
+        guard isRoot || reportsAsked, let directory = tree.cachedPath(of: event.wd) else { return }
         if isRoot {
-            if event.mask.contains(.deleteSelf) { report(.rootDeleted, directory, isDirectory: true, [event], &out) }
-            if event.mask.contains(.moveSelf) { report(.rootMoved, directory, isDirectory: true, [event], &out) }
+            if event.mask.contains(.deleteSelf) {
+                report(.rootDeleted, directory, isDirectory: true, [event], isSelfEvent: true, &out)
+            }
+            if event.mask.contains(.moveSelf) {
+                report(.rootMoved, directory, isDirectory: true, [event], isSelfEvent: true, &out)
+            }
         }
-        if reportsOther { report(.other, directory, isDirectory: true, [event], &out) }
+        guard reportsAsked else { return }
+        for (bit, kind) in Self.selfEventKinds where asked.contains(bit) {
+            report(kind, directory, isDirectory: true, [event], isSelfEvent: true, &out)
+        }
     }
+
+    /// What a directory's events about itself are reported as.
+    private static let selfEventKinds: [(Inotify.EventMask, Change.Kind)] = [
+        (.access, .accessed), (.modify, .modified), (.attrib, .attributesChanged), (.closeWrite, .closedAfterWrite),
+        (.closeNoWrite, .closedWithoutWrite), (.open, .opened), (.deleteSelf, .selfDeleted), (.moveSelf, .selfMoved),
+    ]
 
     /// An entry event of a name in sight (`sourceUnknown`: a rename's source
     /// the consumer has out of sight, so that its move is a move in).
@@ -180,9 +202,8 @@ extension TreeEngine {
         if event.mask.contains(.modify) { report(.modified, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.attrib) { report(.attributesChanged, path, isDirectory: isDirectory, [event], &out) }
         if event.mask.contains(.closeWrite) { report(.closedAfterWrite, path, isDirectory: isDirectory, [event], &out) }
-        if !event.mask.isDisjoint(with: Self.otherEvents) { report(.other, path, isDirectory: isDirectory, [event], &out) }
+        if event.mask.contains(.access) { report(.accessed, path, isDirectory: isDirectory, [event], &out) }
+        if event.mask.contains(.open) { report(.opened, path, isDirectory: isDirectory, [event], &out) }
+        if event.mask.contains(.closeNoWrite) { report(.closedWithoutWrite, path, isDirectory: isDirectory, [event], &out) }
     }
-
-    /// Events with no change kind of their own, reported as `.other` when asked for.
-    private static let otherEvents: Inotify.EventMask = [.access, .open, .closeNoWrite]
 }

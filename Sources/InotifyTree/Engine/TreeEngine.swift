@@ -97,6 +97,9 @@ final class TreeEngine {
     /// git's ignore rules and all the tree keeps for them, with
     /// `Options.gitIgnore`; nil without (`Filter/`).
     var ignore: IgnoreState?
+    /// The source's events overflowed: what is left of the batch waits for
+    /// the rescan (`Recovery/`).
+    var needsRescan = false
     /// Watches whose filesystem was unmounted (IN_UNMOUNT seen), until their
     /// IN_IGNORED: each is in the table, and the kernel ends every one, so
     /// the set holds no more than the table does (`Recovery/`).
@@ -104,10 +107,13 @@ final class TreeEngine {
     /// The tree before a rescan, while it runs: which watches the kernel had.
     var previousTree: WatchTree?
 
+    /// The events of the kinds the options ask for.
+    let askedMask: Inotify.EventMask
+
     /// What every directory watch asks for: the events the tree's structure
     /// needs, plus those the user wants reported.
     var directoryMask: Inotify.EventMask {
-        var mask = options.events.union([.create, .movedFrom, .movedTo, .delete, .onlyDir])
+        var mask = askedMask.union([.create, .movedFrom, .movedTo, .delete, .onlyDir])
         if !options.followSymbolicLinks { mask.insert(.dontFollow) }
         // A .gitignore written in place changes the rules.
         if options.gitIgnore { mask.insert(.closeWrite) }
@@ -131,7 +137,8 @@ final class TreeEngine {
         self.options = options
         self.filter = ChangeFilter(options)
         self.moves = MovePairing(window: options.movePairingWindow, limit: options.maxPendingMoves)
-        countsOwnEvents = !options.events.isDisjoint(with: ListingLog.listingEvents)
+        askedMask = options.reported.inotifyMask
+        countsOwnEvents = !askedMask.isDisjoint(with: ListingLog.listingEvents)
         readIgnoreRules(&startupChanges)
         try watchRoot(first: true, &startupChanges)
     }

@@ -11,7 +11,7 @@ struct ChangeFilter {
     private let excludeDirectory: (@Sendable (FilePath) -> Bool)?
     private let includePaths: [String]
     private let excludePaths: [String]
-    private let events: Inotify.EventMask
+    private let reported: Change.Kinds
     /// Whether a directory's exclusion needs its path, not only its name:
     /// a pattern with `/`, or code.
     let excludesDirectoriesByPath: Bool
@@ -21,7 +21,7 @@ struct ChangeFilter {
         excludeDirectory = options.excludeDirectory
         includePaths = options.includePaths
         excludePaths = options.excludePaths
-        events = options.events
+        reported = options.reported
         excludesDirectoriesByPath = options.excludeDirectory != nil || options.excludeDirectories.contains { $0.contains("/") }
     }
 
@@ -52,15 +52,7 @@ struct ChangeFilter {
     /// Changes of kinds the options did not ask for are not reported (the
     /// watches still ask the kernel for what the tree's structure needs).
     private func wanted(_ kind: Change.Kind) -> Bool {
-        switch kind {
-        case .created: events.contains(.create)
-        case .deleted: events.contains(.delete)
-        case .moved, .movedIn, .movedOut: !events.isDisjoint(with: .move)
-        case .modified: events.contains(.modify)
-        case .attributesChanged: events.contains(.attrib)
-        case .closedAfterWrite: events.contains(.closeWrite)
-        case .other: true  // built only from events asked for
-        case .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .unwatched, .ignoreProblem, .becameIgnored: true
-        }
+        guard let asked = kind.askedAs else { return true }
+        return reported.contains(asked)
     }
 }

@@ -32,6 +32,7 @@ extension TreeEngine {
             if !more.isEmpty {
                 readBytes += Self.size(of: more)
                 try handle(more, now: now, &out)
+                if needsRescan { return }
                 continue
             }
             moves.removeFirst()

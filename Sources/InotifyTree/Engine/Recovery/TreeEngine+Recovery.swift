@@ -2,17 +2,28 @@ import Inotify
 import SystemPackage
 
 // Recovery: what the kernel says about the watches themselves. An overflow
-// lost events, so the whole tree is listed again; a watch ended (IN_IGNORED)
-// leaves the table; an unmount is reported, and the directory the mount
-// covered is watched in its place once the mount's watches have ended.
+// lost events, so the whole tree is listed again (when the source's user asks,
+// at once: ``rescanAfterOverflow()``); a watch ended (IN_IGNORED) leaves the
+// table; an unmount is reported, and the directory the mount covered is
+// watched in its place once the mount's watches have ended.
 
 extension TreeEngine {
-    /// The kernel's queue overflowed: events were lost. The tree is listed
-    /// again, and the consumer told to resync.
+    /// The kernel's queue overflowed: events were lost. Reported; the rest
+    /// waits for the rescan.
     func overflowed(_ event: Inotify.Event, _ out: inout [Change]) throws {
-        out.append(Change(.overflow, path: FilePath(), root: root, isDirectory: true, events: [event]))
+        out.append(Change(.overflow, path: FilePath(), root: root, isDirectory: true,
+                          raw: .inotify(Change.InotifyEvents([event]))))
+        needsRescan = true
+    }
+
+    /// After an overflow: the tree listed again, and the consumer told to
+    /// resync. What was read after the overflow comes next.
+    func rescanAfterOverflow() throws -> [Change] {
+        needsRescan = false
+        var out: [Change] = []
         try rescan(&out)
         out.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
+        return out
     }
 
     /// IN_UNMOUNT: the filesystem holding directory `event.wd` went. Its
@@ -20,7 +31,7 @@ extension TreeEngine {
     func unmountSeen(_ event: Inotify.Event, _ out: inout [Change]) {
         guard let directory = tree.cachedPath(of: event.wd) else { return }
         unmounted.insert(event.wd)
-        report(.unmounted, directory, isDirectory: true, [event], &out)
+        report(.unmounted, directory, isDirectory: true, [event], isSelfEvent: true, &out)
     }
 
     /// IN_IGNORED: the kernel ended watch `wd` (its directory deleted, its

@@ -1,9 +1,25 @@
 import Inotify
 
 extension Change {
-    /// The kernel events a change comes from: none (found by scan), one, or
+    /// What a change's source saw, in its own terms: backend-specific, kept
+    /// for those who want the kernel's own record. Nothing in a change's
+    /// meaning depends on it.
+    public enum Raw: Sendable, Hashable {
+        /// inotify's events (an ``InotifySource``'s): one, or the two halves
+        /// of a rename.
+        case inotify(InotifyEvents)
+    }
+
+    /// inotify's events a change comes from; empty for a change from
+    /// another source, or from no event.
+    public var inotifyEvents: InotifyEvents {
+        if case .inotify(let events) = raw { return events }
+        return InotifyEvents([])
+    }
+
+    /// The inotify events a change comes from: none (found by scan), one, or
     /// the two halves of a rename. Held inline, so a change costs no array.
-    public struct Events: RandomAccessCollection, Sendable, Hashable {
+    public struct InotifyEvents: RandomAccessCollection, Sendable, Hashable {
         private let first: Inotify.Event?
         private let second: Inotify.Event?
 
