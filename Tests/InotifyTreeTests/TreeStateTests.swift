@@ -46,7 +46,11 @@ struct TreeStateTests {
         var options = TreeWatcher.Options()
         options.changeBufferLimit = 4
         let watcher = try TreeWatcher(root: dir.path, options: options)
-        for round in 0..<(limit + 500) {
+        // Two events a round. Before the channel's bound stops it, the
+        // watcher's thread can take what a few reads hold, each up to a full
+        // queue when it is scheduled late (a loaded machine): the writes
+        // must outrun three queues, not one, for the kernel to overflow.
+        for round in 0..<(2 * limit) {
             try Files.write(round % 2 == 0 ? a : b, "x")
         }
         // Read until the rescan, however long the queue's 16k changes take to
