@@ -10,6 +10,8 @@ extension TreeWatcher {
         case continueAndReport
     }
 
+    /// What a watcher reports and how its inotify source watches: the kinds
+    /// of change, what is left out, git's rules, links, limits and windows.
     public struct Options: Sendable {
         /// The kinds of change reported. By default what changes files and
         /// the tree (``Change/Kinds/standard``): no opens, reads or closes
@@ -78,6 +80,7 @@ extension TreeWatcher {
         /// to have every listing read what is queued.
         var scanReadThreshold = 64 * 1024
 
+        /// The defaults: every directory watched, ``Change/Kinds/standard`` reported.
         public init() {}
     }
 }

@@ -8,6 +8,7 @@ import SystemPackage
 /// each step as it goes (``Script/play(_:)``); the watcher's thread waits for
 /// it as it would for the kernel.
 public struct ScriptedSource: ChangeSource {
+    /// One step of a script.
     public enum Step: Sendable {
         /// What one read would bring: changes, whether the source lost track
         /// of the tree, and how many watches it holds after it (nil: as before).
@@ -20,8 +21,10 @@ public struct ScriptedSource: ChangeSource {
 
     /// What a scripted source failed with.
     public struct Failure: Error, Equatable {
+        /// What the script said.
         public let reason: String
 
+        /// A failure for `reason`.
         public init(reason: String) {
             self.reason = reason
         }
@@ -39,8 +42,10 @@ public struct ScriptedSource: ChangeSource {
         /// Signalled once per step played, and once when stopped.
         private let played = DispatchSemaphore(value: 0)
 
+        /// Nothing played yet.
         public init() {}
 
+        /// Plays `step`: the source's next `next()` returns it.
         public func play(_ step: Step) {
             state.withLock { $0.steps.append(step) }
             played.signal()
@@ -77,19 +82,26 @@ public struct ScriptedSource: ChangeSource {
         }
     }
 
+    /// Stops the script: a waiting `next()` returns nil.
     public struct Control: ChangeSourceControl {
         let script: Script
 
+        /// Stops the script, once.
         public func stop() { script.stop() }
     }
 
+    /// The root the changes are said to be under.
     public let root: FilePath
+    /// Where the test plays the steps.
     public let script: Script
+    /// As the last batch that said it has it.
     public private(set) var watchCount: Int
     /// What a rescan finds, before the `rescanned` that ends it.
     private let rescanFinds: [Change]
     private var ended = false
 
+    /// A source at `root` that plays `script`, holding `watchCount` watches
+    /// to begin with; a rescan finds `rescanFinds`.
     public init(root: FilePath, script: Script, watchCount: Int = 1, rescanFinds: [Change] = []) {
         self.root = root
         self.script = script
@@ -97,8 +109,10 @@ public struct ScriptedSource: ChangeSource {
         self.rescanFinds = rescanFinds
     }
 
+    /// What stops the script.
     public var control: Control { Control(script: script) }
 
+    /// The next step, once played: a batch, a failure thrown, or nil at the end.
     public mutating func next() throws -> ChangeBatch? {
         if ended { return nil }
         switch script.next() {
@@ -113,6 +127,7 @@ public struct ScriptedSource: ChangeSource {
         }
     }
 
+    /// Counts the rescan, and says what it finds, then `rescanned`.
     public mutating func rescan() throws -> [Change] {
         script.countRescan()
         return rescanFinds + [Change(.rescanned, path: FilePath(), root: root, isDirectory: true)]

@@ -23,15 +23,19 @@ extension Change {
         private let first: Inotify.Event?
         private let second: Inotify.Event?
 
+        /// At most two events: a change comes from one, or from a rename's halves.
         public init(_ events: [Inotify.Event]) {
             precondition(events.count <= 2, "a change comes from at most two kernel events")
             first = events.first
             second = events.count > 1 ? events[1] : nil
         }
 
+        /// 0.
         public var startIndex: Int { 0 }
+        /// How many events there are: 0, 1 or 2.
         public var endIndex: Int { second != nil ? 2 : (first != nil ? 1 : 0) }
 
+        /// The event at `position`, in the order the kernel queued them.
         public subscript(position: Int) -> Inotify.Event {
             precondition(position >= 0 && position < endIndex, "index \(position) out of range")
             return position == 0 ? first! : second!

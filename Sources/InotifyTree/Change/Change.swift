@@ -6,6 +6,7 @@ import SystemPackage
 /// What the source itself saw, such as inotify's events, is kept beside
 /// them in ``raw`` for those who want it.
 public struct Change: Sendable, Hashable, CustomStringConvertible {
+    /// What happened.
     public enum Kind: Sendable, Hashable {
         /// Created. With ``Change/foundByScan`` it was found by listing a
         /// directory that is new to the watcher (created or moved in), rather
@@ -78,6 +79,7 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         case becameIgnored
     }
 
+    /// What happened.
     public let kind: Kind
     /// The path relative to the root; empty for the root itself.
     public let path: FilePath
@@ -85,6 +87,7 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
     public let root: FilePath
     /// The root joined with ``path``; made when asked for.
     public var absolutePath: FilePath { path.isEmpty ? root : root.pushing(path) }
+    /// Whether what it happened to is a directory.
     public let isDirectory: Bool
     /// Found by listing a new directory rather than reported as it happened.
     public let foundByScan: Bool
@@ -108,6 +111,8 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
     /// from a source that keeps none.
     public let raw: Raw?
 
+    /// A change as a source says it (most fields are for the source to
+    /// fill in; a consumer reads them).
     public init(
         _ kind: Kind, path: FilePath, root: FilePath, isDirectory: Bool, foundByScan: Bool = false,
         isSelfEvent: Bool = false, tracker: UInt32? = nil, raw: Raw? = nil
@@ -122,6 +127,7 @@ public struct Change: Sendable, Hashable, CustomStringConvertible {
         self.raw = raw
     }
 
+    /// `created a/b`, `moved a -> b/`, `unwatched d/: reason`...: for logs and tests.
     public var description: String {
         let name = path.isEmpty ? "." : path.description
         let suffix = isDirectory ? "/" : ""

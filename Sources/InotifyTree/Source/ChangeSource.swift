@@ -50,11 +50,13 @@ public protocol ChangeSourceControl: Sendable {
 /// What a ``ChangeSource`` has to say at once: changes, in order, and
 /// whether it lost track of the tree.
 public struct ChangeBatch: Sendable {
+    /// In order: what happened first, first.
     public var changes: [Change]
     /// The source lost track (an `overflow` change says so): the watcher has
     /// it ``ChangeSource/rescan()`` before anything else.
     public var needsRescan: Bool
 
+    /// `changes`, and whether the source lost track of the tree with them.
     public init(_ changes: [Change], needsRescan: Bool = false) {
         self.changes = changes
         self.needsRescan = needsRescan

@@ -11,6 +11,7 @@ import SystemPackage
 /// ready when the initializer returns. Its changes carry the kernel's events
 /// as their raw record (``Change/inotifyEvents``).
 public struct InotifySource: ChangeSource {
+    /// The root as given.
     public let root: FilePath
     private let engine: TreeEngine
     /// What the first scan had to report, until the first ``next()``.
@@ -36,6 +37,7 @@ public struct InotifySource: ChangeSource {
         /// Internal for tests, which compare its watches with the disk.
         let inotify: Inotify
 
+        /// Closes the instance, unless closed already.
         public func stop() {
             // A failing close(2) still releases the descriptor on Linux, and a
             // source that is going away has no one to tell.
@@ -44,11 +46,15 @@ public struct InotifySource: ChangeSource {
         }
     }
 
+    /// What closes its inotify instance from any thread.
     public var control: Control { Control(inotify: engine.watches.inotify) }
 
     /// One watch per directory.
     public var watchCount: Int { engine.tree.count }
 
+    /// What the first scan found to report, then each read's changes (or
+    /// none, when a pairing window or a retry is due); nil once the root's
+    /// watch ended or the instance was closed.
     public mutating func next() throws -> ChangeBatch? {
         if let startup {
             self.startup = nil
@@ -69,6 +75,8 @@ public struct InotifySource: ChangeSource {
         return ChangeBatch(changes, needsRescan: engine.needsRescan)
     }
 
+    /// Lists the tree again after an overflow: watches added where missing,
+    /// dropped where dead, git's rules read afresh; ends with `rescanned`.
     public mutating func rescan() throws -> [Change] {
         try engine.rescanAfterOverflow()
     }
