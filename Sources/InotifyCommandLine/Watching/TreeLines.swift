@@ -38,9 +38,8 @@ struct TreeLines {
         case .moved(let source):
             // Both halves, so that a consumer moves what it knows below it.
             let cookie = change.tracker ?? Self.syntheticCookie()
-            emit(directoryOf: source, name: lastName(source), mask: Inotify.IN_MOVED_FROM | isDirectory, cookie: cookie, body)
-            emit(directoryOf: change.path, name: lastName(change.path), mask: Inotify.IN_MOVED_TO | isDirectory,
-                 cookie: cookie, body)
+            emit(entry: source, mask: Inotify.IN_MOVED_FROM | isDirectory, cookie: cookie, body)
+            emit(entry: change.path, mask: Inotify.IN_MOVED_TO | isDirectory, cookie: cookie, body)
             return
         case .movedIn, .movedOut:
             let half = change.kind == .movedIn ? Inotify.IN_MOVED_TO : Inotify.IN_MOVED_FROM
@@ -76,7 +75,7 @@ struct TreeLines {
                                mask: mask, cookie: cookie))
             }
         } else {
-            emit(directoryOf: change.path, name: lastName(change.path), mask: mask, cookie: cookie, body)
+            emit(entry: change.path, mask: mask, cookie: cookie, body)
         }
     }
 
@@ -88,11 +87,19 @@ struct TreeLines {
         }
     }
 
-    private func emit(
-        directoryOf path: FilePath, name: [UInt8], mask: UInt32, cookie: UInt32, _ body: (EventLine) -> Void
-    ) {
+    /// The line of the entry at `path`: `%w` its directory, `%f` its name,
+    /// borrowed from the path.
+    private func emit(entry path: FilePath, mask: UInt32, cookie: UInt32, _ body: (EventLine) -> Void) {
         watched(path.removingLastComponent()).withUnsafeBytes { watchedBytes in
-            name.withUnsafeBytes { body(EventLine(watched: watchedBytes, name: $0, mask: mask, cookie: cookie)) }
+            guard let name = path.lastComponent else {
+                body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: nil, count: 0), mask: mask,
+                               cookie: cookie))
+                return
+            }
+            name.withPlatformString { pointer in
+                body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)),
+                               mask: mask, cookie: cookie))
+            }
         }
     }
 
@@ -102,13 +109,6 @@ struct TreeLines {
         var bytes = rootPrefix
         appendBytes(of: directory, to: &bytes)
         if !directory.isEmpty { bytes.append(UInt8(ascii: "/")) }
-        return bytes
-    }
-
-    private func lastName(_ path: FilePath) -> [UInt8] {
-        guard let last = path.lastComponent else { return [] }
-        var bytes: [UInt8] = []
-        appendBytes(of: FilePath(root: nil, [last]), to: &bytes)
         return bytes
     }
 }
