@@ -68,6 +68,17 @@ let package = Package(
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             path: "Tests/InotifyTestSupport"
         ),
+        // A change source that plays a script, with no kernel: what proves
+        // that a tree watcher and the command line's output need no inotify.
+        .target(
+            name: "InotifyTreeTestSupport",
+            dependencies: [
+                "Inotify",
+                "InotifyTree",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/InotifyTreeTestSupport"
+        ),
         .testTarget(
             name: "InotifyTests",
             dependencies: [
@@ -84,7 +95,10 @@ let package = Package(
                 "InotifyCommandLine",
                 "CInotifyCommand",
                 "inotify",
+                "Inotify",
+                "InotifyTree",
                 "InotifyTestSupport",
+                "InotifyTreeTestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: faultInjection
@@ -94,6 +108,7 @@ let package = Package(
             dependencies: [
                 "InotifyTree",
                 "InotifyTestSupport",
+                "InotifyTreeTestSupport",
                 "Inotify",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

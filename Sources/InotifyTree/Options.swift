@@ -1,4 +1,3 @@
-import Inotify
 import SystemPackage
 
 extension TreeWatcher {
@@ -11,13 +10,15 @@ extension TreeWatcher {
         case continueAndReport
     }
 
+    /// What a watcher reports and how its inotify source watches: the kinds
+    /// of change, what is left out, git's rules, links, limits and windows.
     public struct Options: Sendable {
-        /// The events watched on every directory. Kept to what the changes
-        /// need by default: no OPEN, ACCESS or CLOSE_NOWRITE, which would only
-        /// fill the queue.
-        public var events: Inotify.EventMask = [
-            .create, .delete, .modify, .attrib, .closeWrite, .movedFrom, .movedTo,
-        ]
+        /// The kinds of change reported. By default what changes files and
+        /// the tree (``Change/Kinds/standard``): no opens, reads or closes
+        /// without writing, which would only fill the queue. Whatever is
+        /// asked, the tree's structure is followed, and what the tree itself
+        /// says (``Change/Kind/askedAs`` is nil) is reported.
+        public var reported: Change.Kinds = .standard
         /// Directories not watched at all, by glob (fnmatch): a pattern with no
         /// `/` matches a directory's name (`.git`, `node_modules`, `*.tmp`),
         /// one with `/` its path relative to the root.
@@ -34,9 +35,10 @@ extension TreeWatcher {
         /// directory already watched (same device and inode) is not entered
         /// again, so link loops end.
         public var followSymbolicLinks = false
-        /// Also report, as `.other`, the events a watched subdirectory gets
-        /// about itself (its own ATTRIB, OPEN, DELETE_SELF...) besides what its
-        /// parent reports under its name: what `inotifywait -r` prints.
+        /// Also report what a watched subdirectory says about itself (its
+        /// attributes changed, opened, deleted...: ``Change/isSelfEvent``)
+        /// besides what its parent reports under its name: what
+        /// `inotifywait -r` prints.
         public var reportSelfEvents = false
         /// Watch only what git does not ignore, as `git check-ignore` decides:
         /// the `.gitignore` of every directory of the tree (and of those
@@ -78,6 +80,7 @@ extension TreeWatcher {
         /// to have every listing read what is queued.
         var scanReadThreshold = 64 * 1024
 
+        /// The defaults: every directory watched, ``Change/Kinds/standard`` reported.
         public init() {}
     }
 }

@@ -9,36 +9,55 @@ import SystemPackage
 ///
 /// The watcher is ready when the initializer returns: every directory is
 /// watched, and every change from then on is reported through ``changes``.
+/// What feeds it is a ``ChangeSource`` (inotify's, ``InotifySource``, unless
+/// another is given), driven by a thread of the watcher's own.
 public final class TreeWatcher: Sendable {
     /// The root, as given.
     public let root: FilePath
-    /// What it watches and reports, as given.
+    /// The options it was made with; for a watcher made from a source, the
+    /// defaults but for ``Options/changeBufferLimit``.
     public let options: Options
-    /// Internal for tests, which compare its watches with the disk.
-    let inotify: Inotify
+    /// Stops the source; internal for tests, which reach the inotify
+    /// instance behind an ``InotifySource`` through it.
+    let control: any ChangeSourceControl
     private let channel: ChangeChannel
     private let counter = WatchCounter()
 
-    /// Watches `root` and every directory below it (except excluded ones),
-    /// then starts reporting. Throws ``Inotify/Error`` for a root that cannot
-    /// be watched, and, with the `.fail` limit policy, when the watch limit is
-    /// reached (the error names the directory and fs.inotify.max_user_watches).
-    public init(root: FilePath, options: Options = Options()) throws {
-        self.root = root
+    /// Watches `root` and every directory below it (except excluded ones)
+    /// with an ``InotifySource``, then starts reporting. Throws
+    /// ``Inotify/Error`` for a root that cannot be watched, and, with the
+    /// `.fail` limit policy, when the watch limit is reached (the error names
+    /// the directory and fs.inotify.max_user_watches).
+    public convenience init(root: FilePath, options: Options = Options()) throws {
+        try self.init(source: InotifySource(root: root, options: options), options: options)
+    }
+
+    /// Reports what `source` says, from a thread of the watcher's own, which
+    /// the source is handed to: at most `changeBufferLimit` changes wait for
+    /// the consumer (``Options/changeBufferLimit``). Throws only when no
+    /// thread can be had.
+    public convenience init(source: sending any ChangeSource, changeBufferLimit: Int = Options().changeBufferLimit) throws {
+        var options = Options()
+        options.changeBufferLimit = changeBufferLimit
+        try self.init(source: source, options: options)
+    }
+
+    private init(source: sending any ChangeSource, options: Options) throws {
+        self.root = source.root
         self.options = options
-        // The tree keeps its own table of watches (a parent and a name each).
-        let inotify = try Inotify(flags: .closeOnExec, tracksPaths: false)
-        let engine = try ScanThread.run { try TreeEngine(inotify: inotify, root: root, options: options) }
-        self.inotify = inotify
+        let control = source.control
+        self.control = control
         let channel = ChangeChannel(limit: options.changeBufferLimit)
         self.channel = channel
         let counter = counter
-        counter.value.store(engine.tree.count, ordering: .relaxed)
+        counter.value.store(source.watchCount, ordering: .relaxed)
+        let handOff = HandOff(source)
         let started = Syscalls.spawnThread(named: "inotify-tree") {
-            TreeWatcher.run(engine, channel, counter)
+            guard var source = handOff.take() else { return }
+            TreeWatcher.run(&source, channel, counter)
         }
         if case .failure(let errno) = started {
-            inotify.closeQuietly()
+            control.stop()
             throw Inotify.Error(.read, errno: errno, value: "watcher thread",
                 advice: "Could not start the thread that reads the tree's events")
         }
@@ -63,7 +82,7 @@ public final class TreeWatcher: Sendable {
     /// Stops watching: the change stream ends after what it holds.
     public func close() {
         channel.close()
-        inotify.closeQuietly()
+        control.stop()
     }
 
     /// A second concurrent iteration of ``changes``: the library's one busy
@@ -148,19 +167,14 @@ public final class TreeWatcher: Sendable {
 
     // MARK: The watcher's thread
 
-    private static func run(_ engine: TreeEngine, _ channel: ChangeChannel, _ counter: WatchCounter) {
+    /// Hands each batch of the source's to the consumer, having the source
+    /// rescan at once where a batch asks for it, until the source ends.
+    private static func run(_ source: inout any ChangeSource, _ channel: ChangeChannel, _ counter: WatchCounter) {
         do {
-            guard channel.send(engine.startupChanges) else { return }
-            while !engine.finished {
-                let timeout = engine.nextDeadline.map { ContinuousClock.now.duration(to: $0) } ?? .seconds(3600)
-                let events: [Inotify.Event]
-                do {
-                    events = try engine.inotify.readEvents(timeout: max(timeout, .zero))
-                } catch let error as Inotify.Error where engine.inotify.isClosed && error.errno == .badFileDescriptor {
-                    break  // close(): a clean end
-                }
-                let changes = try engine.process(events, now: .now)
-                counter.value.store(engine.tree.count, ordering: .relaxed)
+            while let batch = try source.next() {
+                var changes = batch.changes
+                if batch.needsRescan { changes += try source.rescan() }
+                counter.value.store(source.watchCount, ordering: .relaxed)
                 guard channel.send(changes) else { return }
             }
             channel.finish(.success(()))
@@ -173,15 +187,6 @@ public final class TreeWatcher: Sendable {
 /// The number of watched directories, written by the watcher's thread.
 final class WatchCounter: Sendable {
     let value = Atomic<Int>(0)
-}
-
-extension Inotify {
-    /// Closes unless closed already. A failing close(2) still releases the
-    /// descriptor on Linux, and a watcher that is going away has no one to tell.
-    fileprivate func closeQuietly() {
-        guard !isClosed else { return }
-        do { try close() } catch {}
-    }
 }
 
 @available(*, unavailable, message: "one task iterates: hand the changes on, not the iterator")

@@ -20,14 +20,22 @@ struct ChangeCodableTests {
         return (try JSONDecoder().decode(Value.self, from: data), String(decoding: data, as: UTF8.self))
     }
 
-    @Test("a change encodes flat: its kind's name and payload beside its paths, flags and events")
+    @Test("a change encodes flat: its kind's name and payload beside its paths and flags, the source's raw record under its name")
     func changeJSON() throws {
         let event = Inotify.Event(wd: 1, mask: .create, len: 16, nameBytes: Array("new.txt".utf8))
-        let change = Change(.created, path: "a/new.txt", root: "/srv/data", isDirectory: false, events: [event])
+        let change = Change(
+            .created, path: "a/new.txt", root: "/srv/data", isDirectory: false,
+            raw: .inotify(Change.InotifyEvents([event])))
         let (decoded, json) = try roundTrip(change)
-        #expect(json == #"{"events":[{"cookie":0,"len":16,"mask":256,"name":"new.txt","wd":1}],"foundByScan":false,"#
-            + #""isDirectory":false,"kind":"created","path":"a\/new.txt","root":"\/srv\/data"}"#)
+        #expect(json == #"{"foundByScan":false,"inotify":[{"cookie":0,"len":16,"mask":256,"name":"new.txt","wd":1}],"#
+            + #""isDirectory":false,"isSelfEvent":false,"kind":"created","path":"a\/new.txt","root":"\/srv\/data"}"#)
         #expect(decoded == change)
+        let neutral = Change(.moved(from: "x"), path: "y", root: "/r", isDirectory: true, isSelfEvent: false, tracker: 7)
+        let (decodedNeutral, neutralJSON) = try roundTrip(neutral)
+        #expect(neutralJSON == #"{"foundByScan":false,"from":"x","isDirectory":true,"isSelfEvent":false,"kind":"moved","#
+            + #""path":"y","root":"\/r","tracker":7}"#)
+        #expect(decodedNeutral == neutral)
+        #expect(decodedNeutral.raw == nil)
     }
 
     @Test("every kind round-trips, with paths, names and an ignore file that are not UTF-8")
@@ -39,16 +47,19 @@ struct ChangeCodableTests {
         let to = Inotify.Event(wd: 3, mask: [.movedTo, .isDir], cookie: 9, len: 16, nameBytes: Array("b".utf8))
         let kinds: [Change.Kind] = [
             .created, .modified, .attributesChanged, .closedAfterWrite, .deleted, .moved(from: path("a", odd)),
-            .movedIn, .movedOut, .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned, .other,
+            .opened, .accessed, .closedWithoutWrite, .movedIn, .movedOut, .selfDeleted, .selfMoved,
+            .rootDeleted, .rootMoved, .unmounted, .overflow, .rescanned,
             .unwatched(reason: "no permission"), .ignoreProblem(problem), .becameIgnored,
         ]
         for kind in kinds {
-            let change = Change(kind, path: path("d", odd), root: root, isDirectory: true, foundByScan: true, events: [from, to])
+            let change = Change(
+                kind, path: path("d", odd), root: root, isDirectory: true, foundByScan: true, isSelfEvent: true,
+                tracker: 9, raw: .inotify(Change.InotifyEvents([from, to])))
             let (decoded, _) = try roundTrip(change)
             #expect(decoded == change, "\(kind)")
             #expect(decoded.kind == kind)
             #expect(decoded.absolutePath == change.absolutePath)
-            #expect(decoded.events.map(\.nameBytes) == [odd, Array("b".utf8)])
+            #expect(decoded.inotifyEvents.map(\.nameBytes) == [odd, Array("b".utf8)])
         }
         let (decodedKind, json) = try roundTrip(Change.Kind.moved(from: path("a", odd)))
         #expect(json == #"{"from":[97,47,102,255,128],"kind":"moved"}"#)
@@ -78,7 +89,7 @@ struct ChangeCodableTests {
         for json in [
             #"{"kind":"exploded","# + base + "}",
             #"{"kind":"created","path":[97,0,98],"root":"/r","isDirectory":false}"#,
-            #"{"kind":"created","# + base + #","events":[{"wd":1,"mask":2},{"wd":1,"mask":2},{"wd":1,"mask":2}]}"#,
+            #"{"kind":"created","# + base + #","inotify":[{"wd":1,"mask":2},{"wd":1,"mask":2},{"wd":1,"mask":2}]}"#,
         ] {
             #expect(throws: DecodingError.self, "\(json)") { try decoder.decode(Change.self, from: Data(json.utf8)) }
         }

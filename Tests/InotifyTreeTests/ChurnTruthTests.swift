@@ -35,7 +35,8 @@ struct RebuiltTree {
             if moving.isEmpty { entries[path] = change.isDirectory }
         case .overflow:
             overflows += 1
-        case .rescanned, .modified, .attributesChanged, .closedAfterWrite, .other:
+        case .rescanned, .modified, .attributesChanged, .closedAfterWrite, .opened, .accessed, .closedWithoutWrite,
+             .selfDeleted, .selfMoved:
             break
         case .rootDeleted, .rootMoved, .unmounted, .unwatched, .ignoreProblem:
             problems.append("\(change)")
@@ -75,7 +76,7 @@ final class RebuildingCollector: Sendable {
                     state.value.withLock { state in
                         if let disk { state.tree.resync(disk) } else { state.tree.apply(change) }
                         state.count += 1
-                        if tracing { state.trace.append("\(change) \(change.events.map { "\($0.wd):\($0.mask):\($0.cookie):\($0.name)" })") }
+                        if tracing { state.trace.append("\(change) \(change.inotifyEvents.map { "\($0.wd):\($0.mask):\($0.cookie):\($0.name)" })") }
                         if change.kind == .created, change.path.string.hasPrefix("mark-") { state.marks.insert(change.path.string) }
                     }
                 }

@@ -15,7 +15,7 @@ struct CloseTests {
             let dir = try TemporaryDirectory("close")
             let file = try dir.createFile("busy")
             var options = TreeWatcher.Options()
-            options.events.formUnion([.open, .closeNoWrite])
+            options.reported.formUnion([.opened, .closedWithoutWrite])
             let watcher = try TreeWatcher(root: dir.path, options: options)
             let ended = try await iterationEndsOnClose(busyFile: file.string) { seen in
                 for try await _ in watcher.changes { seen() }

@@ -6,30 +6,31 @@ import Testing
 
 @Suite("Other events, self events and excluded directories by code")
 struct OtherEventTests {
-    @Test("events with no kind of their own (open, access, close without write) come as .other when asked for")
+    @Test("opens and closes without writing are reported when asked for, with the kernel's events as their raw record")
     func otherEventsWhenAsked() throws {
         var options = TreeWatcher.Options()
-        options.events.formUnion([.open, .closeNoWrite])
+        options.reported.formUnion([.opened, .closedWithoutWrite])
         let harness = try EngineHarness(options: options) {
             try $0.makeDirectory("sub")
             try $0.createFile("sub/f")
         }
         try Files.openAndCloseReadOnly(harness.dir.appending("sub/f"))
-        let changes = try harness.changes { $0.contains { $0.events.first?.mask.contains(.closeNoWrite) == true } }
+        let changes = try harness.changes { $0.contains { $0.kind == .closedWithoutWrite && !$0.isDirectory } }
         // The watcher's own listing of the tree opens its directories: those
         // come too, as OPEN|ISDIR and CLOSE_NOWRITE|ISDIR, and are left out here.
-        let other = changes.filter { $0.kind == .other && !$0.isDirectory }
+        let other = changes.filter { [.opened, .accessed, .closedWithoutWrite].contains($0.kind) && !$0.isDirectory }
         #expect(other.map(\.path) == ["sub/f", "sub/f"])
-        #expect(other.map { $0.events.first!.mask } == [.open, .closeNoWrite])
+        #expect(other.map(\.kind) == [.opened, .closedWithoutWrite])
+        #expect(other.map { $0.inotifyEvents.first?.mask } == [.open, .closeNoWrite])
     }
 
-    @Test("without asking, no .other change: the default options report only what changes the tree or a file")
+    @Test("without asking, no opens, reads or closes without writing: the default options report only what changes the tree or a file")
     func noOtherEventsByDefault() throws {
         let harness = try EngineHarness { try $0.createFile("f") }
         try Files.openAndCloseReadOnly(harness.dir.appending("f"))
         try Files.chmod(harness.dir.appending("f"), 0o600)
         let changes = try harness.changes { $0.contains { $0.kind == .attributesChanged } }
-        #expect(!changes.contains { $0.kind == .other })
+        #expect(!changes.contains { [.opened, .accessed, .closedWithoutWrite].contains($0.kind) })
     }
 
     @Test("reportSelfEvents adds a subdirectory's own events beside its parent's")
@@ -40,10 +41,10 @@ struct OtherEventTests {
             let harness = try EngineHarness(options: options) { try $0.makeDirectory("sub") }
             try Files.chmod(harness.dir.appending("sub"), 0o700)
             let changes = try harness.drain()
-            #expect(changes.filter { $0.kind == .attributesChanged }.map(\.path) == ["sub"])
-            let own = changes.filter { $0.kind == .other }
+            #expect(changes.filter { $0.kind == .attributesChanged && !$0.isSelfEvent }.map(\.path) == ["sub"])
+            let own = changes.filter { $0.isSelfEvent }
             #expect(own.map(\.path) == (reportSelf ? ["sub"] : []))
-            #expect(own.allSatisfy { $0.events.first?.hasName == false })
+            #expect(own.allSatisfy { $0.kind == .attributesChanged && $0.inotifyEvents.first?.hasName == false })
         }
     }
 

@@ -9,12 +9,12 @@ import Testing
 struct OwnEventTests {
     static var listingEvents: TreeWatcher.Options {
         var options = TreeWatcher.Options()
-        options.events = [.create, .delete, .movedFrom, .movedTo, .open, .access, .closeNoWrite]
+        options.reported = [.created, .deleted, .moved, .opened, .accessed, .closedWithoutWrite]
         return options
     }
 
     static func isListingEvent(_ change: Change) -> Bool {
-        change.kind == .other && change.isDirectory
+        [.opened, .accessed, .closedWithoutWrite].contains(change.kind) && change.isDirectory
     }
 
     @Test("the first scan of a tree with OPEN, ACCESS and CLOSE_NOWRITE asked for reports nothing")
@@ -51,9 +51,9 @@ struct OwnEventTests {
         let fd = try FileDescriptor.open(harness.dir.appending("new"), .readOnly, options: .directory)
         try fd.close()
         let changes = try harness.changes { changes in
-            changes.contains { $0.path == "new" && $0.events.contains { $0.mask.contains(.closeNoWrite) } }
+            changes.contains { $0.path == "new" && $0.kind == .closedWithoutWrite }
         }
-        let opens = changes.filter { $0.path == "new" && $0.events.contains { $0.mask.contains(.open) } }
+        let opens = changes.filter { $0.path == "new" && $0.kind == .opened }
         #expect(opens.count == 1, "\(changes)")
     }
 

@@ -13,7 +13,8 @@ struct RenameTests {
         let changes = try harness.drain()
         #expect(changes.map(\.kind) == [.moved(from: "a")])
         #expect(changes.first?.path == "b")
-        #expect(changes.first?.events.count == 2)
+        #expect(changes.first?.inotifyEvents.count == 2)
+        #expect(changes.first?.tracker == changes.first?.inotifyEvents.first?.cookie)
     }
 
     @Test("a rename across directories is paired by cookie")

@@ -31,6 +31,7 @@ final class EngineHarness {
         while ContinuousClock.now < deadline {
             let events = try inotify.readEvents(timeout: .milliseconds(20))
             all += try engine.process(events, now: .now)
+            if engine.needsRescan { all += try engine.rescanAfterOverflow() }
             if predicate(all) { return all }
         }
         Issue.record("condition not met within \(timeout); changes: \(all)", sourceLocation: sourceLocation)
@@ -42,7 +43,8 @@ final class EngineHarness {
         var all: [Change] = []
         while true {
             let events = try inotify.readEvents(timeout: quiet)
-            let changes = try engine.process(events, now: .now.advanced(by: .seconds(1)))
+            var changes = try engine.process(events, now: .now.advanced(by: .seconds(1)))
+            if engine.needsRescan { changes += try engine.rescanAfterOverflow() }
             all += changes
             if events.isEmpty && changes.isEmpty { return all }
         }
@@ -50,6 +52,14 @@ final class EngineHarness {
 
     func wd(of path: FilePath) -> Int32? {
         engine.tree.watchDescriptors.first { engine.tree.path(of: $0) == path }
+    }
+}
+
+extension TreeWatcher {
+    /// The inotify instance behind a watcher made with `TreeWatcher(root:options:)`.
+    var inotify: Inotify {
+        guard let control = control as? InotifySource.Control else { fatalError("not an inotify watcher") }
+        return control.inotify
     }
 }
 

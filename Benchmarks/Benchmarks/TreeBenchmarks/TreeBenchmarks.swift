@@ -114,7 +114,7 @@ func registerChurnBenchmarks() {
     Benchmark("churn/TreeWatcher", configuration: configuration) { benchmark in
         let tree = try ChurnTree()
         var options = TreeWatcher.Options()
-        options.events = .modify
+        options.reported = .modified
         let watcher = try TreeWatcher(root: tree.root, options: options)
         var changes = watcher.changes.makeAsyncIterator()
         for _ in benchmark.scaledIterations {

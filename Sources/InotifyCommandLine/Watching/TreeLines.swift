@@ -4,13 +4,17 @@ import Inotify
 import InotifyTree
 import SystemPackage
 
-/// A tree watcher's changes as inotifywait -r lines: each kernel event with
-/// the directory it happened in (`%w`, the root as given joined with the
-/// relative directory, `/` after it) and its name (`%f`). A rename gives its
+/// A tree watcher's changes as inotifywait -r lines, made from what a change
+/// says in neutral terms (never from a source's raw record), so that any
+/// source prints alike: each change with the directory it happened in (`%w`,
+/// the root as given joined with the relative directory, `/` after it), its
+/// name (`%f`), and inotify's names for what happened. A rename gives its
 /// MOVED_FROM and MOVED_TO lines together; what a scan of a new directory
 /// found is given a CREATE line, which inotifywait would have missed.
 struct TreeLines {
-    /// Cookies for the renames a listing found, which have no kernel event.
+    /// Cookies for renames whose source gave none (a listing found them):
+    /// the kernel's count up from 0; these count down from the top, where
+    /// none will be met.
     private static let syntheticCookies = Atomic<UInt32>(.max)
 
     /// The root as given, with `/` after it.
@@ -24,62 +28,79 @@ struct TreeLines {
 
     /// Calls `body` for each line of `change`; overflow, rescan and unwatched
     /// changes have none (the command reports them as messages, and as
-    /// notices with `--json`).
+    /// notices with `--json`), nor have the changes of git's rules.
     func forEachLine(_ change: Change, _ body: (EventLine) -> Void) {
+        let isDirectory: Inotify.EventMask = change.isDirectory ? .isDir : []
+        let mask: Inotify.EventMask
         switch change.kind {
-        case .overflow, .rescanned, .unwatched, .ignoreProblem, .becameIgnored: return
-        default: break
-        }
-        if change.events.isEmpty, case .moved(let source) = change.kind {
-            // A listing found a directory under a new name before its rename's
-            // events were read: a MOVED_FROM and MOVED_TO pair, so that a
-            // consumer moves what it knows below it. The kernel's cookies count
-            // up from 0; these count down from the top, where none will be met.
-            let cookie = TreeLines.syntheticCookies.subtract(1, ordering: .relaxed).oldValue
-            let isDirectory: Inotify.EventMask = change.isDirectory ? .isDir : []
-            emit(directoryOf: source, name: lastName(source), mask: isDirectory.union(.movedFrom), cookie: cookie, body)
-            emit(directoryOf: change.path, name: lastName(change.path), mask: isDirectory.union(.movedTo),
-                 cookie: cookie, body)
+        case .overflow, .rescanned, .unwatched, .ignoreProblem, .becameIgnored:
             return
-        }
-        if change.events.isEmpty {
-            // Found by listing a new directory.
-            let mask: Inotify.EventMask = change.isDirectory ? [.create, .isDir] : .create
-            emit(directoryOf: change.path, name: lastName(change.path), mask: mask, cookie: 0, body)
+        case .moved(let source):
+            // Both halves, so that a consumer moves what it knows below it.
+            let cookie = change.tracker ?? Self.syntheticCookie()
+            emit(entry: source, mask: isDirectory.union(.movedFrom), cookie: cookie, body)
+            emit(entry: change.path, mask: isDirectory.union(.movedTo), cookie: cookie, body)
             return
+        case .movedIn, .movedOut:
+            let half = change.kind == .movedIn ? Inotify.EventMask.movedTo : Inotify.EventMask.movedFrom
+            emit(change, mask: half.union(isDirectory), cookie: change.tracker ?? Self.syntheticCookie(), body)
+            return
+        case .created: mask = isDirectory.union(.create)
+        case .deleted: mask = isDirectory.union(.delete)
+        case .modified: mask = isDirectory.union(.modify)
+        case .attributesChanged: mask = isDirectory.union(.attrib)
+        case .closedAfterWrite: mask = isDirectory.union(.closeWrite)
+        case .opened: mask = isDirectory.union(.open)
+        case .accessed: mask = isDirectory.union(.access)
+        case .closedWithoutWrite: mask = isDirectory.union(.closeNoWrite)
+        case .unmounted: mask = isDirectory.union(.unmount)
+        // The kernel marks neither a deletion nor a move of the watched
+        // directory itself as a directory's.
+        case .selfDeleted, .rootDeleted: mask = .deleteSelf
+        case .selfMoved, .rootMoved: mask = .moveSelf
         }
-        var from: FilePath? = nil
-        if case .moved(let source) = change.kind { from = source }
-        for event in change.events {
-            let path = event.mask.contains(.movedFrom) ? (from ?? change.path) : change.path
-            if event.hasName {
-                event.withNameBytes { name in
-                    emit(directoryOf: path, name: name, mask: event.mask, cookie: event.cookie, body)
-                }
-            } else {
-                // An event on a watched directory itself: %w is that directory.
-                watched(path).withUnsafeBytes { watchedBytes in
-                    body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: nil, count: 0),
-                                   mask: event.mask, cookie: event.cookie))
-                }
+        emit(change, mask: mask, cookie: 0, body)
+    }
+
+    private static func syntheticCookie() -> UInt32 {
+        syntheticCookies.subtract(1, ordering: .relaxed).oldValue
+    }
+
+    /// The line of `change`: about the directory itself (`%w` that
+    /// directory, `%f` empty), or about an entry of its parent.
+    private func emit(_ change: Change, mask: Inotify.EventMask, cookie: UInt32, _ body: (EventLine) -> Void) {
+        if change.isSelfEvent || Self.isAboutItself(change.kind) {
+            watched(change.path).withUnsafeBytes { watchedBytes in
+                body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: nil, count: 0),
+                               mask: mask, cookie: cookie))
+            }
+        } else {
+            emit(entry: change.path, mask: mask, cookie: cookie, body)
+        }
+    }
+
+    /// Kinds only a directory says of itself, whichever way a source marks them.
+    private static func isAboutItself(_ kind: Change.Kind) -> Bool {
+        switch kind {
+        case .selfDeleted, .selfMoved, .rootDeleted, .rootMoved, .unmounted: true
+        default: false
+        }
+    }
+
+    /// The line of the entry at `path`: `%w` its directory, `%f` its name,
+    /// borrowed from the path.
+    private func emit(entry path: FilePath, mask: Inotify.EventMask, cookie: UInt32, _ body: (EventLine) -> Void) {
+        watched(path.removingLastComponent()).withUnsafeBytes { watchedBytes in
+            guard let name = path.lastComponent else {
+                body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: nil, count: 0), mask: mask,
+                               cookie: cookie))
+                return
+            }
+            name.withPlatformString { pointer in
+                body(EventLine(watched: watchedBytes, name: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)),
+                               mask: mask, cookie: cookie))
             }
         }
-    }
-
-    private func emit(
-        directoryOf path: FilePath, name: UnsafeRawBufferPointer, mask: Inotify.EventMask, cookie: UInt32,
-        _ body: (EventLine) -> Void
-    ) {
-        watched(path.removingLastComponent()).withUnsafeBytes {
-            body(EventLine(watched: $0, name: name, mask: mask, cookie: cookie))
-        }
-    }
-
-    private func emit(
-        directoryOf path: FilePath, name: [UInt8], mask: Inotify.EventMask, cookie: UInt32,
-        _ body: (EventLine) -> Void
-    ) {
-        name.withUnsafeBytes { emit(directoryOf: path, name: $0, mask: mask, cookie: cookie, body) }
     }
 
     /// `%w` for `directory` (relative to the root): the root as given, the
@@ -88,13 +109,6 @@ struct TreeLines {
         var bytes = rootPrefix
         appendBytes(of: directory, to: &bytes)
         if !directory.isEmpty { bytes.append(UInt8(ascii: "/")) }
-        return bytes
-    }
-
-    private func lastName(_ path: FilePath) -> [UInt8] {
-        guard let last = path.lastComponent else { return [] }
-        var bytes: [UInt8] = []
-        appendBytes(of: FilePath(root: nil, [last]), to: &bytes)
         return bytes
     }
 }

@@ -7,18 +7,20 @@ import SystemPackage
 /// One tree watcher per root, for `-r`. Each root's changes are consumed by
 /// a task of its own with a consumer of its own, so no output buffer or
 /// regular expression is shared between tasks; only finished lines meet, in
-/// ``LineSink``.
+/// ``LineSink``. What follows reads only the watchers' changes, whatever
+/// their source.
 final class TreeWatchSet: Sendable {
     let watchers: [(root: [UInt8], watcher: TreeWatcher)]
 
-    /// Watches every root; nil after printing why one could not be watched.
+    /// Watches every root with inotify (the kinds of change the events of
+    /// `mask` are); nil after printing why one could not be watched.
     init?(
         roots: [[UInt8]], mask: Inotify.EventMask, excluded: [[UInt8]], gitIgnore: Bool, diagnostics: Diagnostics,
         failureVerb: String = "Couldn't watch"
     ) {
         var options = TreeWatcher.Options()
         options.gitIgnore = gitIgnore
-        options.events = mask.events
+        options.reported = Change.Kinds(inotifyMask: mask)
         options.reportSelfEvents = true
         options.onWatchLimit = .continueAndReport
         var watchers: [(root: [UInt8], watcher: TreeWatcher)] = []
@@ -43,6 +45,12 @@ final class TreeWatchSet: Sendable {
                 return nil
             }
         }
+        self.watchers = watchers
+    }
+
+    /// Watchers made elsewhere, from sources of any kind, each under the
+    /// root as given.
+    init(watchers: [(root: [UInt8], watcher: TreeWatcher)]) {
         self.watchers = watchers
     }
 

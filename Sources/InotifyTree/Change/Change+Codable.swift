@@ -4,16 +4,19 @@ import SystemPackage
 // A change as JSON (or any other coding), flat:
 //
 //     {"kind": "moved", "from": "old/name", "path": "new/name", "root": "/srv/data",
-//      "isDirectory": false, "foundByScan": false, "events": [{"wd": 1, ...}, ...]}
+//      "isDirectory": false, "foundByScan": false, "isSelfEvent": false, "tracker": 1234,
+//      "inotify": [{"wd": 1, ...}, ...]}
 //
 // `kind` is the case's name; its payload follows under its own key: `from`
 // (moved), `reason` (unwatched), `problem` (ignoreProblem: file, line,
 // message). Paths are strings when their bytes are UTF-8, else arrays of
 // their byte values, as event names are (see Inotify.Event's coding), so a
-// path with any byte round-trips. The events decode without an instance.
+// path with any byte round-trips. `tracker` is present only for a rename's
+// halves; the raw payload, where the source kept one, is under the source's
+// name (`inotify`: its events, which decode without an instance).
 
 private enum ChangeCodingKeys: String, CodingKey {
-    case kind, from, reason, problem, path, root, isDirectory, foundByScan, events
+    case kind, from, reason, problem, path, root, isDirectory, foundByScan, isSelfEvent, tracker, inotify
 }
 
 extension Change.Kind: Codable {
@@ -35,16 +38,20 @@ extension Change.Kind: Codable {
         case "modified": self = .modified
         case "attributesChanged": self = .attributesChanged
         case "closedAfterWrite": self = .closedAfterWrite
+        case "opened": self = .opened
+        case "accessed": self = .accessed
+        case "closedWithoutWrite": self = .closedWithoutWrite
         case "deleted": self = .deleted
         case "moved": self = .moved(from: try container.decodePath(forKey: .from))
         case "movedIn": self = .movedIn
         case "movedOut": self = .movedOut
+        case "selfDeleted": self = .selfDeleted
+        case "selfMoved": self = .selfMoved
         case "rootDeleted": self = .rootDeleted
         case "rootMoved": self = .rootMoved
         case "unmounted": self = .unmounted
         case "overflow": self = .overflow
         case "rescanned": self = .rescanned
-        case "other": self = .other
         case "unwatched": self = .unwatched(reason: try container.decode(String.self, forKey: .reason))
         case "ignoreProblem": self = .ignoreProblem(try container.decode(IgnoreProblem.self, forKey: .problem))
         case "becameIgnored": self = .becameIgnored
@@ -61,18 +68,22 @@ extension Change.Kind: Codable {
         case .modified: name = "modified"
         case .attributesChanged: name = "attributesChanged"
         case .closedAfterWrite: name = "closedAfterWrite"
+        case .opened: name = "opened"
+        case .accessed: name = "accessed"
+        case .closedWithoutWrite: name = "closedWithoutWrite"
         case .deleted: name = "deleted"
         case .moved(let from):
             name = "moved"
             try container.encodePath(from, forKey: .from)
         case .movedIn: name = "movedIn"
         case .movedOut: name = "movedOut"
+        case .selfDeleted: name = "selfDeleted"
+        case .selfMoved: name = "selfMoved"
         case .rootDeleted: name = "rootDeleted"
         case .rootMoved: name = "rootMoved"
         case .unmounted: name = "unmounted"
         case .overflow: name = "overflow"
         case .rescanned: name = "rescanned"
-        case .other: name = "other"
         case .unwatched(let reason):
             name = "unwatched"
             try container.encode(reason, forKey: .reason)
@@ -86,13 +97,13 @@ extension Change.Kind: Codable {
 }
 
 extension Change: Codable {
-    /// Decodes a change; its events belong to no instance.
+    /// Decodes a change; inotify events in it belong to no instance.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: ChangeCodingKeys.self)
-        let events = try container.decodeIfPresent([Inotify.Event].self, forKey: .events) ?? []
-        guard events.count <= 2 else {
+        let events = try container.decodeIfPresent([Inotify.Event].self, forKey: .inotify)
+        guard (events?.count ?? 0) <= 2 else {
             throw DecodingError.dataCorruptedError(
-                forKey: .events, in: container, debugDescription: "a change comes from at most two kernel events")
+                forKey: .inotify, in: container, debugDescription: "a change comes from at most two kernel events")
         }
         self.init(
             try Change.Kind(from: container),
@@ -100,7 +111,9 @@ extension Change: Codable {
             root: try container.decodePath(forKey: .root),
             isDirectory: try container.decode(Bool.self, forKey: .isDirectory),
             foundByScan: try container.decodeIfPresent(Bool.self, forKey: .foundByScan) ?? false,
-            events: events)
+            isSelfEvent: try container.decodeIfPresent(Bool.self, forKey: .isSelfEvent) ?? false,
+            tracker: try container.decodeIfPresent(UInt32.self, forKey: .tracker),
+            raw: events.map { .inotify(InotifyEvents($0)) })
     }
 
     /// Encodes the change flat, its paths byte for byte.
@@ -111,7 +124,12 @@ extension Change: Codable {
         try container.encodePath(root, forKey: .root)
         try container.encode(isDirectory, forKey: .isDirectory)
         try container.encode(foundByScan, forKey: .foundByScan)
-        try container.encode(Array(events), forKey: .events)
+        try container.encode(isSelfEvent, forKey: .isSelfEvent)
+        try container.encodeIfPresent(tracker, forKey: .tracker)
+        switch raw {
+        case .inotify(let events): try container.encode(Array(events), forKey: .inotify)
+        case nil: break
+        }
     }
 }
 

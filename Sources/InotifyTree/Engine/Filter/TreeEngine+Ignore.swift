@@ -7,23 +7,19 @@ import SystemPackage
 // it is listed (through the listing's descriptor, before its entries are
 // judged), or, for a leaf the first scan does not list, through its parent's
 // descriptor. How the rules follow the tree as it changes is in
-// `TreeEngine+IgnoreWalk.swift`.
+// `TreeEngine+IgnoreWalk.swift`; what they keep, in ``IgnoreState``.
 
 extension TreeEngine {
     static let ignoreFileName = EventName(Array(IgnoreRules.fileName.utf8))
-    static let gitDirectoryName = EventName(Array(".git".utf8))
     private static let ignoreFileSubpath = Array(IgnoreRules.fileName.utf8CString)
     /// What changes a directory's `.gitignore`.
     static let ignoreFileEvents: Inotify.EventMask = [.create, .closeWrite, .movedTo, .delete, .movedFrom]
 
     /// Whether `path` (relative to the root, `name` its last component) is
-    /// out of the watcher's sight: ignored by git's rules, or a `.git`.
-    /// Its parent is known not to be ignored, except while a walk is due
-    /// (the rules changed and the tree has not caught up yet).
+    /// out of the watcher's sight (``IgnoreState/hides(_:name:isDirectory:)``);
+    /// never without `Options.gitIgnore`.
     func ignores(_ path: FilePath, name: EventName, isDirectory: Bool) -> Bool {
-        guard let ignore else { return false }
-        if !options.watchGitDirectory && name == Self.gitDirectoryName { return true }
-        return ignore.isIgnored(path, isDirectory: isDirectory, ancestorsChecked: reconsiderations.isEmpty)
+        ignore?.hides(path, name: name, isDirectory: isDirectory) ?? false
     }
 
     /// Reads the rules afresh, with `Options.gitIgnore` (at the start, and at
@@ -32,19 +28,14 @@ extension TreeEngine {
     func readIgnoreRules(_ out: inout [Change]) {
         guard options.gitIgnore else { return }
         let rules = IgnoreRules(root: root, environment: options.gitEnvironment ?? IgnoreRules.processEnvironment)
-        ignore = rules
-        reconsiderations.removeAll()
-        walked.removeAll()
-        forgetRulesChange()
-        reportTreeWideProblems(rules.treeWideProblems, &out)
-    }
-
-    /// The rules have stopped changing under the events: what was kept to
-    /// tell what the consumer has meanwhile goes.
-    func forgetRulesChange() {
-        if !consumerKnows.isEmpty { consumerKnows.removeAll() }
-        if !walkSuperseded.isEmpty { walkSuperseded.removeAll() }
-        if !listedWhileChanging.isEmpty { listedWhileChanging.removeAll() }
+        if ignore == nil {
+            ignore = IgnoreState(rules: rules, watchesGitDirectory: options.watchGitDirectory)
+        } else {
+            ignore!.restart(with: rules)
+        }
+        for problem in ignore!.unreportedTreeWide(rules.treeWideProblems) {
+            out.append(Change(.ignoreProblem(problem), path: FilePath(), root: root, isDirectory: false))
+        }
     }
 
     /// Reads the `.gitignore` of directory `wd` (`path` relative to the
@@ -55,13 +46,16 @@ extension TreeEngine {
     func loadIgnoreFile(of wd: Int32, path: FilePath, from fd: CInt, at subpath: [CChar]? = nil, _ out: inout [Change]) throws {
         guard ignore != nil else { return }
         let start = countsOwnEvents ? try streamPosition() : 0
-        let (problems, dataReads) = ignore!.load(directory: path, from: fd, at: subpath ?? Self.ignoreFileSubpath)
+        let (problems, dataReads) = ignore!.rules.load(directory: path, from: fd, at: subpath ?? Self.ignoreFileSubpath)
         if countsOwnEvents {
             log.caused(ListingLog.OwnCounts(), on: Self.noDirectory,
                        ListingLog.OwnCounts(open: 1, access: dataReads, closeNoWrite: 1), onParent: wd,
                        name: Self.ignoreFileName, from: start, to: try streamPosition())
         }
-        reportIgnoreProblems(problems, of: path, &out)
+        let file = path.appending(IgnoreRules.fileName)
+        for problem in ignore!.unreported(problems, of: path) {
+            out.append(Change(.ignoreProblem(problem), path: file, root: root, isDirectory: false))
+        }
     }
 
     /// No watch has it: a file's own events are its directory's, by name.
@@ -77,36 +71,9 @@ extension TreeEngine {
         try loadIgnoreFile(of: wd, path: path, from: parentFD, at: subpath, &out)
     }
 
-    /// Reports the problems of `directory`'s `.gitignore` that were not
-    /// reported for it last time (a file read again after another file's
-    /// change is not reported again; one fixed and broken again is).
-    func reportIgnoreProblems(_ problems: [IgnoreProblem], of directory: FilePath, _ out: inout [Change]) {
-        if problems.isEmpty && reportedProblems.isEmpty { return }
-        let old = reportedProblems[directory] ?? []
-        if problems == old { return }
-        reportedProblems[directory] = problems.isEmpty ? nil : problems
-        let file = directory.appending(IgnoreRules.fileName)
-        for problem in problems where !old.contains(problem) {
-            out.append(Change(.ignoreProblem(problem), path: file, root: root, isDirectory: false))
-        }
-    }
-
-    /// The problems of the files that apply to the whole tree (git's
-    /// configuration, the global file, `info/exclude`, those above the
-    /// root), not reported already.
-    func reportTreeWideProblems(_ problems: [IgnoreProblem], _ out: inout [Change]) {
-        for problem in problems where !reportedTreeWideProblems.contains(problem) {
-            out.append(Change(.ignoreProblem(problem), path: FilePath(), root: root, isDirectory: false))
-        }
-        reportedTreeWideProblems = Set(problems)
-    }
-
     /// A directory left the tree or went: its rules and problems go with it.
     func forgetIgnoreFiles(under path: FilePath) {
         guard ignore != nil else { return }
-        ignore!.unload(under: path)
-        if !reportedProblems.isEmpty {
-            reportedProblems = reportedProblems.filter { !$0.key.starts(with: path) }
-        }
+        ignore!.forget(under: path)
     }
 }

@@ -6,6 +6,9 @@ import SystemPackage
 // subdirectory, depth first. Every directory is opened relative to its
 // parent's descriptor and watched through /proc/self/fd, so what is watched
 // and listed is the directory the tree says, whatever is renamed meanwhile.
+// A scan that reports nothing skips listing leaves (``LeafTest``); one that
+// follows symbolic links enters a directory once, by device and inode.
+// How a directory is listed is in `TreeEngine+Listing.swift`.
 
 extension TreeEngine {
     /// A directory being scanned: open (for its children to be reached from),
@@ -37,21 +40,6 @@ extension TreeEngine {
 
     enum Placement { case new, same, relocated }
 
-    /// Where in the stream something done now will show: every byte read so
-    /// far, and those still queued.
-    func streamPosition() throws -> UInt64 {
-        let queued = try inotify.queuedByteCount()
-        let position = readBytes + UInt64(queued)
-        // A long scan reads as it goes, into the backlog: its own events (and
-        // everyone else's) must not overflow the kernel's queue meanwhile.
-        if queued > options.scanReadThreshold {
-            let events = try inotify.readEvents(timeout: .zero)
-            readBytes += Self.size(of: events)
-            backlog += events
-        }
-        return position
-    }
-
     // MARK: Entry points
 
     /// Watches the root (again, after an overflow: the same wd comes back)
@@ -66,7 +54,7 @@ extension TreeEngine {
         case .failure(let errno):
             // The watch by path fails the same way, with the library's words
             // for it (which name the root and say what to do).
-            let wd = try inotify.addWatch(root, mask: rootMask).rawValue
+            let wd = try watches.add(root, mask: rootMask)
             try removeWatchIfPresent(wd)
             throw Inotify.Error(.addWatch, errno: errno, path: root)
         }
@@ -79,7 +67,7 @@ extension TreeEngine {
             else { throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root) }
             wd = exact
         } else {
-            wd = try inotify.addWatch(root, mask: rootMask).rawValue
+            wd = try watches.add(root, mask: rootMask)
         }
         guard let info = DirectoryDescriptor.status(rootFD) else {
             throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root)
@@ -198,26 +186,6 @@ extension TreeEngine {
         }
     }
 
-    /// A listing descriptor's close queues CLOSE_NOWRITE on the directory
-    /// and its parent: the watcher's own too. A borrowed one is not closed here.
-    private func close(_ frame: Frame) throws {
-        guard frame.owned else { return }
-        try closeListing(frame.fd, wd: frame.wd, parent: frame.parent, name: frame.name)
-    }
-
-    func closeListing(_ fd: CInt, wd: Int32, parent: Int32?, name: EventName) throws {
-        guard countsOwnEvents else {
-            DirectoryDescriptor.close(fd)
-            return
-        }
-        let start = try streamPosition()
-        DirectoryDescriptor.close(fd)
-        let end = try streamPosition()
-        log.caused(ListingLog.OwnCounts(closeNoWrite: 1), on: wd,
-                   parent == nil ? ListingLog.OwnCounts() : ListingLog.OwnCounts(closeNoWrite: 1), onParent: parent,
-                   name: name, from: start, to: end)
-    }
-
     /// Watches the directory `candidate` names in `frame`'s directory and
     /// lists it, unless the scan needs not (a leaf, a directory known
     /// already); the frame to descend into, or nil.
@@ -226,8 +194,7 @@ extension TreeEngine {
         _ out: inout [Change]
     ) throws -> Frame? {
         let name = candidate.name
-        let needsPaths = report || ignore != nil || options.excludeDirectory != nil
-            || options.excludeDirectories.contains { $0.contains("/") }
+        let needsPaths = report || ignore != nil || filter.excludesDirectoriesByPath
         let childPath = needsPaths ? frame.path?.appending(name: name) : nil
         let path = { childPath ?? (self.tree.path(of: frame.wd) ?? FilePath()).appending(name: name) }
         let reportsItself = report && !candidate.announced
@@ -235,7 +202,7 @@ extension TreeEngine {
         // the rules may have changed since (a directory retried after the
         // batch). One a listing found, the listing judged just now.
         if candidate.announced && ignore != nil && ignores(path(), name: name, isDirectory: true) { return nil }
-        if excludesDirectory(name: name, path: path) {
+        if filter.excludesDirectory(name: name, path: path) {
             if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
             return nil
         }
@@ -381,122 +348,5 @@ extension TreeEngine {
             steps += 1
         }
         return false
-    }
-
-    /// Lists the directory open as `fd` (watched as `wd`): reports its
-    /// entries when `report`, and returns its subdirectories. Records what it
-    /// supersedes and the events it causes itself.
-    func list(
-        _ fd: CInt, wd: Int32, path: FilePath?, parent: Int32?, name: EventName, openedWhileWatched: Bool,
-        start: UInt64, report: Bool, _ out: inout [Change]
-    ) throws -> [Candidate] {
-        listings += 1
-        log.listed(wd, at: start)
-        // Its rules first: they judge its entries.
-        if ignore != nil, let path {
-            try loadIgnoreFile(of: wd, path: path, from: fd, &out)
-            if report && !(reconsiderations.isEmpty && walked.isEmpty) { listedWhileChanging[wd] = start }
-        }
-        var candidates: [Candidate] = []
-        let (failure, reads) = try Directory.forEachEntry(of: fd, buffer: listingBuffer) { (bytes, kind, inode) throws in
-            if !report && kind == .other { return }  // a file of the first scan: nothing to do
-            let isDirectory = isDirectoryEntry(kind, bytes, in: fd)
-            let entry = EventName(bytes)
-            if ignore != nil, let path,
-               ignores(path.appending(name: entry), name: entry, isDirectory: isDirectory && kind != .symbolicLink)
-            {
-                return  // out of sight: no watch, no listing, no change
-            }
-            if report, !isDirectory, let path {
-                scanned.insert(WatchTree.ChildKey(parent: wd, name: entry))
-                if scanned.count > Self.scannedLimit { scanned.removeAll() }
-                self.report(.created, path.appending(name: entry), isDirectory: false, [], scan: true, &out)
-            }
-            if isDirectory {
-                if report { scanned.insert(WatchTree.ChildKey(parent: wd, name: entry)) }
-                candidates.append(Candidate(name: entry, inode: inode, kind: kind))
-            }
-        }
-        try recordOwnListing(wd: wd, parent: parent, name: name, openedWhileWatched: openedWhileWatched, reads: reads,
-                             start: start)
-        switch failure {
-        case nil, .noSuchFileOrDirectory?, .notDirectory?: break  // listed, or gone meanwhile
-        case let errno?:
-            self.report(.unwatched(reason: "cannot list it: \(errno)"), path ?? tree.path(of: wd) ?? FilePath(),
-                        isDirectory: true, [], &out)
-        }
-        return candidates
-    }
-
-    /// A listing's open (on its own watch only when it was watched by then)
-    /// and reads, on the directory's watch and on its parent's, between
-    /// `start` and now.
-    func recordOwnListing(
-        wd: Int32, parent: Int32?, name: EventName, openedWhileWatched: Bool, reads: Int, start: UInt64
-    ) throws {
-        guard countsOwnEvents else { return }
-        let end = try streamPosition()
-        log.caused(ListingLog.OwnCounts(open: openedWhileWatched ? 1 : 0, access: reads), on: wd,
-                   parent == nil ? ListingLog.OwnCounts() : ListingLog.OwnCounts(open: 1, access: reads),
-                   onParent: parent, name: name, from: start, to: end)
-    }
-
-    func isDirectoryEntry(_ kind: Directory.EntryKind, _ name: UnsafeRawBufferPointer, in fd: CInt) -> Bool {
-        switch kind {
-        case .directory: return true
-        case .other: return false
-        case .unknown, .symbolicLink:
-            if kind == .symbolicLink && !options.followSymbolicLinks { return false }
-            let info = EventName(name).cString.withUnsafeBufferPointer {
-                DirectoryDescriptor.status(of: $0.baseAddress!, in: fd, follow: kind == .symbolicLink)
-            }
-            return info.map(DirectoryDescriptor.isDirectory) ?? false
-        }
-    }
-
-    /// Adds a watch on `target`: by name from its directory where the thread
-    /// has a working directory of its own, else by a path; as below.
-    func addWatch(
-        _ target: WatchTarget, mask: Inotify.EventMask, path: () -> FilePath, _ out: inout [Change]
-    ) throws -> Int32? {
-        if let workingDirectory = PrivateWorkingDirectory.current, let (directory, name) = target.relative,
-           workingDirectory.enter(directory)
-        {
-            defer { workingDirectory.leave() }
-            return try addWatch(name, mask: mask, path: path, &out)
-        }
-        return try addWatch(target.absolute, mask: mask, path: path, &out)
-    }
-
-    /// Adds a watch through `cPath`; nil where there is nothing to watch
-    /// (gone, not a directory, a link loop) or the limit policy says go on.
-    /// An error names the directory's real path, not the /proc one.
-    func addWatch(
-        _ cPath: [CChar], mask: Inotify.EventMask, path: () -> FilePath, _ out: inout [Change]
-    ) throws -> Int32? {
-        do {
-            return try cPath.withUnsafeBufferPointer { (buffer) throws(Inotify.Error) in
-                try inotify.addWatch(cString: buffer.baseAddress!, mask: mask).rawValue
-            }
-        } catch {
-            switch error.errno {
-            case .noSuchFileOrDirectory, .notDirectory:
-                return nil  // deleted or replaced before we got to it
-            case .noSpace where options.onWatchLimit == .continueAndReport,
-                 .permissionDenied, .tooManySymbolicLinkLevels:
-                report(.unwatched(reason: Self.named(error, root.pushing(path())).description), path(), isDirectory: true, [], &out)
-                return nil
-            default:
-                throw Self.named(error, root.pushing(path()))
-            }
-        }
-    }
-
-    private static func named(_ error: Inotify.Error, _ path: FilePath) -> Inotify.Error {
-        // A bare name (or ".") is one given from a working directory moved to
-        // the descriptor's: a path with no separator is never given otherwise.
-        guard let given = error.path, given.string.hasPrefix("/proc/self/fd/") || !given.string.contains("/")
-        else { return error }
-        return Inotify.Error(error.operation, errno: error.errno, path: path, value: error.value, advice: error.advice)
     }
 }

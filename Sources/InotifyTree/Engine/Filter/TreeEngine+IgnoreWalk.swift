@@ -23,82 +23,22 @@ import SystemPackage
 // reads and close are told apart like every listing's.
 
 extension TreeEngine {
-    /// The part of the tree to judge again after the batch, with the rules
-    /// and path its decisions were taken by.
-    struct Reconsideration {
-        let wd: Int32
-        let before: IgnoreRules
-        /// Where the directory was when `before` applied; nil: where it is.
-        let oldPath: FilePath?
-        /// Walks tried while the directory was out of reach.
-        var attempts = 0
-    }
-
-    /// A walk done, kept until the events before its end are read: what
-    /// it did not see (renamed or deleted before it listed) the consumer
-    /// has as the rules before it decided.
-    struct Walked {
-        let item: Reconsideration
-        let start: UInt64
-        let end: UInt64
-    }
-
-    /// Whether the consumer has the entry `name` of directory `parent`
-    /// (`path`), an event at `position` is about, out of sight: what the
-    /// rules decided before a change whose walk is still to come, or came
-    /// after this event without seeing the entry, where one covers the path
-    /// (at the path it had then); what they decide now elsewhere.
-    func consumerHasOutOfSight(
-        _ path: FilePath, parent: Int32, name: EventName, isDirectory: Bool, position: UInt64
-    ) -> Bool {
-        // Listed by a reporting scan after a walk began: reported by the rules of then.
-        let listedAt = listedWhileChanging[parent]
-        func decidedBefore(_ item: Reconsideration) -> Bool? {
-            guard let top = tree.cachedPath(of: item.wd) else { return nil }
-            var below = path
-            guard top.isEmpty || below.removePrefix(top) else { return nil }
-            let then = item.oldPath ?? top
-            return wasIgnored(item.before, below.isEmpty ? then : then.pushing(below), name: name, isDirectory: isDirectory)
-        }
-        if listedAt == nil {
-            for item in reconsiderations {
-                if let hidden = decidedBefore(item) { return hidden }
-            }
-        }
-        for walk in walked where position < walk.end {
-            if let listedAt, listedAt > walk.start { continue }
-            if let hidden = decidedBefore(walk.item) { return hidden }
-        }
-        return ignores(path, name: name, isDirectory: isDirectory)
-    }
-
-    /// Forgets the walks whose every earlier event has been read.
-    func passedWalks(_ position: UInt64) {
-        walked.removeAll { $0.end <= position }
-    }
-
-    /// What `before` decided about `path` (a `.git` aside, the same always).
-    private func wasIgnored(_ before: IgnoreRules, _ path: FilePath, name: EventName, isDirectory: Bool) -> Bool {
-        if !options.watchGitDirectory && name == Self.gitDirectoryName { return true }
-        return before.isIgnored(path, isDirectory: isDirectory)
-    }
-
     // MARK: What changes decisions
 
     /// A `.gitignore` event in directory `wd`, at `directory`: the file is
     /// read again, and if it says something new, the subtree walked.
     func ignoreFileChanged(in wd: Int32, directory: FilePath, _ out: inout [Change]) throws {
         guard ignore != nil else { return }
-        let before = ignore!
-        let item = Reconsideration(wd: wd, before: before, oldPath: nil)
+        let before = ignore!.rules
+        let item = IgnoreState.Reconsideration(wd: wd, before: before, oldPath: nil)
         guard let reached = reach(wd) else {
             // Out of reach at its path: a rename above it still to be read.
-            reconsiderations.append(item)
+            ignore!.reconsiderations.append(item)
             return
         }
         defer { DirectoryDescriptor.close(reached.fd) }
         try loadIgnoreFile(of: wd, path: directory, from: reached.fd, &out)
-        if ignore!.digest(ofDirectory: directory) == before.digest(ofDirectory: directory) { return }
+        if ignore!.rules.digest(ofDirectory: directory) == before.digest(ofDirectory: directory) { return }
         try walk(item, &out)
     }
 
@@ -106,38 +46,22 @@ extension TreeEngine {
     /// `atOnce`: walked now, or (found so by a listing) after the batch.
     func directoryMoved(_ wd: Int32, from: FilePath, to: FilePath, atOnce: Bool = true, _ out: inout [Change]) throws {
         guard ignore != nil else { return }
-        let before = ignore!
-        ignore!.move(directory: from, to: to)
-        moveReportedProblems(from: from, to: to)
-        let item = Reconsideration(wd: wd, before: before, oldPath: from)
-        if atOnce { try walk(item, &out) } else { reconsiderations.append(item) }
+        let before = ignore!.rules
+        ignore!.rules.move(directory: from, to: to)
+        ignore!.moveReportedProblems(from: from, to: to)
+        let item = IgnoreState.Reconsideration(wd: wd, before: before, oldPath: from)
+        if atOnce { try walk(item, &out) } else { ignore!.reconsiderations.append(item) }
     }
 
     /// Walks the part of the tree `item` names now; what is out of reach
     /// waits for the next batch.
-    private func walk(_ item: Reconsideration, _ out: inout [Change]) throws {
-        var again: [Reconsideration] = []
+    private func walk(_ item: IgnoreState.Reconsideration, _ out: inout [Change]) throws {
+        var again: [IgnoreState.Reconsideration] = []
         let start = try streamPosition()
         try reconsider(item, again: &again, &out)
-        walked.append(Walked(item: item, start: start, end: try streamPosition()))
-        reconsiderations += again
-    }
-
-    private func moveReportedProblems(from: FilePath, to: FilePath) {
-        guard !reportedProblems.isEmpty else { return }
-        var moved: [FilePath: [IgnoreProblem]] = [:]
-        for (directory, problems) in reportedProblems {
-            var below = directory
-            if below.removePrefix(from) {
-                moved[to.pushing(below)] = problems.map {
-                    IgnoreProblem(file: ignore!.root.pushing(to.pushing(below)).appending(IgnoreRules.fileName),
-                                  line: $0.line, message: $0.message)
-                }
-            } else {
-                moved[directory] = problems
-            }
-        }
-        reportedProblems = moved
+        let end = try streamPosition()
+        ignore!.walked.append(IgnoreState.Walked(item: item, start: start, end: end))
+        ignore!.reconsiderations += again
     }
 
     /// The walks due, once what has been read is handled. A part of the
@@ -146,9 +70,8 @@ extension TreeEngine {
     /// a new directory out of reach is: judged later by rules read later,
     /// what hid it from the consumer would be forgotten.
     func reconsiderPending(_ out: inout [Change]) throws {
-        guard !reconsiderations.isEmpty else { return }
-        let due = reconsiderations
-        reconsiderations = []
+        guard let due = ignore?.reconsiderations, !due.isEmpty else { return }
+        ignore!.reconsiderations = []
         for item in due { try walk(item, &out) }
     }
 
@@ -165,11 +88,13 @@ extension TreeEngine {
         var next = 0
     }
 
-    private func reconsider(_ item: Reconsideration, again: inout [Reconsideration], _ out: inout [Change]) throws {
+    private func reconsider(
+        _ item: IgnoreState.Reconsideration, again: inout [IgnoreState.Reconsideration], _ out: inout [Change]
+    ) throws {
         guard let node = tree.node(item.wd), let path = tree.path(of: item.wd) else { return }  // gone from the tree
         func later(_ wd: Int32, oldPath: FilePath, attempts: Int) {
             guard attempts < Self.deferredAttempts else { return }
-            again.append(Reconsideration(wd: wd, before: item.before, oldPath: oldPath, attempts: attempts))
+            again.append(IgnoreState.Reconsideration(wd: wd, before: item.before, oldPath: oldPath, attempts: attempts))
         }
         guard let reached = reach(item.wd) else {
             later(item.wd, oldPath: item.oldPath ?? path, attempts: item.attempts + 1)
@@ -244,8 +169,8 @@ extension TreeEngine {
             if isDirectory, let child = tree.child(of: wd, named: entry) {
                 if now {
                     scanned.remove(key)
-                    walkSuperseded[key] = start
-                    consumerKnows[key] = false
+                    ignore!.walkSuperseded[key] = start
+                    ignore!.consumerKnows[key] = false
                     report(.becameIgnored, entryPath, isDirectory: true, [], &out)
                     try unwatchSubtree(child)
                     forgetIgnoreFiles(under: entryPath)
@@ -254,11 +179,11 @@ extension TreeEngine {
                 }
                 return
             }
-            let was = wasIgnored(before, oldPath.appending(name: entry), name: entry, isDirectory: asGitSees)
+            let was = ignore!.hid(oldPath.appending(name: entry), name: entry, isDirectory: asGitSees, by: before)
             if now && !was && !isDirectory {
                 scanned.remove(key)
-                walkSuperseded[key] = start
-                consumerKnows[key] = false
+                ignore!.walkSuperseded[key] = start
+                ignore!.consumerKnows[key] = false
                 report(.becameIgnored, entryPath, isDirectory: false, [], &out)
                 return
             }
@@ -266,8 +191,8 @@ extension TreeEngine {
             // Visible now, ignored before: new to the consumer. (Its kernel
             // CREATE, if still to come, is the same creation.)
             scanned.insert(key)
-            walkSuperseded[key] = start
-            consumerKnows[key] = true
+            ignore!.walkSuperseded[key] = start
+            ignore!.consumerKnows[key] = true
             if isDirectory {
                 newlyVisible.append(Candidate(name: entry, inode: inode, kind: kind))
             } else {

@@ -1,0 +1,84 @@
+import Inotify
+import SystemPackage
+
+/// inotify behind ``ChangeSource``: a watch on every directory of the tree,
+/// kept exact by the tree engine (watch before list, reach by descriptor, a
+/// listing supersedes what came before it; renames paired by cookie; git's
+/// rules; an overflow reported, and the tree listed again when asked).
+///
+/// Making one watches the whole tree (on a thread of its own, whose working
+/// directory is its own, so that watches are added by bare name): it is
+/// ready when the initializer returns. Its changes carry the kernel's events
+/// as their raw record (``Change/inotifyEvents``).
+public struct InotifySource: ChangeSource {
+    /// The root as given.
+    public let root: FilePath
+    private let engine: TreeEngine
+    /// What the first scan had to report, until the first ``next()``.
+    private var startup: [Change]?
+    private var stopped = false
+
+    /// Watches `root` and every directory below it (except those the options
+    /// exclude). Throws ``Inotify/Error`` for a root that cannot be watched,
+    /// and, with the `.fail` limit policy, when the watch limit is reached
+    /// (the error names the directory and fs.inotify.max_user_watches).
+    public init(root: FilePath, options: TreeWatcher.Options = TreeWatcher.Options()) throws {
+        // The tree keeps its own table of watches (a parent and a name each).
+        let inotify = try Inotify(flags: .closeOnExec, tracksPaths: false)
+        let built = try ScanThread.run { HandOff(try TreeEngine(inotify: inotify, root: root, options: options)) }
+        guard let engine = built.take() else { fatalError("the first scan's engine was taken twice") }
+        self.root = root
+        self.engine = engine
+        startup = engine.startupChanges
+    }
+
+    /// Closes the inotify instance: a read waiting in ``next()`` wakes, and
+    /// the source ends.
+    public struct Control: ChangeSourceControl {
+        /// Internal for tests, which compare its watches with the disk.
+        let inotify: Inotify
+
+        /// Closes the instance, unless closed already.
+        public func stop() {
+            // A failing close(2) still releases the descriptor on Linux, and a
+            // source that is going away has no one to tell.
+            guard !inotify.isClosed else { return }
+            do { try inotify.close() } catch {}
+        }
+    }
+
+    /// What closes its inotify instance from any thread.
+    public var control: Control { Control(inotify: engine.watches.inotify) }
+
+    /// One watch per directory.
+    public var watchCount: Int { engine.tree.count }
+
+    /// What the first scan found to report, then each read's changes (or
+    /// none, when a pairing window or a retry is due); nil once the root's
+    /// watch ended or the instance was closed.
+    public mutating func next() throws -> ChangeBatch? {
+        if let startup {
+            self.startup = nil
+            if !startup.isEmpty { return ChangeBatch(startup) }
+        }
+        // Asked for and not done: done now, as the protocol has it done.
+        if engine.needsRescan { return ChangeBatch(try engine.rescanAfterOverflow()) }
+        if engine.finished || stopped { return nil }
+        let timeout = engine.nextDeadline.map { ContinuousClock.now.duration(to: $0) } ?? .seconds(3600)
+        let events: [Inotify.Event]
+        do {
+            events = try engine.watches.read(timeout: max(timeout, .zero))
+        } catch let error as Inotify.Error where engine.watches.inotify.isClosed && error.errno == .badFileDescriptor {
+            stopped = true  // stopped: a clean end
+            return nil
+        }
+        let changes = try engine.process(events, now: .now)
+        return ChangeBatch(changes, needsRescan: engine.needsRescan)
+    }
+
+    /// Lists the tree again after an overflow: watches added where missing,
+    /// dropped where dead, git's rules read afresh; ends with `rescanned`.
+    public mutating func rescan() throws -> [Change] {
+        try engine.rescanAfterOverflow()
+    }
+}
