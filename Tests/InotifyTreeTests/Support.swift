@@ -46,7 +46,7 @@ final class EngineHarness {
             var changes = try engine.process(events, now: .now.advanced(by: .seconds(1)))
             if engine.needsRescan { changes += try engine.rescanAfterOverflow() }
             all += changes
-            if events.isEmpty && changes.isEmpty { return all }
+            if events.isEmpty && changes.isEmpty && engine.backlog.isEmpty { return all }
         }
     }
 

@@ -12,14 +12,21 @@ extension TreeEngine {
     /// retries what waited for the batch, and settles the renames whose
     /// window has passed. At an overflow it stops, with ``needsRescan`` set:
     /// the rest comes after the rescan (``rescanAfterOverflow()``).
+    ///
+    /// One call handles what it was given and what was read before it, no
+    /// more: what scans read meanwhile waits in the backlog for the next call
+    /// (``nextDeadline`` is then now). So a writer that never pauses cannot
+    /// keep the changes from being handed over, nor make them pile up here.
     func process(_ events: [Inotify.Event], now: ContinuousClock.Instant) throws -> [Change] {
         var out: [Change] = []
         readBytes += Self.size(of: events)
         let batch = backlog.isEmpty ? events : backlog + events
         backlog = []
         try handle(batch, now: now, &out)
-        if needsRescan { return out }
+        // What the backlog holds came before anything read from here on.
+        if needsRescan || !backlog.isEmpty { return out }
         try retryDeferred(&out)
+        if !backlog.isEmpty { return out }
         try flushExpiredMoves(now: now, &out)
         return out
     }
@@ -41,25 +48,19 @@ extension TreeEngine {
         events.reduce(0) { $0 + 16 + UInt64($1.len) }
     }
 
-    /// Handles `events`, then what scans among them read meanwhile, which
-    /// came after them, until nothing read is left, or an overflow: what
-    /// follows it waits, in order, for the rescan.
+    /// Handles `events`; what scans among them read meanwhile, which came
+    /// after them, waits in the backlog for the next call, as does what
+    /// follows an overflow (after the rescan).
     func handle(_ events: [Inotify.Event], now: ContinuousClock.Instant, _ out: inout [Change]) throws {
-        var batch = events
-        while true {
-            for index in batch.indices {
-                try handleInOrder(batch[index], now: now, &out)
-                if needsRescan {
-                    backlog = Array(batch[(index + 1)...]) + backlog
-                    return
-                }
+        for index in events.indices {
+            try handleInOrder(events[index], now: now, &out)
+            if needsRescan {
+                backlog = Array(events[(index + 1)...]) + backlog
+                return
             }
-            // Once what has been read is handled: the walks the rules' changes need.
-            if backlog.isEmpty { try reconsiderPending(&out) }
-            if backlog.isEmpty { return }
-            batch = backlog
-            backlog = []
         }
+        // Once what has been read is handled: the walks the rules' changes need.
+        if backlog.isEmpty { try reconsiderPending(&out) }
     }
 
     private func handleInOrder(_ event: Inotify.Event, now: ContinuousClock.Instant, _ out: inout [Change]) throws {

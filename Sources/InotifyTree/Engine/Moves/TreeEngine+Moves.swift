@@ -30,10 +30,12 @@ extension TreeEngine {
         while let first = moves.firstExpired(by: now) {
             let more = try watches.read(timeout: .zero)
             if !more.isEmpty {
+                // Handled here, once: the half waits for a call that finds
+                // the kernel quiet (a writer that never pauses must not hold
+                // every change back).
                 readBytes += Self.size(of: more)
                 try handle(more, now: now, &out)
-                if needsRescan { return }
-                continue
+                return
             }
             moves.removeFirst()
             try movedOut(first, &out)

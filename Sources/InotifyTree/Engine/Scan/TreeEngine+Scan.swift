@@ -230,7 +230,18 @@ extension TreeEngine {
                 let opened = cName.withUnsafeBufferPointer {
                     DirectoryDescriptor.open($0.baseAddress!, in: frame.fd, forListing: true, follow: false)
                 }
-                guard case .success(let fd) = opened else { return nil }  // gone since: its events tell
+                let fd: CInt
+                switch opened {
+                case .success(let descriptor): fd = descriptor
+                case .failure(.noSuchFileOrDirectory), .failure(.notDirectory), .failure(.tooManySymbolicLinkLevels):
+                    return nil  // gone since: its events tell
+                case .failure(let errno):
+                    // Watched, but what is below it cannot be seen (EMFILE,
+                    // EACCES): said, as the other way says it, not dropped.
+                    try unwatchSubtree(wd)
+                    self.report(.unwatched(reason: "cannot list it: \(errno)"), path(), isDirectory: true, [], &out)
+                    return nil
+                }
                 guard let now = DirectoryDescriptor.status(fd), FileID(now) == identity else {
                     // Another directory is at the name now; the watched one is
                     // elsewhere, not yet listed: its subtree is found by the

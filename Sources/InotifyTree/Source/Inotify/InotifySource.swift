@@ -25,7 +25,15 @@ public struct InotifySource: ChangeSource {
     public init(root: FilePath, options: TreeWatcher.Options = TreeWatcher.Options()) throws {
         // The tree keeps its own table of watches (a parent and a name each).
         let inotify = try Inotify(flags: .closeOnExec, tracksPaths: false)
-        let built = try ScanThread.run { HandOff(try TreeEngine(inotify: inotify, root: root, options: options)) }
+        let built: HandOff<TreeEngine>
+        do {
+            built = try ScanThread.run { HandOff(try TreeEngine(inotify: inotify, root: root, options: options)) }
+        } catch {
+            // Closed here, not whenever the last reference goes: the scan
+            // thread may hold one a moment longer, outside the caller's view.
+            Control(inotify: inotify).stop()
+            throw error
+        }
         guard let engine = built.take() else { fatalError("the first scan's engine was taken twice") }
         self.root = root
         self.engine = engine
