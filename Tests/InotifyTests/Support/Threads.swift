@@ -13,7 +13,7 @@ func currentThreadID() -> Int {
 /// /proc/PID/task/TID/syscall). Returns false on timeout. The check is made
 /// once more after the deadline, so a test task that the loaded cooperative
 /// pool did not run for the whole timeout still sees the thread's state.
-func waitUntilThread(_ tid: Int, isIn syscalls: Set<Int>, timeout: Duration = .seconds(10)) async -> Bool {
+func waitUntilThread(_ tid: Int, isIn syscalls: Set<Int>, timeout: Duration = .seconds(60)) async -> Bool {
     await eventually(timeout: timeout) {
         guard let text = try? String(contentsOfFile: "/proc/self/task/\(tid)/syscall", encoding: .utf8),
               let number = Int(text.split(separator: " ").first ?? "")
