@@ -22,4 +22,8 @@ enum Syscall: String, Hashable, Sendable, CaseIterable {
     case getcwd
     /// realpath(3).
     case realpath
+    /// daemon(3): the fork, and the new session, that detach the process.
+    case daemon
+    /// dup2(2).
+    case dup2
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 
 /// Where messages go: standard error, or syslog with `-s`/`-d`.
 struct Diagnostics: Sendable {
@@ -9,8 +10,7 @@ struct Diagnostics: Sendable {
         self.syslog = syslog
         self.identity = identity
         if syslog {
-            // openlog keeps the pointer: the identity lives as long as the process.
-            openlog(strdup(identity), LOG_CONS | LOG_PID | LOG_NDELAY, LOG_DAEMON)
+            Syscalls.openSystemLog(identity: identity, options: LOG_CONS | LOG_PID | LOG_NDELAY, facility: LOG_DAEMON)
         }
     }
 
@@ -19,8 +19,6 @@ struct Diagnostics: Sendable {
             printError(message)
             return
         }
-        message.withCString { text in
-            withVaList([text]) { vsyslog(LOG_INFO, "%s", $0) }
-        }
+        Syscalls.systemLog(message, priority: LOG_INFO)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 
 /// A `--format` string, parsed once: `%w %f %e %Xe %T %c %0 %n %%`, as
 /// inotifywait reads them.
@@ -121,11 +122,12 @@ struct TimeFormatter {
     }
 
     mutating func now() -> [UInt8] {
-        var seconds = time(nil)
+        let seconds = Syscalls.realTime().tv_sec
         if seconds == lastSecond { return lastText }
-        var parts = tm()
-        localtime_r(&seconds, &parts)
+        var parts = Syscalls.localTime(seconds)
         var buffer = [CChar](repeating: 0, count: 512)
+        // Called directly, not through the seam: strftime(3) only formats the
+        // calendar time it is given, with no system call and no errno.
         let count = strftime(&buffer, buffer.count, format, &parts)
         lastSecond = seconds
         lastText = buffer[0..<count].map { UInt8(bitPattern: $0) }

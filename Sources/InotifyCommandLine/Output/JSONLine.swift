@@ -1,4 +1,3 @@
-import Glibc
 import Inotify
 
 /// `--json`: one object per event per line, always valid UTF-8. A path that
@@ -44,8 +43,7 @@ enum JSONLine {
         }
         out.append(contentsOf: #"],"cookie":"#.utf8)
         appendDecimal(event.cookie, to: &out)
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
+        let now = Syscalls.realTime()
         out.append(contentsOf: #","time":"#.utf8)
         out.append(contentsOf: "\(now.tv_sec).".utf8)
         let micros = String(now.tv_nsec / 1000)

@@ -1,57 +1,74 @@
 import Glibc
+import Inotify
+import SystemPackage
 
 /// Where events are printed: standard output, `-o FILE` (appended to, made
 /// if missing), or with `-d` that file from a daemon process.
 enum OutputTarget {
-    /// The descriptor to print to; nil after printing why it could not be opened.
+    /// The descriptor to print to; nil after saying why it could not be opened.
     static func open(outFile: [UInt8]?, daemon: Bool) -> CInt? {
         guard let outFile else { return 1 }
-        if daemon {
-            // The daemon keeps the working directory, so relative watch paths
-            // still mean what they meant (inotifywait moves to / first and
-            // then cannot find them); the log path is made absolute anyway,
-            // and, unlike inotifywait's, it need not exist yet.
-            guard let resolved = absolutePath(outFile) else {
-                printError("\(errnoText(errno)): \(display(outFile))")
-                return nil
-            }
-            guard Glibc.daemon(1, 0) == 0 else {
-                printError("Failed to daemonize!")
-                return nil
-            }
-            let log = Glibc.open(resolved, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-            guard log >= 0 else { return nil }  // stderr is /dev/null now; syslog has the story
-            dup2(log, 1)
-            close(log)
-            return 1
-        }
-        let file = withCPath(outFile) { Glibc.open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
-        guard file >= 0 else {
-            printError("Failed to open output file \(display(outFile))")
+        guard daemon else { return redirect(to: outFile, given: outFile, report: printError) ? 1 : nil }
+        // The daemon keeps the working directory, so relative watch paths
+        // still mean what they meant (inotifywait moves to / first and
+        // then cannot find them); the log path is made absolute anyway,
+        // and, unlike inotifywait's, it need not exist yet.
+        let resolved: [UInt8]
+        switch absolutePath(outFile) {
+        case .success(let path): resolved = path
+        case .failure(let errno):
+            printError("\(errnoText(errno.rawValue)): \(display(outFile))")
             return nil
         }
-        dup2(file, 1)
-        close(file)
-        return 1
+        guard case .success = Syscalls.daemonize(keepingWorkingDirectory: true) else {
+            printError("Failed to daemonize!")
+            return nil
+        }
+        // Standard error is /dev/null now: like inotifywait, the daemon says
+        // why it stops in syslog, which -d implies.
+        return redirect(to: resolved, given: outFile) { Diagnostics(syslog: true, identity: "inotifywait").say($0) }
+            ? 1 : nil
+    }
+
+    /// Makes standard output `path`, opened for appending (made if missing);
+    /// false after telling `report` why not, naming the path as `given`.
+    private static func redirect(to path: [UInt8], given: [UInt8], report: (String) -> Void) -> Bool {
+        let opened = withCPath(path) {
+            Syscalls.open($0, flags: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode: 0o600)
+        }
+        guard case .success(let file) = opened else {
+            // inotifywait's words, which give no reason.
+            report("Failed to open output file \(display(given))")
+            return false
+        }
+        defer { _ = Syscalls.close(file) }
+        if case .failure(let errno) = Syscalls.duplicate(file, onto: 1) {
+            report("Couldn't redirect output to \(display(given)): \(errnoText(errno.rawValue))")
+            return false
+        }
+        return true
     }
 
     /// `path` made absolute through realpath(3): the file itself if it
     /// exists, else its directory joined with its name.
-    private static func absolutePath(_ path: [UInt8]) -> [CChar]? {
-        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        if withCPath(path, { realpath($0, &resolved) }) != nil { return resolved }
-        guard errno == ENOENT else { return nil }
+    private static func absolutePath(_ path: [UInt8]) -> Result<[UInt8], Errno> {
+        let whole = withCPath(path) { Syscalls.realPath($0) }
+        guard case .failure(.noSuchFileOrDirectory) = whole else { return whole.map(bytes) }
         let slash = path.lastIndex(of: UInt8(ascii: "/"))
         let directory = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(path[..<$0]) } ?? [UInt8(ascii: ".")]
         let name = slash.map { Array(path[(path.index(after: $0))...]) } ?? path
-        guard !name.isEmpty, withCPath(directory, { realpath($0, &resolved) }) != nil else {
-            errno = ENOENT
-            return nil
+        // A path ending in / names a directory, which cannot be the file.
+        guard !name.isEmpty else { return whole.map(bytes) }
+        return withCPath(directory) { Syscalls.realPath($0) }.map { resolved in
+            var joined = bytes(resolved)
+            if joined.last != UInt8(ascii: "/") { joined.append(UInt8(ascii: "/")) }
+            return joined + name
         }
-        var joined = Array(resolved.prefix { $0 != 0 })
-        if joined.last != CChar(bitPattern: UInt8(ascii: "/")) { joined.append(CChar(bitPattern: UInt8(ascii: "/"))) }
-        joined.append(contentsOf: name.map { CChar(bitPattern: $0) })
-        joined.append(0)
-        return joined
+    }
+
+    private static func bytes(_ path: FilePath) -> [UInt8] {
+        var out: [UInt8] = []
+        appendBytes(of: path, to: &out)
+        return out
     }
 }
