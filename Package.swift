@@ -37,7 +37,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // getopt_long and signalfd for the command line.
+        // getopt_long for the command line.
         .target(name: "CInotifyCommand"),
         // The command line's code, apart from its entry point so that tests
         // can reach it: inotifywait and inotifywatch, drop-in, and raw events.
