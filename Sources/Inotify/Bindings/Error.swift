@@ -11,11 +11,17 @@ extension Inotify {
     public struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
         /// The operation, named after its C function.
         public enum Operation: String, Sendable, Hashable {
+            /// Making an instance without flags: `inotify_init`.
             case initialize = "inotify_init"
+            /// Making an instance with flags: `inotify_init1`.
             case initialize1 = "inotify_init1"
+            /// Adding or changing a watch: `inotify_add_watch`.
             case addWatch = "inotify_add_watch"
+            /// Removing a watch: `inotify_rm_watch`.
             case removeWatch = "inotify_rm_watch"
+            /// Reading events, or waiting for them: `read`.
             case read = "read"
+            /// Closing the instance's descriptor: `close`.
             case close = "close"
         }
 
@@ -30,6 +36,9 @@ extension Inotify {
         /// What to do about it.
         public let advice: String
 
+        /// An error of `operation` with the kernel's answer `errno`. Without
+        /// `advice`, the advice is the library's own for that operation and
+        /// errno (empty for the answers that explain themselves).
         public init(
             _ operation: Operation, errno: Errno, path: FilePath? = nil, value: String? = nil,
             advice: String? = nil

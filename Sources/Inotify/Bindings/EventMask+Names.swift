@@ -25,6 +25,7 @@ extension Inotify.EventMask {
         /// The names that would have been accepted.
         public let validNames: [String]
 
+        /// `unknown inotify event name 'crate'; valid names (case-insensitive): access, ...`
         public var description: String {
             "unknown inotify event name '\(name)'; valid names (case-insensitive): "
                 + validNames.map { $0.lowercased() }.joined(separator: ", ")

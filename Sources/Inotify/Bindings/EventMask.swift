@@ -5,7 +5,9 @@ extension Inotify {
     /// bit ever vanishes from a log line. ``init(parsing:)`` reads names back.
     /// Encodes as its number, as py-inotify prints it (`mask=256`).
     public struct EventMask: OptionSet, Sendable, Hashable, Codable {
+        /// The bits, as the kernel reads and writes them.
         public let rawValue: UInt32
+        /// The mask whose bits are `rawValue`'s, unknown ones included.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
 
         /// `IN_ACCESS`: file was accessed (read).

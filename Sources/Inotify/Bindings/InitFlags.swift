@@ -1,7 +1,9 @@
 extension Inotify {
     /// The flags of inotify_init1(2).
     public struct InitFlags: OptionSet, Sendable, Hashable {
+        /// The bits, as inotify_init1(2) takes them.
         public let rawValue: Int32
+        /// The flags whose bits are `rawValue`'s.
         public init(rawValue: Int32) { self.rawValue = rawValue }
 
         /// Reads return at once with no events instead of waiting.

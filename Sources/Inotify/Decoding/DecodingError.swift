@@ -1,6 +1,7 @@
 extension Inotify {
     /// A buffer that does not hold whole, well-formed inotify events.
     public struct DecodingError: Swift.Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong with the event at ``offset``.
         public enum Reason: Sendable, Hashable {
             /// Fewer than 16 bytes are left where an event header should start.
             case truncatedHeader(bytesLeft: Int)
@@ -12,13 +13,17 @@ extension Inotify {
 
         /// Where the faulty event starts in the buffer.
         public let offset: Int
+        /// What is wrong there.
         public let reason: Reason
 
+        /// The fault `reason` in the event that starts at byte `offset`.
         public init(offset: Int, reason: Reason) {
             self.offset = offset
             self.reason = reason
         }
 
+        /// One line naming the offset and the fault: `inotify event at byte 32
+        /// has len 16 but only 8 bytes follow its header`.
         public var description: String {
             switch reason {
             case .truncatedHeader(let left):

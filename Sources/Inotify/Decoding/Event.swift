@@ -9,7 +9,7 @@ extension Inotify {
     /// byte-exact always.
     ///
     /// An event read through an ``Inotify`` instance knows it: `event.wd == wd`
-    /// holds for the watch `addWatch` returned, and ``Inotify/path(of:)-(Event)``
+    /// holds for the watch `addWatch` returned, and ``Inotify/path(of:)-(Inotify.Event)``
     /// gives its full path. Two events are equal when their kernel records
     /// are (the `wd` number, mask, cookie, len and name bytes), whichever
     /// instance read them, as py-inotify's `Event` tuples are.

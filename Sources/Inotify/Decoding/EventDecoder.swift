@@ -7,9 +7,13 @@ extension Inotify {
     /// buffer and is valid only while the buffer is: use it inside the closure
     /// or loop that produced it, and call ``makeEvent()`` to keep the event.
     public struct RawEvent {
+        /// The kernel's watch number; -1 for `IN_Q_OVERFLOW`.
         public let wd: Int32
+        /// What happened, and flags such as `isDir`.
         public let mask: EventMask
+        /// Pairs an `IN_MOVED_FROM` with its `IN_MOVED_TO`; 0 otherwise.
         public let cookie: UInt32
+        /// The kernel's `len`: the name's size including its NUL padding.
         public let len: UInt32
         /// The name's bytes without the NUL padding; empty when there is none.
         public let name: UnsafeRawBufferPointer
@@ -34,10 +38,13 @@ extension Inotify {
     /// while let event = try cursor.next() { ... }
     /// ```
     public struct EventCursor {
+        /// The bytes walked, as the kernel wrote them: whole events, one after another.
         public let buffer: UnsafeRawBufferPointer
         /// Where the next event starts.
         public private(set) var offset = 0
 
+        /// A cursor at the start of `buffer`, which must stay valid while the
+        /// cursor and the events it returns are used.
         public init(_ buffer: UnsafeRawBufferPointer) {
             self.buffer = buffer
         }

@@ -21,7 +21,9 @@ import SystemPackage
 ///    and the root once, by the initializer. Within a file the last
 ///    matching line wins.
 /// 2. The repository's `info/exclude`.
-/// 3. The user's global excludes file (see ``GitConfigExcludes``).
+/// 3. The user's global excludes file: git's `core.excludesFile`, else
+///    `$XDG_CONFIG_HOME/git/ignore` (`$HOME/.config/git/ignore` where
+///    `XDG_CONFIG_HOME` is unset or empty).
 ///
 /// A matching negated pattern (`!`) decides too: the path is not ignored.
 /// Everything inside an ignored directory is ignored, whatever the files
