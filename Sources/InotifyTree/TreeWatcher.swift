@@ -25,7 +25,7 @@ public final class TreeWatcher: Sendable {
 
     /// Watches `root` and every directory below it (except excluded ones)
     /// with an ``InotifySource``, then starts reporting. Throws
-    /// ``Inotify/Error`` for a root that cannot be watched, and, with the
+    /// `Inotify.Error` for a root that cannot be watched, and, with the
     /// `.fail` limit policy, when the watch limit is reached (the error names
     /// the directory and fs.inotify.max_user_watches).
     public convenience init(root: FilePath, options: Options = Options()) throws {
@@ -91,6 +91,7 @@ public final class TreeWatcher: Sendable {
 
     /// The watcher's changes, one at a time.
     public struct Changes: AsyncSequence, Sendable {
+        /// One change at a time, in order.
         public typealias Element = Change
         let watcher: TreeWatcher
 

@@ -20,7 +20,7 @@ public final class Inotify: Sendable {
     /// The flags the instance was made with.
     public let flags: InitFlags
     /// Whether the instance keeps a table of its watches' paths (``watches``,
-    /// ``path(of:)-(WatchDescriptor)``, ``path(of:)-(Event)``).
+    /// ``path(of:)-(Inotify.WatchDescriptor)``, ``path(of:)-(Inotify.Event)``).
     public let tracksPaths: Bool
 
     /// What the watch descriptors of this instance, and its events, carry.
@@ -49,8 +49,8 @@ public final class Inotify: Sendable {
     ///
     /// Without the table (`tracksPaths: false`), adding a watch makes no
     /// `FilePath` and stores nothing, reads look at no event for
-    /// `IN_IGNORED`, and ``watches`` is empty, ``path(of:)-(WatchDescriptor)``
-    /// and ``path(of:)-(Event)`` nil: for a caller that keeps its own table,
+    /// `IN_IGNORED`, and ``watches`` is empty, ``path(of:)-(Inotify.WatchDescriptor)``
+    /// and ``path(of:)-(Inotify.Event)`` nil: for a caller that keeps its own table,
     /// such as a tree watcher, which stores a parent and a name per watch.
     /// ``removeWatch(_:)-(Int32)`` then asks the kernel alone whether a watch
     /// exists. The corresponding C function is `inotify_init1`.

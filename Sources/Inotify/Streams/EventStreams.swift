@@ -31,6 +31,7 @@ extension Inotify {
 
     /// The instance's events, one at a time.
     public struct Events: AsyncSequence, Sendable {
+        /// One event at a time.
         public typealias Element = Event
         let instance: Inotify
         let bufferLimit: Int
@@ -65,6 +66,7 @@ extension Inotify {
 
     /// The instance's events, one array per kernel read.
     public struct EventBatches: AsyncSequence, Sendable {
+        /// What one read brought, in order.
         public typealias Element = [Event]
         let instance: Inotify
         let bufferLimit: Int

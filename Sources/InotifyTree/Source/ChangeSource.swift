@@ -14,6 +14,7 @@ import SystemPackage
 /// cannot follow it says in band: a change of kind `overflow` and a batch
 /// that asks for a rescan, which the watcher has done at once (``rescan()``).
 public protocol ChangeSource {
+    /// What stops the source from another thread (``control``).
     associatedtype Control: ChangeSourceControl
 
     /// The directory watched, as given: every change's ``Change/root``.

@@ -19,7 +19,7 @@ public struct InotifySource: ChangeSource {
     private var stopped = false
 
     /// Watches `root` and every directory below it (except those the options
-    /// exclude). Throws ``Inotify/Error`` for a root that cannot be watched,
+    /// exclude). Throws `Inotify.Error` for a root that cannot be watched,
     /// and, with the `.fail` limit policy, when the watch limit is reached
     /// (the error names the directory and fs.inotify.max_user_watches).
     public init(root: FilePath, options: TreeWatcher.Options = TreeWatcher.Options()) throws {
