@@ -23,12 +23,21 @@ public func threads(named name: String) -> [Int] {
 }
 
 /// Produces `pairs` OPEN + CLOSE_NOWRITE event pairs on `file`: cheap events
-/// that the kernel does not merge, since neighbours always differ.
-public func openClosePairs(_ file: String, _ pairs: Int) {
+/// that the kernel does not merge, since neighbours always differ. Returns
+/// how many pairs were made: an open(2) that fails (EMFILE while other tests
+/// hold many descriptors, say) makes none, and a test that counts events must
+/// count only those made.
+@discardableResult
+public func openClosePairs(_ file: String, _ pairs: Int) -> Int {
+    var made = 0
     for _ in 0..<pairs {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 { close(fd) }
+        if fd >= 0 {
+            close(fd)
+            made += 1
+        }
     }
+    return made
 }
 
 /// Runs blocking `body` on a thread of its own (never on the concurrency
