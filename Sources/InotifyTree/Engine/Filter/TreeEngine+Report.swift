@@ -15,6 +15,12 @@ extension TreeEngine {
                           raw: events.isEmpty ? nil : .inotify(Change.InotifyEvents(events))))
     }
 
+    /// Directory `path` is in the tree but cannot be listed (EACCES, EMFILE):
+    /// nothing below it will be reported, and the consumer is told so.
+    func reportUnlistable(_ errno: Errno, _ path: FilePath, _ out: inout [Change]) {
+        report(.unwatched(reason: "cannot list it: \(errno)"), path, isDirectory: true, [], &out)
+    }
+
     /// A rename's cookie, the same on both its halves; none on anything else.
     private static func tracker(_ kind: Change.Kind, _ events: [Inotify.Event]) -> UInt32? {
         switch kind {

@@ -82,8 +82,7 @@ extension TreeEngine {
         switch failure {
         case nil, .noSuchFileOrDirectory?, .notDirectory?: break  // listed, or gone meanwhile
         case let errno?:
-            self.report(.unwatched(reason: "cannot list it: \(errno)"), path ?? tree.path(of: wd) ?? FilePath(),
-                        isDirectory: true, [], &out)
+            reportUnlistable(errno, path ?? tree.path(of: wd) ?? FilePath(), &out)
         }
         return candidates
     }

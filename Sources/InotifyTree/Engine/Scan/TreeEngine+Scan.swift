@@ -78,7 +78,7 @@ extension TreeEngine {
         let listing = ".".withCString { DirectoryDescriptor.open($0, in: rootFD, forListing: true, follow: true) }
         guard case .success(let fd) = listing else {
             if case .failure(let errno) = listing {
-                report(.unwatched(reason: "cannot list it: \(errno)"), FilePath(), isDirectory: true, [], &out)
+                reportUnlistable(errno, FilePath(), &out)
             }
             return
         }
@@ -239,7 +239,7 @@ extension TreeEngine {
                     // Watched, but what is below it cannot be seen (EMFILE,
                     // EACCES): said, as the other way says it, not dropped.
                     try unwatchSubtree(wd)
-                    self.report(.unwatched(reason: "cannot list it: \(errno)"), path(), isDirectory: true, [], &out)
+                    reportUnlistable(errno, path(), &out)
                     return nil
                 }
                 guard let now = DirectoryDescriptor.status(fd), FileID(now) == identity else {
@@ -277,7 +277,7 @@ extension TreeEngine {
             return nil
         case .failure(let errno):
             if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
-            self.report(.unwatched(reason: "cannot list it: \(errno)"), path(), isDirectory: true, [], &out)
+            reportUnlistable(errno, path(), &out)
             return nil
         }
         guard let info = DirectoryDescriptor.status(fd) else {
