@@ -6,17 +6,10 @@ import Testing
 
 @Suite("Events as JSON, byte for byte", .timeLimit(.minutes(10)))
 struct CodableTests {
-    func roundTrip<Value: Codable>(_ value: Value) throws -> (Value, String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let data = try encoder.encode(value)
-        return (try JSONDecoder().decode(Value.self, from: data), String(decoding: data, as: UTF8.self))
-    }
-
     @Test("an event encodes py-inotify's five fields, the mask as its number and a UTF-8 name as a string")
     func eventJSON() throws {
         let event = Inotify.Event(wd: 1, mask: .create, cookie: 0, len: 16, nameBytes: Array("test.txt".utf8))
-        let (decoded, json) = try roundTrip(event)
+        let (decoded, json) = try jsonRoundTrip(event)
         #expect(json == #"{"cookie":0,"len":16,"mask":256,"name":"test.txt","wd":1}"#)
         #expect(decoded == event)
         #expect(decoded.description == event.description)
@@ -26,7 +19,7 @@ struct CodableTests {
     func nonUTF8NameRoundTrips() throws {
         let name: [UInt8] = [0x66, 0xFF, 0x2E, 0xC3, 0x28]
         let event = Inotify.Event(wd: 3, mask: [.movedFrom, .isDir], cookie: 77, len: 16, nameBytes: name)
-        let (decoded, json) = try roundTrip(event)
+        let (decoded, json) = try jsonRoundTrip(event)
         #expect(json.contains(#""name":[102,255,46,195,40]"#))
         #expect(decoded.nameBytes == name)
         #expect(decoded == event)
@@ -41,7 +34,7 @@ struct CodableTests {
         let name: [UInt8] = [0x61, 0x80, 0xFE]
         try Files.create(in: dir.path, rawName: name)
         let event = try #require(try inotify.readUntil { $0.mask.contains(.create) }.first)
-        let (decoded, _) = try roundTrip([event])
+        let (decoded, _) = try jsonRoundTrip([event])
         #expect(decoded == [event])
         #expect(decoded[0].nameBytes == name)
         #expect(decoded[0].wd == wd.rawValue && decoded[0].wd != wd)
@@ -63,7 +56,7 @@ struct CodableTests {
     @Test("a mask encodes as its number, unknown bits and all")
     func maskJSON() throws {
         let mask = Inotify.EventMask(rawValue: Inotify.IN_CREATE | Inotify.IN_ISDIR | 0x1000)
-        let (decoded, json) = try roundTrip([mask])
+        let (decoded, json) = try jsonRoundTrip([mask])
         #expect(json == "[\(mask.rawValue)]")
         #expect(decoded == [mask])
     }

@@ -13,25 +13,18 @@ struct ChangeCodableTests {
         return bytes.map { CChar(bitPattern: $0) }.withUnsafeBufferPointer { FilePath(platformString: $0.baseAddress!) }
     }
 
-    func roundTrip<Value: Codable>(_ value: Value) throws -> (Value, String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let data = try encoder.encode(value)
-        return (try JSONDecoder().decode(Value.self, from: data), String(decoding: data, as: UTF8.self))
-    }
-
     @Test("a change encodes flat: its kind's name and payload beside its paths and flags, the source's raw record under its name")
     func changeJSON() throws {
         let event = Inotify.Event(wd: 1, mask: .create, len: 16, nameBytes: Array("new.txt".utf8))
         let change = Change(
             .created, path: "a/new.txt", root: "/srv/data", isDirectory: false,
             raw: .inotify(Change.InotifyEvents([event])))
-        let (decoded, json) = try roundTrip(change)
+        let (decoded, json) = try jsonRoundTrip(change)
         #expect(json == #"{"foundByScan":false,"inotify":[{"cookie":0,"len":16,"mask":256,"name":"new.txt","wd":1}],"#
             + #""isDirectory":false,"isSelfEvent":false,"kind":"created","path":"a\/new.txt","root":"\/srv\/data"}"#)
         #expect(decoded == change)
         let neutral = Change(.moved(from: "x"), path: "y", root: "/r", isDirectory: true, isSelfEvent: false, tracker: 7)
-        let (decodedNeutral, neutralJSON) = try roundTrip(neutral)
+        let (decodedNeutral, neutralJSON) = try jsonRoundTrip(neutral)
         #expect(neutralJSON == #"{"foundByScan":false,"from":"x","isDirectory":true,"isSelfEvent":false,"kind":"moved","#
             + #""path":"y","root":"\/r","tracker":7}"#)
         #expect(decodedNeutral == neutral)
@@ -55,13 +48,13 @@ struct ChangeCodableTests {
             let change = Change(
                 kind, path: path("d", odd), root: root, isDirectory: true, foundByScan: true, isSelfEvent: true,
                 tracker: 9, raw: .inotify(Change.InotifyEvents([from, to])))
-            let (decoded, _) = try roundTrip(change)
+            let (decoded, _) = try jsonRoundTrip(change)
             #expect(decoded == change, "\(kind)")
             #expect(decoded.kind == kind)
             #expect(decoded.absolutePath == change.absolutePath)
             #expect(decoded.inotifyEvents.map(\.nameBytes) == [odd, Array("b".utf8)])
         }
-        let (decodedKind, json) = try roundTrip(Change.Kind.moved(from: path("a", odd)))
+        let (decodedKind, json) = try jsonRoundTrip(Change.Kind.moved(from: path("a", odd)))
         #expect(json == #"{"from":[97,47,102,255,128],"kind":"moved"}"#)
         #expect(decodedKind == .moved(from: path("a", odd)))
     }
@@ -76,7 +69,7 @@ struct ChangeCodableTests {
         var iterator = watcher.changes.makeAsyncIterator()
         let change = try #require(try await iterator.next())
         #expect(change.kind == .created)
-        let (decoded, _) = try roundTrip(change)
+        let (decoded, _) = try jsonRoundTrip(change)
         #expect(decoded == change)
         #expect(decoded.absolutePath == path(dir.path.string, name))
         #expect(Files.exists(decoded.absolutePath))
