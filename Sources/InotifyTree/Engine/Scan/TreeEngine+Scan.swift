@@ -38,6 +38,28 @@ extension TreeEngine {
         var announced = false
     }
 
+    /// What opening a directory entry to list it came to.
+    enum ListingOpen {
+        case opened(CInt)
+        /// Gone, not a directory (a link, when links are not followed), or
+        /// replaced by a file: its events tell the rest.
+        case gone
+        /// There, but it cannot be listed (EACCES, EMFILE).
+        case unlistable(Errno)
+    }
+
+    /// Opens entry `name` of directory `parent` to list it.
+    static func openToList(_ name: [CChar], in parent: CInt, follow: Bool) -> ListingOpen {
+        let opened = name.withUnsafeBufferPointer {
+            DirectoryDescriptor.open($0.baseAddress!, in: parent, forListing: true, follow: follow)
+        }
+        switch opened {
+        case .success(let fd): return .opened(fd)
+        case .failure(.noSuchFileOrDirectory), .failure(.notDirectory), .failure(.tooManySymbolicLinkLevels): return .gone
+        case .failure(let errno): return .unlistable(errno)
+        }
+    }
+
     enum Placement { case new, same, relocated }
 
     // MARK: Entry points
@@ -227,15 +249,11 @@ extension TreeEngine {
                     return nil
                 }
                 let start = try streamPosition()
-                let opened = cName.withUnsafeBufferPointer {
-                    DirectoryDescriptor.open($0.baseAddress!, in: frame.fd, forListing: true, follow: false)
-                }
                 let fd: CInt
-                switch opened {
-                case .success(let descriptor): fd = descriptor
-                case .failure(.noSuchFileOrDirectory), .failure(.notDirectory), .failure(.tooManySymbolicLinkLevels):
-                    return nil  // gone since: its events tell
-                case .failure(let errno):
+                switch Self.openToList(cName, in: frame.fd, follow: false) {
+                case .opened(let descriptor): fd = descriptor
+                case .gone: return nil
+                case .unlistable(let errno):
                     // Watched, but what is below it cannot be seen (EMFILE,
                     // EACCES): said, as the other way says it, not dropped.
                     try unwatchSubtree(wd)
@@ -265,17 +283,13 @@ extension TreeEngine {
         // Open first, then watch what is open: exact, and the way for reporting scans.
         let follow = options.followSymbolicLinks
         let start = try streamPosition()
-        let opened = cName.withUnsafeBufferPointer {
-            DirectoryDescriptor.open($0.baseAddress!, in: frame.fd, forListing: true, follow: follow)
-        }
         let fd: CInt
-        switch opened {
-        case .success(let descriptor): fd = descriptor
-        case .failure(.noSuchFileOrDirectory), .failure(.notDirectory), .failure(.tooManySymbolicLinkLevels):
-            // Gone, not a directory (a link, when links are not followed), or replaced by a file.
+        switch Self.openToList(cName, in: frame.fd, follow: follow) {
+        case .opened(let descriptor): fd = descriptor
+        case .gone:
             if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
             return nil
-        case .failure(let errno):
+        case .unlistable(let errno):
             if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
             reportUnlistable(errno, path(), &out)
             return nil
