@@ -19,12 +19,8 @@ struct MergeTests {
         let file = try dir.createFile("target")
         let inotify = try Inotify()
         try inotify.addWatch(dir.path, mask: [.open, .closeNoWrite, .create])
-        let stop = Atomic<Bool>(false)
-        let spawner = Thread {
-            while !stop.load(ordering: .relaxed) { spawnTrue() }
-        }
-        spawner.start()
-        defer { stop.store(true, ordering: .relaxed) }
+        let spawner = Spawner()
+        defer { spawner.stop() }
 
         // Rounds that each stay below the kernel's default queue of 16,384
         // events, read whole after each: no overflow, no reader racing.
@@ -41,16 +37,6 @@ struct MergeTests {
             }
             #expect(count == made, "round \(round): \(made - count) of \(made) events merged away")
         }
-    }
-
-    /// One posix_spawn of /bin/true, waited for.
-    private func spawnTrue() {
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
-        defer { free(argv[0]) }
-        guard posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0 else { return }
-        var status: CInt = 0
-        waitpid(pid, &status, 0)
     }
 }
 

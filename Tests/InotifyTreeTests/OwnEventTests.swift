@@ -83,6 +83,53 @@ struct OwnEventTests {
         #expect(!own8, "another directory")
     }
 
+    /// A fork or posix_spawn by any thread of the process copies its
+    /// descriptor table, and with it a listing's descriptor: the directory
+    /// is closed for good only when the child execs, and its CLOSE_NOWRITE
+    /// comes after the listing's window. It is still the watcher's own.
+    @Test("a listing's CLOSE_NOWRITE that comes after its window is still its own, once; opens and reads are not")
+    func lateCloseIsOwn() throws {
+        var log = ListingLog()
+        let name = EventName(Array("d".utf8))
+        log.caused(ListingLog.OwnCounts(open: 1, closeNoWrite: 1), on: 5,
+                   ListingLog.OwnCounts(open: 1, closeNoWrite: 1), onParent: 1, name: name, from: 100, to: 400)
+        func own(_ event: Inotify.Event, at position: UInt64) -> Bool {
+            log.passed(position)
+            return log.isOwn(event, at: position)
+        }
+        #expect(own(Inotify.Event(wd: 5, mask: [.open, .isDir]), at: 120))
+        #expect(own(Inotify.Event(wd: 1, mask: [.open, .isDir], len: 16, nameBytes: Array("d".utf8)), at: 140))
+        let close = Inotify.Event(wd: 5, mask: [.closeNoWrite, .isDir])
+        let closeOnParent = Inotify.Event(wd: 1, mask: [.closeNoWrite, .isDir], len: 16, nameBytes: Array("d".utf8))
+        #expect(!own(Inotify.Event(wd: 5, mask: [.open, .isDir]), at: 500), "an open is never late")
+        #expect(!own(Inotify.Event(wd: 5, mask: [.access, .isDir]), at: 520), "nor a read")
+        #expect(!own(Inotify.Event(wd: 1, mask: [.closeNoWrite, .isDir], len: 16, nameBytes: Array("e".utf8)), at: 540),
+                "another name's close")
+        #expect(own(close, at: 600), "the late close on the directory's watch")
+        #expect(own(closeOnParent, at: 632), "the same close on the parent's")
+        #expect(!own(close, at: 700), "a second close is another process's")
+        #expect(!own(closeOnParent, at: 732))
+        log.reset()
+        #expect(log.pendingLateClosesForTesting == 0)
+    }
+
+    @Test("listings made while another thread spawns children stay unreported")
+    func listingsBesideSpawnsAreSilent() throws {
+        let spawner = Spawner()
+        defer { spawner.stop() }
+        for round in 0..<4 {
+            let harness = try EngineHarness(options: Self.listingEvents) { dir in
+                for index in 0..<40 { try dir.makeDirectory("a\(index)/b/c") }
+            }
+            // And the listings of new directories, made by the running engine.
+            for index in 0..<20 { try harness.dir.makeDirectory("n\(index)/x") }
+            let changes = try harness.drain()
+            let own = changes.filter(Self.isListingEvent)
+            #expect(own.isEmpty, "round \(round), \(spawner.count) children spawned so far: \(own)")
+            #expect(changes.filter { $0.kind == .created }.count == 40, "\(changes)")
+        }
+    }
+
     @Test("entry events of a directory queued before its listing are superseded by it")
     func listingSupersedes() {
         var log = ListingLog()

@@ -33,6 +33,18 @@ import Inotify
 /// (a window expects at most as many as it caused, and what is not used ends
 /// with the window), and another process's event merged into one of the
 /// watcher's cannot be told from it. Nothing else is taken as the watcher's.
+///
+/// **A listing's close may come late.** A fork or posix_spawn by any thread
+/// of the process (a program that runs a command on each change does it all
+/// the time) copies the descriptor table, listing descriptors and all, and
+/// the child holds them until it execs or exits: the directory is closed for
+/// good, and its IN_CLOSE_NOWRITE queued, only then, after the window. So a
+/// window that ends with closes it expected and did not see owes them: the
+/// next IN_CLOSE_NOWRITE of that directory (on its watch, and on its
+/// parent's under its name) is taken as the late one. If another process's
+/// close came first, it is the one taken and the late one is reported in its
+/// place: the count is right either way. The debts are bounded
+/// (``maxLateCloses``; a child that never execs holds its copy until it exits).
 struct ListingLog {
     /// How many of each of its own events a listing caused on one watch.
     struct OwnCounts {
@@ -70,6 +82,20 @@ struct ListingLog {
     private var windows: [Window] = []
     private var windowHead = 0
 
+    /// The closes a passed window expected and did not see: still to come.
+    private struct LateClose {
+        let directory: Int32
+        var own: Int
+        let parent: Int32?
+        let name: EventName
+        var onParent: Int
+    }
+    /// Oldest first.
+    private var lateCloses: [LateClose] = []
+    /// More debts than this and the oldest are forgotten (their closes, if
+    /// they ever come, are reported).
+    static let maxLateCloses = 4096
+
     /// A listing of `wd` starts at `position`.
     mutating func listed(_ wd: Int32, at position: UInt64) {
         listedAt[wd] = position
@@ -103,9 +129,12 @@ struct ListingLog {
     /// Whether `event`, at `position`, is one the watcher's own listing caused.
     mutating func isOwn(_ event: Inotify.Event, at position: UInt64) -> Bool {
         guard !event.mask.isDisjoint(with: Self.listingEvents) else { return false }
+        let isClose = event.mask.contains(.closeNoWrite)
         var index = windowHead
         while index < windows.count, windows[index].start <= position {
-            if position < windows[index].end {
+            // Inside its window, or a close after it (a window inside
+            // another is passed before the head reaches it).
+            if position < windows[index].end || isClose {
                 if event.wd.rawValue == windows[index].directory, !event.hasName {
                     if windows[index].own.take(event.mask) { return true }
                 } else if event.wd.rawValue == windows[index].parent,
@@ -117,7 +146,27 @@ struct ListingLog {
             }
             index += 1
         }
-        return false
+        return isClose && takeLateClose(event)
+    }
+
+    /// Takes `event`, a close, as one a passed window still expects.
+    private mutating func takeLateClose(_ event: Inotify.Event) -> Bool {
+        guard let index = lateCloses.firstIndex(where: { late in
+            event.hasName
+                ? late.onParent > 0 && event.wd.rawValue == late.parent && event.storedName == late.name
+                : late.own > 0 && event.wd.rawValue == late.directory
+        }) else { return false }
+        if event.hasName { lateCloses[index].onParent -= 1 } else { lateCloses[index].own -= 1 }
+        if lateCloses[index].own == 0 && lateCloses[index].onParent == 0 { lateCloses.remove(at: index) }
+        return true
+    }
+
+    /// A window has passed: the closes it did not see are owed.
+    private mutating func owe(_ window: Window) {
+        guard window.own.closeNoWrite > 0 || window.onParent.closeNoWrite > 0 else { return }
+        lateCloses.append(LateClose(directory: window.directory, own: window.own.closeNoWrite,
+                                    parent: window.parent, name: window.name, onParent: window.onParent.closeNoWrite))
+        if lateCloses.count > Self.maxLateCloses { lateCloses.removeFirst(lateCloses.count - Self.maxLateCloses) }
     }
 
     /// Forgets what lies before `position`: the events there have been read.
@@ -131,7 +180,10 @@ struct ListingLog {
             listedOrder.removeFirst(listedHead)
             listedHead = 0
         }
-        while windowHead < windows.count, windows[windowHead].end <= position { windowHead += 1 }
+        while windowHead < windows.count, windows[windowHead].end <= position {
+            owe(windows[windowHead])
+            windowHead += 1
+        }
         if windowHead > 1024, windowHead * 2 > windows.count {
             windows.removeFirst(windowHead)
             windowHead = 0
@@ -145,9 +197,11 @@ struct ListingLog {
         listedHead = 0
         windows.removeAll()
         windowHead = 0
+        lateCloses.removeAll()
     }
 
     var pendingWindowsForTesting: Int { windows.count - windowHead }
+    var pendingLateClosesForTesting: Int { lateCloses.count }
 
     /// What listing a directory causes.
     static let listingEvents: Inotify.EventMask = [.open, .access, .closeNoWrite]
