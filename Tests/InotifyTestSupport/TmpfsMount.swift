@@ -8,8 +8,18 @@ public enum TmpfsMount {
         guard Foundation.mount("tmpfs", path.string, "tmpfs", 0, "size=1m") == 0 else { throw Errno(rawValue: errno) }
     }
 
+    /// Unmounts, trying again for up to 10 s while the mount is busy: a
+    /// posix_spawn by another test's thread copies the descriptor table, and
+    /// the child holds whatever descriptor the test's watcher had open on the
+    /// tmpfs (a listing) until it execs (seen: EBUSY under ThreadSanitizer,
+    /// beside a test that spawns children in a loop).
     public static func unmount(_ path: FilePath) throws {
-        guard umount2(path.string, 0) == 0 else { throw Errno(rawValue: errno) }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while umount2(path.string, 0) != 0 {
+            let error = errno
+            guard error == EBUSY, ContinuousClock.now < deadline else { throw Errno(rawValue: error) }
+            usleep(1000)
+        }
     }
 
     /// Whether this process may mount: tried once on a scratch directory.
