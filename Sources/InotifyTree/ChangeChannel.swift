@@ -1,4 +1,4 @@
-import Inotify
+@_spi(Concurrency) import Inotify
 import Synchronization
 
 /// Hands changes from the watcher's thread to one async consumer, over the

@@ -1,4 +1,4 @@
-import Inotify
+@_spi(Concurrency) import Inotify
 import Synchronization
 import SystemPackage
 

@@ -1,4 +1,4 @@
-import Inotify
+@_spi(Concurrency) import Inotify
 @testable import InotifyCommandLine
 import InotifyTree
 import InotifyTreeTestSupport

@@ -1,4 +1,4 @@
-@testable import Inotify
+@_spi(Concurrency) @testable import Inotify
 import Testing
 
 /// The channel's rules, driven transition by transition: no thread, no

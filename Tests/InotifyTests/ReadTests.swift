@@ -1,5 +1,5 @@
 import InotifyTestSupport
-import Inotify
+@_spi(Concurrency) import Inotify
 import SystemPackage
 import Testing
 

@@ -1,5 +1,5 @@
 import Dispatch
-import Inotify
+@_spi(Concurrency) import Inotify
 import InotifyTree
 import SystemPackage
 

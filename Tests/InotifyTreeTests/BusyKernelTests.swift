@@ -1,5 +1,5 @@
 #if INOTIFY_FAULTS
-@testable import Inotify
+@_spi(Concurrency) @testable import Inotify
 @testable import InotifyTree
 import InotifyTestSupport
 import SystemPackage

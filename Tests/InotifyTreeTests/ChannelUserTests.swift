@@ -1,5 +1,5 @@
 import Foundation
-import Inotify
+@_spi(Concurrency) import Inotify
 import InotifyTestSupport
 @testable import InotifyTree
 import SystemPackage

@@ -1,4 +1,4 @@
-@testable import Inotify
+@_spi(Concurrency) @testable import Inotify
 @testable import InotifyTree
 import InotifyTestSupport
 import Synchronization

@@ -7,19 +7,27 @@
 /// to an eventfd a reader thread polls, or posts a semaphore the producer
 /// waits on. The consumer suspends on a continuation; cancelling its task
 /// ends its iteration at once.
-package final class Channel<Element: Sendable>: Sendable {
-    package typealias Machine = ChannelStateMachine<Element, CheckedContinuation<Element?, any Swift.Error>>
-    package typealias End = Machine.End
+///
+/// Public under the `Concurrency` SPI (`@_spi(Concurrency) import Inotify`),
+/// not `package`, and `@inlinable` with its state machine: the tree's
+/// channel is a `Channel<[Change]>` in another module, and there generic
+/// code that cannot be specialized looks up its type metadata at run time on
+/// every call (19% of a churning tree watcher's CPU, by perf). The bodies of
+/// `package` declarations are not made available for inlining across
+/// modules; those of (SPI) public ones are.
+@_spi(Concurrency) public final class Channel<Element: Sendable>: Sendable {
+    public typealias Machine = ChannelStateMachine<Element, CheckedContinuation<Element?, any Swift.Error>>
+    public typealias End = Machine.End
 
-    private let machine: Lock<Machine>
-    private let wakeProducer: @Sendable () -> Void
+    @usableFromInline let machine: Lock<Machine>
+    @usableFromInline let wakeProducer: @Sendable () -> Void
     /// What a second consumer is told another task iterates.
-    private let subject: String
+    @usableFromInline let subject: String
 
     /// A channel bounded at `limit` (see ``ChannelStateMachine`` for the
     /// other two choices); `subject` names what it carries in a
     /// ``Inotify/BusyError``.
-    package init(
+    public init(
         subject: String, limit: Int, producerRunsPerIteration: Bool, countsHeldElement: Bool,
         wakeProducer: @escaping @Sendable () -> Void
     ) {
@@ -33,7 +41,7 @@ package final class Channel<Element: Sendable>: Sendable {
 
     /// Starts an iteration; true when the caller is to start a producer.
     /// Throws ``Inotify/BusyError`` while another iterates.
-    package func beginIteration(limit: Int? = nil) throws(Inotify.BusyError) -> Bool {
+    @inlinable public func beginIteration(limit: Int? = nil) throws(Inotify.BusyError) -> Bool {
         switch machine.withLock({ $0.beginIteration(limit: limit) }) {
         case .refuse:
             throw Inotify.BusyError(subject: subject)
@@ -44,7 +52,7 @@ package final class Channel<Element: Sendable>: Sendable {
     }
 
     /// What ``take(mayProduce:)`` found.
-    package enum Take {
+    public enum Take {
         case element(Element)
         /// The iteration is over: the channel ended cleanly or the task was cancelled.
         case ended
@@ -56,7 +64,7 @@ package final class Channel<Element: Sendable>: Sendable {
     }
 
     /// The next element, without suspending; throws the producer's failure.
-    package func take(mayProduce: Bool) throws -> Take {
+    @inlinable public func take(mayProduce: Bool) throws -> Take {
         switch machine.withLock({ $0.take(mayProduce: mayProduce) }) {
         case .element(let element, let wake):
             if wake { wakeProducer() }
@@ -75,13 +83,13 @@ package final class Channel<Element: Sendable>: Sendable {
     }
 
     /// The consumer has read its own element (`produced`) or found nothing.
-    package func releaseTurn(produced: Bool) {
+    @inlinable public func releaseTurn(produced: Bool) {
         if machine.withLock({ $0.releaseTurn(produced: produced) }) { wakeProducer() }
     }
 
     /// Suspends until the next element (nil: the end, or the task was
     /// cancelled); throws the producer's failure.
-    package func wait(isolation actor: isolated (any Actor)? = #isolation) async throws -> Element? {
+    @inlinable public func wait(isolation actor: isolated (any Actor)? = #isolation) async throws -> Element? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation(isolation: actor) { continuation in
                 switch machine.withLock({ $0.suspend(continuation) }) {
@@ -99,7 +107,7 @@ package final class Channel<Element: Sendable>: Sendable {
 
     /// The next element, suspending if none is there; nil at the end or once
     /// the task is cancelled.
-    package func next(isolation actor: isolated (any Actor)? = #isolation) async throws -> Element? {
+    @inlinable public func next(isolation actor: isolated (any Actor)? = #isolation) async throws -> Element? {
         switch try take(mayProduce: false) {
         case .element(let element): return element
         case .ended: return nil
@@ -108,46 +116,46 @@ package final class Channel<Element: Sendable>: Sendable {
     }
 
     /// Ends the iteration; `leftover` (of `weight`) goes back to the front.
-    package func finishIteration(returning leftover: Element? = nil, weight: Int = 0) {
+    @inlinable public func finishIteration(returning leftover: Element? = nil, weight: Int = 0) {
         if machine.withLock({ $0.finishIteration(returning: leftover, weight: weight) }) { wakeProducer() }
     }
 
     /// Takes the turn and everything buffered, for a read outside any
     /// iteration; nil while one runs or another reads.
-    package func takeAllForOutsider() -> [Element]? {
+    @inlinable public func takeAllForOutsider() -> [Element]? {
         machine.withLock { $0.takeAllForOutsider() }
     }
 
     /// Ends a read outside any iteration.
-    package func releaseOutsider() {
+    @inlinable public func releaseOutsider() {
         machine.withLock { $0.releaseOutsider() }
     }
 
     /// The weight of what waits in the buffer.
-    package var bufferedWeight: Int {
+    @inlinable public var bufferedWeight: Int {
         machine.withLock { $0.bufferedWeight }
     }
 
     /// Whether the element stream has ended (sends are dropped from now on).
-    package var hasEnded: Bool {
+    @inlinable public var hasEnded: Bool {
         machine.withLock { $0.end != nil }
     }
 
     // MARK: Producer
 
     /// What the producer does next (see ``ChannelStateMachine/producerTurn(eventsReady:readAheadUnlessTakenSince:)``).
-    package func producerTurn(eventsReady: Bool, readAheadUnlessTakenSince mark: Int?) -> Machine.ProducerAction {
+    @inlinable public func producerTurn(eventsReady: Bool, readAheadUnlessTakenSince mark: Int?) -> Machine.ProducerAction {
         machine.withLock { $0.producerTurn(eventsReady: eventsReady, readAheadUnlessTakenSince: mark) }
     }
 
     /// Whether there is room for the next send.
-    package func waitForRoom() -> Machine.RoomAction {
+    @inlinable public func waitForRoom() -> Machine.RoomAction {
         machine.withLock { $0.waitForRoom() }
     }
 
     /// Hands over an element; false once the channel has ended (stop producing).
     @discardableResult
-    package func send(_ element: Element, weight: Int) -> Bool {
+    @inlinable public func send(_ element: Element, weight: Int) -> Bool {
         switch machine.withLock({ $0.send(element, weight: weight) }) {
         case .resume(let waiter, let element):
             waiter.resume(returning: element)
@@ -160,18 +168,18 @@ package final class Channel<Element: Sendable>: Sendable {
     }
 
     /// The producer read nothing.
-    package func releaseProducerTurn() {
+    @inlinable public func releaseProducerTurn() {
         machine.withLock { $0.releaseProducerTurn() }
     }
 
     /// Ends the element stream after what is buffered; the first end counts.
-    package func finish(_ end: End) {
+    @inlinable public func finish(_ end: End) {
         let action = machine.withLock { $0.finish(end) }
         if action.wakeProducer { wakeProducer() }
         if case let (waiter, end)? = action.resume { Channel.resume(waiter, with: .end(end)) }
     }
 
-    private static func resume(_ waiter: CheckedContinuation<Element?, any Swift.Error>, with outcome: Machine.Outcome) {
+    @inlinable static func resume(_ waiter: CheckedContinuation<Element?, any Swift.Error>, with outcome: Machine.Outcome) {
         switch outcome {
         case .element(let element): waiter.resume(returning: element)
         case .end(.failed(let error)): waiter.resume(throwing: error)

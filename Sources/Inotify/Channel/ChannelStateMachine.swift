@@ -26,16 +26,16 @@
 ///   while no consumer iterates.
 /// - The end: the producer finished or failed (or the channel was closed);
 ///   the consumer gets what is buffered, then the end.
-package struct ChannelStateMachine<Element, Waiter> {
+@_spi(Concurrency) public struct ChannelStateMachine<Element, Waiter> {
     /// How the element stream ends.
-    package enum End {
+    public enum End: Sendable {
         /// Cleanly: the consumer's next call returns nil.
         case finished
         /// With an error, which the consumer's next call throws.
         case failed(any Error)
     }
 
-    package enum Consumer {
+    public enum Consumer {
         /// No iteration: elements wait for the next one.
         case absent
         /// Iterating, not suspended.
@@ -47,7 +47,7 @@ package struct ChannelStateMachine<Element, Waiter> {
     }
 
     /// Who reads the next element.
-    package enum Turn: Equatable {
+    public enum Turn: Equatable {
         case free
         case producer
         case consumer
@@ -56,7 +56,7 @@ package struct ChannelStateMachine<Element, Waiter> {
     }
 
     /// What the producer waits for; nil while it runs.
-    package enum Park: Equatable {
+    public enum Park: Equatable {
         /// Room below the bound.
         case room
         /// The consumer to give back the turn.
@@ -69,27 +69,27 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// Whether the producer runs only while a consumer iterates (a stream's
     /// reader thread), rather than for the channel's whole life.
-    package let producerRunsPerIteration: Bool
+    public let producerRunsPerIteration: Bool
     /// Whether the element the consumer took last counts against the bound
     /// until it takes the next one.
-    package let countsHeldElement: Bool
+    public let countsHeldElement: Bool
     /// The bound on the weight that waits for the consumer.
-    package private(set) var limit: Int
+    public var limit: Int
 
-    package private(set) var consumer = Consumer.absent
-    package private(set) var turn = Turn.free
-    package private(set) var parked: Park?
-    package private(set) var end: End?
+    public var consumer = Consumer.absent
+    public var turn = Turn.free
+    public var parked: Park?
+    public var end: End?
     /// Whether a producer runs (always, unless `producerRunsPerIteration`).
-    package private(set) var producerRunning: Bool
+    public var producerRunning: Bool
     /// How many elements the consumer has taken: a producer that holds back
     /// for a busy consumer reads ahead once this stops moving.
-    package private(set) var takes = 0
-    private var buffer = ChannelBuffer<Element>()
+    public var takes = 0
+    @usableFromInline var buffer = ChannelBuffer<Element>()
     /// The weight of the element the consumer holds, when counted.
-    private var held = 0
+    @usableFromInline var held = 0
 
-    package init(limit: Int, producerRunsPerIteration: Bool, countsHeldElement: Bool) {
+    @inlinable public init(limit: Int, producerRunsPerIteration: Bool, countsHeldElement: Bool) {
         self.limit = max(limit, 1)
         self.producerRunsPerIteration = producerRunsPerIteration
         self.countsHeldElement = countsHeldElement
@@ -97,15 +97,15 @@ package struct ChannelStateMachine<Element, Waiter> {
     }
 
     /// The weight waiting in the buffer.
-    package var bufferedWeight: Int { buffer.weight }
+    @inlinable public var bufferedWeight: Int { buffer.weight }
     /// How many elements wait in the buffer.
-    package var bufferedCount: Int { buffer.count }
+    @inlinable public var bufferedCount: Int { buffer.count }
     /// Whether the producer must wait for room.
-    package var isFull: Bool { buffer.weight + held >= limit }
+    @inlinable public var isFull: Bool { buffer.weight + held >= limit }
 
     // MARK: Consumer
 
-    package enum BeginAction: Equatable {
+    public enum BeginAction: Equatable {
         /// Another consumer iterates, or an outsider reads.
         case refuse
         /// The iteration begins; start a producer, or wake the running one
@@ -114,7 +114,7 @@ package struct ChannelStateMachine<Element, Waiter> {
     }
 
     /// A consumer starts iterating, with a bound of its own if `limit` is given.
-    package mutating func beginIteration(limit: Int? = nil) -> BeginAction {
+    @inlinable public mutating func beginIteration(limit: Int? = nil) -> BeginAction {
         guard case .absent = consumer, turn != .outsider else { return .refuse }
         consumer = .active
         if let limit { self.limit = max(limit, 1) }
@@ -128,7 +128,7 @@ package struct ChannelStateMachine<Element, Waiter> {
         return .begin(startProducer: false, wakeProducer: unpark { _ in true })
     }
 
-    package enum TakeAction {
+    public enum TakeAction {
         /// The next element.
         case element(Element, wakeProducer: Bool)
         /// The end (nil: the consumer was cancelled).
@@ -141,7 +141,7 @@ package struct ChannelStateMachine<Element, Waiter> {
     }
 
     /// The consumer asks for its next element without suspending.
-    package mutating func take(mayProduce: Bool) -> TakeAction {
+    @inlinable public mutating func take(mayProduce: Bool) -> TakeAction {
         precondition(isIterating, "take() outside an iteration")
         if case let (element, wake)? = popBuffered() { return .element(element, wakeProducer: wake) }
         let wake = releaseHeld()
@@ -156,14 +156,14 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// The consumer has read (`produced`: and kept) its own element; the turn
     /// is free again. Returns whether to wake the producer.
-    package mutating func releaseTurn(produced: Bool) -> Bool {
+    @inlinable public mutating func releaseTurn(produced: Bool) -> Bool {
         precondition(turn == .consumer, "releaseTurn() without the turn")
         turn = .free
         if produced { takes += 1 }
         return unpark { $0 == .turn }
     }
 
-    package enum SuspendAction {
+    public enum SuspendAction {
         /// Resume the waiter at once with this outcome.
         case resume(Waiter, Outcome, wakeProducer: Bool)
         /// The waiter waits; the producer (or the end) resumes it.
@@ -171,14 +171,14 @@ package struct ChannelStateMachine<Element, Waiter> {
     }
 
     /// What a suspended consumer is resumed with.
-    package enum Outcome {
+    public enum Outcome {
         case element(Element)
         /// The end (nil: the consumer was cancelled).
         case end(End?)
     }
 
     /// The consumer suspends, unless something is there for it already.
-    package mutating func suspend(_ waiter: Waiter) -> SuspendAction {
+    @inlinable public mutating func suspend(_ waiter: Waiter) -> SuspendAction {
         precondition(isIterating, "suspend() outside an iteration")
         if case let (element, wake)? = popBuffered() { return .resume(waiter, .element(element), wakeProducer: wake) }
         let wakeForRoom = releaseHeld()
@@ -192,7 +192,7 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// The consumer's task was cancelled; returns the waiter to resume (with
     /// nil) if it was suspended.
-    package mutating func cancel() -> Waiter? {
+    @inlinable public mutating func cancel() -> Waiter? {
         switch consumer {
         case .waiting(let waiter):
             consumer = .cancelled
@@ -208,7 +208,7 @@ package struct ChannelStateMachine<Element, Waiter> {
     /// The iteration ends. What it took and did not hand out goes back to the
     /// front, for the next iteration. Returns whether to wake the producer
     /// (to stop, when it runs per iteration).
-    package mutating func finishIteration(returning leftover: Element?, weight: Int) -> Bool {
+    @inlinable public mutating func finishIteration(returning leftover: Element?, weight: Int) -> Bool {
         if case .waiting = consumer { preconditionFailure("finishIteration() while the consumer waits") }
         consumer = .absent
         held = 0
@@ -220,21 +220,21 @@ package struct ChannelStateMachine<Element, Waiter> {
     /// A plain read, outside any iteration, takes the turn and whatever is
     /// buffered (it comes before anything newer); nil while a consumer
     /// iterates or another reads.
-    package mutating func takeAllForOutsider() -> [Element]? {
+    @inlinable public mutating func takeAllForOutsider() -> [Element]? {
         guard case .absent = consumer, turn == .free else { return nil }
         turn = .outsider
         return buffer.removeAll()
     }
 
     /// The plain read is done.
-    package mutating func releaseOutsider() {
+    @inlinable public mutating func releaseOutsider() {
         precondition(turn == .outsider, "releaseOutsider() without the turn")
         turn = .free
     }
 
     // MARK: Producer
 
-    package enum ProducerAction: Equatable {
+    public enum ProducerAction: Equatable {
         /// No one iterates: the producer ends (it runs per iteration).
         case stop
         /// The bound is reached: wait for a wake-up.
@@ -257,7 +257,7 @@ package struct ChannelStateMachine<Element, Waiter> {
     /// when the consumer is busy, once the consumer has taken nothing for a
     /// while (`readAheadUnlessTakenSince` is the count of takes it saw then):
     /// a consumer that keeps up reads for itself, with no thread hop.
-    package mutating func producerTurn(eventsReady: Bool, readAheadUnlessTakenSince mark: Int?) -> ProducerAction {
+    @inlinable public mutating func producerTurn(eventsReady: Bool, readAheadUnlessTakenSince mark: Int?) -> ProducerAction {
         parked = nil
         if producerRunsPerIteration, case .absent = consumer {
             // Decided here, under the channel's lock, so a new iteration
@@ -283,7 +283,7 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// A producer that never waits for a turn (the tree's thread) asks
     /// before it sends whether there is room.
-    package enum RoomAction: Equatable {
+    public enum RoomAction: Equatable {
         case room
         /// Wait for a wake-up, then ask again.
         case full
@@ -291,13 +291,13 @@ package struct ChannelStateMachine<Element, Waiter> {
         case ended
     }
 
-    package mutating func waitForRoom() -> RoomAction {
+    @inlinable public mutating func waitForRoom() -> RoomAction {
         if end != nil { return .ended }
         if isFull { return park(.room, .full) }
         return .room
     }
 
-    package enum SendAction {
+    public enum SendAction {
         /// The consumer waited for it: resume it with the element.
         case resume(Waiter, Element)
         case buffered
@@ -307,7 +307,7 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// The producer hands over an element (and gives back the turn, if it
     /// had it). Accepted even past the bound: what was read is never lost.
-    package mutating func send(_ element: Element, weight: Int) -> SendAction {
+    @inlinable public mutating func send(_ element: Element, weight: Int) -> SendAction {
         if turn == .producer { turn = .free }
         if end != nil { return .dropped }
         if case .waiting(let waiter) = consumer {
@@ -321,20 +321,25 @@ package struct ChannelStateMachine<Element, Waiter> {
     }
 
     /// The producer read nothing: the turn is free again.
-    package mutating func releaseProducerTurn() {
+    @inlinable public mutating func releaseProducerTurn() {
         if turn == .producer { turn = .free }
     }
 
-    package struct FinishAction {
+    public struct FinishAction {
         /// A waiting consumer to resume with the end.
-        package var resume: (Waiter, End)?
-        package var wakeProducer: Bool
+        public var resume: (Waiter, End)?
+        public var wakeProducer: Bool
+
+        @inlinable public init(resume: (Waiter, End)?, wakeProducer: Bool) {
+            self.resume = resume
+            self.wakeProducer = wakeProducer
+        }
     }
 
     /// The element stream ends: the producer finished or failed, or the
     /// channel was closed from outside. The first end counts. A producer
     /// that waits for room is woken to see it.
-    package mutating func finish(_ end: End) -> FinishAction {
+    @inlinable public mutating func finish(_ end: End) -> FinishAction {
         if self.end == nil { self.end = end }
         if producerRunsPerIteration { producerRunning = false }
         var action = FinishAction(resume: nil, wakeProducer: unpark { _ in true })
@@ -347,7 +352,7 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     // MARK: Internals
 
-    private var isIterating: Bool {
+    @inlinable var isIterating: Bool {
         switch consumer {
         case .active, .cancelled: true
         case .absent, .waiting: false
@@ -356,7 +361,7 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// The first buffered element, taken by the consumer, and whether taking
     /// it makes room for a producer that waits for some.
-    private mutating func popBuffered() -> (Element, Bool)? {
+    @inlinable mutating func popBuffered() -> (Element, Bool)? {
         let wasFull = isFull
         guard case let (element, weight)? = buffer.popFirst() else { return nil }
         held = countsHeldElement ? weight : 0
@@ -366,7 +371,7 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// The consumer came back for more: what it held is handed out. Whether
     /// that makes room for a producer that waits for some.
-    private mutating func releaseHeld() -> Bool {
+    @inlinable mutating func releaseHeld() -> Bool {
         guard held > 0 else { return false }
         let wasFull = isFull
         held = 0
@@ -375,19 +380,19 @@ package struct ChannelStateMachine<Element, Waiter> {
 
     /// Whether the bound, reached before, is not now, for a producer parked
     /// until it is; if so the producer is un-parked, and the caller wakes it.
-    private mutating func madeRoom(wasFull: Bool) -> Bool {
+    @inlinable mutating func madeRoom(wasFull: Bool) -> Bool {
         guard wasFull && !isFull else { return false }
         return unpark { $0 == .room }
     }
 
-    private mutating func park<Action>(_ reason: Park, _ action: Action) -> Action {
+    @inlinable mutating func park<Action>(_ reason: Park, _ action: Action) -> Action {
         parked = reason
         return action
     }
 
     /// Whether the producer is parked for a reason that `matches`; if so it
     /// is un-parked, and the caller wakes it.
-    private mutating func unpark(_ matches: (Park) -> Bool) -> Bool {
+    @inlinable mutating func unpark(_ matches: (Park) -> Bool) -> Bool {
         guard let parked, matches(parked) else { return false }
         self.parked = nil
         return true

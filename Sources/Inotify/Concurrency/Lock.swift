@@ -8,15 +8,18 @@ import Glibc
 /// (a two-thread `Mutex<[Int]>` program reports four). pthread's mutex is
 /// intercepted by ThreadSanitizer, so a run under `-sanitize=thread` checks
 /// the claim that the library is safe to share instead of drowning it.
-package final class Lock<Value>: @unchecked Sendable {
+///
+/// Public under the `Concurrency` SPI and `withLock` inlinable, for the
+/// same reason as `Channel`: the other modules use it with their own types.
+@_spi(Concurrency) public final class Lock<Value>: @unchecked Sendable {
     // @unchecked: `value` is only touched between pthread_mutex_lock and
     // pthread_mutex_unlock, and `withLock`'s `sending` keeps a non-Sendable
     // value from escaping the lock unprotected (as Mutex's does).
-    private var value: Value
+    @usableFromInline var value: Value
     // The mutex must stay at one address for its whole life, as POSIX requires.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    package init(_ initialValue: sending Value) {
+    public init(_ initialValue: sending Value) {
         value = initialValue
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -27,7 +30,7 @@ package final class Lock<Value>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    package func withLock<Result, E: Error>(
+    @inlinable public func withLock<Result, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
         pthread_mutex_lock(mutex)

@@ -1,6 +1,6 @@
 import CInotifyCommand
 import Glibc
-import Inotify
+@_spi(Concurrency) import Inotify
 
 /// One option as getopt_long found it: which row of the table, and its value
 /// (bytes, as given) if it has one.

@@ -1,5 +1,5 @@
 import Glibc
-import Inotify
+@_spi(Concurrency) import Inotify
 import InotifyTree
 import Synchronization
 import SystemPackage

@@ -1,4 +1,4 @@
-import Inotify
+@_spi(Concurrency) import Inotify
 
 /// One value handed from one thread to another, whole: made with it on one,
 /// taken out on the other, once. The value need not be `Sendable`: it is `sending`

@@ -8,7 +8,7 @@
 // fchdir(2) included. The process's working directory is never touched.
 
 import Glibc
-import Inotify
+@_spi(Concurrency) import Inotify
 
 /// The working directory of a thread that has one of its own: moved to a
 /// directory held as a descriptor just for a watch to be added there, then
