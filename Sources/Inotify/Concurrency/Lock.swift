@@ -15,6 +15,8 @@ import Glibc
     // @unchecked: `value` is only touched between pthread_mutex_lock and
     // pthread_mutex_unlock, and `withLock`'s `sending` keeps a non-Sendable
     // value from escaping the lock unprotected (as Mutex's does).
+    // Internal (not private) only so that withLock can be inlined: touched
+    // nowhere else.
     @usableFromInline var value: Value
     // The mutex must stay at one address for its whole life, as POSIX requires.
     @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
