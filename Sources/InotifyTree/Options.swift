@@ -79,6 +79,11 @@ extension TreeWatcher {
         /// wait in it (so its own listings cannot overflow it); tests set 0
         /// to have every listing read what is queued.
         var scanReadThreshold = 64 * 1024
+        /// How many of the kernel's bytes a scan keeps read ahead of what has
+        /// been handled: beyond it, the kernel's own queue holds the rest
+        /// (and overflows into a rescan) rather than this process's memory.
+        /// 16 MiB, as a stream's buffer; tests set less.
+        var readAheadLimit: UInt64 = 16 * 1024 * 1024
 
         /// The defaults: every directory watched, ``Change/Kinds/standard`` reported.
         public init() {}

@@ -11,6 +11,36 @@ import Testing
 /// and the watcher's memory does not grow with the writer's stamina.
 @Suite("A kernel that never falls quiet", .timeLimit(.minutes(10)))
 struct BusyKernelTests {
+    @Test("a scan outpaced by writers reads ahead into memory at most its bound; the kernel's queue takes the rest")
+    func readAheadIsBounded() throws {
+        var options = TreeWatcher.Options()
+        options.scanReadThreshold = 0  // every listing reads what is queued
+        options.readAheadLimit = 64 * 1024
+        let harness = try EngineHarness(options: options) { dir in
+            // Not leaves: a scan lists only what may hold directories.
+            for index in 0..<300 { try dir.makeDirectory("d\(index)/sub") }
+            try dir.createFile("a")
+            try dir.createFile("b")
+        }
+        _ = try harness.drain()
+        // At each look at the queue, 100 writes to each of two files
+        // (neighbours differ: the kernel merges none): far more than the
+        // bound over a listing of 300 directories.
+        let a = harness.dir.appending("a"), b = harness.dir.appending("b")
+        let looks = 1000
+        let plan = FaultPlan(faults: [.fionread: Array(repeating: .meanwhile {
+            for _ in 0..<100 {
+                try? Files.write(a, "x")
+                try? Files.write(b, "x")
+            }
+        }, count: looks)])
+        _ = try FaultPlan.$current.withValue(plan) { try harness.engine.rescanAfterOverflow() }
+        let readAhead = TreeEngine.size(of: harness.engine.backlog)
+        #expect(looks - plan.remaining >= 300, "the writers wrote at \(looks - plan.remaining) looks")
+        // The bound, and the one read that crossed it (what one look's writes queue).
+        #expect(readAhead <= 128 * 1024, "\(readAhead) bytes read ahead")
+    }
+
     @Test("a rename's window passing while events keep coming: one call handles one more read, not all until the kernel is quiet")
     func expiredMoveDoesNotHoldTheBatch() throws {
         let harness = try EngineHarness {

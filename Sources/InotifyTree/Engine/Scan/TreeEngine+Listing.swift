@@ -14,8 +14,11 @@ extension TreeEngine {
         let queued = try watches.queuedByteCount()
         let position = readBytes + UInt64(queued)
         // A long scan reads as it goes, into the backlog: its own events (and
-        // everyone else's) must not overflow the kernel's queue meanwhile.
-        if queued > options.scanReadThreshold {
+        // everyone else's) must not overflow the kernel's queue meanwhile. Up
+        // to a bound: writers that outpace a long scan would otherwise grow
+        // the backlog without end; past it the kernel's queue takes them, and
+        // its overflow, if it comes, is a rescan.
+        if queued > options.scanReadThreshold, readBytes - processedBytes < options.readAheadLimit {
             let events = try watches.read(timeout: .zero)
             readBytes += Self.size(of: events)
             backlog += events
