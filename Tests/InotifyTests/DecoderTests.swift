@@ -108,6 +108,25 @@ struct DecoderTests {
         }
         #expect(componentBytes == [0x66, 0xFF, 0xFE, 0x67])
     }
+
+    @Test("a name holding a slash, which no kernel sends, has no path component and no path; its bytes stay")
+    func slashInNameHasNoComponent() throws {
+        var raw = EventBytes()
+        raw.append(wd: 1, mask: Inotify.IN_CREATE, name: Array("a/b".utf8))
+        let event = try #require(try Inotify.decodeEvents(raw.bytes).first)
+        #expect(event.nameBytes == Array("a/b".utf8))
+        #expect(event.nameComponent == nil)
+        #expect(Inotify.Event(wd: 1, mask: .create, nameBytes: Array("/".utf8)).nameComponent == nil)
+        #expect(Inotify.Event(wd: 1, mask: .create, nameBytes: Array("..".utf8)).nameComponent?.string == "..")
+
+        let dir = try TemporaryDirectory()
+        let inotify = try Inotify()
+        var made = event
+        made.wd = try inotify.addWatch(dir.path, mask: .create)
+        #expect(inotify.path(of: made) == nil)
+        made.nameBytes = Array("b".utf8)
+        #expect(inotify.path(of: made) == dir.appending("b"))
+    }
 }
 
 @Suite("Event names of every length")

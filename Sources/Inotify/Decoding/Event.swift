@@ -67,9 +67,11 @@ extension Inotify {
         /// use ``nameBytes`` or ``nameComponent`` where every byte matters.
         public var name: String { storedName.withBytes { String(decoding: $0, as: UTF8.self) } }
 
-        /// The name as a path component, byte for byte; nil when the event has no name.
+        /// The name as a path component, byte for byte; nil when the event has
+        /// no name, or a name that is not one component (one holding a `/`,
+        /// which the kernel never sends, but an event made by hand can have).
         public var nameComponent: FilePath.Component? {
-            hasName ? FilePath.Component(name: storedName) : nil
+            FilePath.Component(name: storedName)
         }
 
         /// Exactly py-inotify's line: `Event(wd=1, mask=256, cookie=0, len=16, name='test.txt')`.

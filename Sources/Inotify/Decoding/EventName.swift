@@ -58,16 +58,20 @@ package struct EventName: Sendable {
 }
 
 extension FilePath.Component {
-    /// The component whose bytes are `name`'s, exactly. `name` must be a
-    /// name the kernel or readdir gives: never empty, `.` or `..`.
-    package init(name: EventName) {
-        self = name.withBytes { bytes in
+    /// The component whose bytes are `name`'s, exactly; nil when they are
+    /// not one component: empty, or holding a `/`. The kernel never sends
+    /// such a name, but an event can be made or decoded from any bytes.
+    package init?(name: EventName) {
+        let component: FilePath.Component? = name.withBytes { bytes in
+            guard !bytes.isEmpty, !bytes.contains(UInt8(ascii: "/")) else { return nil }
             let terminated = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + 1, alignment: 1)
             defer { terminated.deallocate() }
             terminated.copyMemory(from: bytes)
             terminated[bytes.count] = 0
-            return FilePath.Component(platformString: terminated.baseAddress!.assumingMemoryBound(to: CChar.self))!
+            return FilePath.Component(platformString: terminated.baseAddress!.assumingMemoryBound(to: CChar.self))
         }
+        guard let component else { return nil }
+        self = component
     }
 }
 

@@ -170,13 +170,14 @@ public final class Inotify: Sendable {
     /// The full path an event is about: its watch's path joined with its
     /// name, or the watch's own path when the name is empty (an event on the
     /// watched object itself). nil for wd -1 (overflow), for an event of
-    /// another instance (or of none), for a watch already gone, and without
-    /// a table. A watch's entry answers for the events read with its
-    /// `IN_IGNORED` until the next read delivers events.
+    /// another instance (or of none), for a watch already gone, without a
+    /// table, and for a name that is not one path component (see
+    /// ``Event/nameComponent``). A watch's entry answers for the events read
+    /// with its `IN_IGNORED` until the next read delivers events.
     public func path(of event: Event) -> FilePath? {
         guard event.wd.instance == identity, let watch = table?.pathForEvent(event.wd.rawValue) else { return nil }
-        guard let name = event.nameComponent else { return watch }
-        return watch.appending(name)
+        guard event.hasName else { return watch }
+        return event.nameComponent.map { watch.appending($0) }
     }
 
     /// Every live watch and its path (empty without a table). Entries leave

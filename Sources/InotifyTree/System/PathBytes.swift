@@ -7,7 +7,9 @@ import SystemPackage
 extension FilePath {
     /// A relative path of `names`, root-most first.
     init(names: some Sequence<EventName>) {
-        self.init(root: nil, names.map(FilePath.Component.init(name:)))
+        // The tree's names come from the kernel and from readdir: never
+        // empty, never holding a `/`, so each is one component.
+        self.init(root: nil, names.map { FilePath.Component(name: $0)! })
     }
 
     /// This path with `name` appended, joined as bytes by ``PathBuffer``:
