@@ -1,6 +1,9 @@
 /// `-c`: `watched,EVENTS,name` with inotifywait's quoting: a field is quoted
 /// when it holds a quote, a comma or a newline, or starts or ends with a
 /// space; quotes inside are doubled. An empty name leaves the last field empty.
+/// A carriage return is quoted too, where inotifywait leaves it bare: a CSV
+/// reader takes a bare one for the end of the line (a name ending in one
+/// would lose it) or refuses the line.
 enum CSVLine {
     static func append(_ event: EventLine, to out: inout [UInt8]) {
         appendField(event.watched, to: &out)
@@ -17,7 +20,7 @@ enum CSVLine {
         guard let first = field.first, let last = field.last else { return }
         let quote = UInt8(ascii: "\"")
         let needsQuotes = first == 0x20 || last == 0x20
-            || field.contains(where: { $0 == quote || $0 == UInt8(ascii: ",") || $0 == 0x0A })
+            || field.contains(where: { $0 == quote || $0 == UInt8(ascii: ",") || $0 == 0x0A || $0 == 0x0D })
         guard needsQuotes else {
             out.append(contentsOf: field)
             return
