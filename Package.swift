@@ -11,6 +11,11 @@ let package = Package(
     products: [
         .library(name: "Inotify", targets: ["Inotify"]),
         .library(name: "InotifyTree", targets: ["InotifyTree"]),
+        // The command line's code, for the fuzz targets (Fuzz/), a package of
+        // their own, which reach its parsers and writers by @testable import:
+        // a package sees another's targets only through its products. Its
+        // public API is InotifyCommand alone.
+        .library(name: "InotifyCommandLine", targets: ["InotifyCommandLine"]),
         .executable(name: "inotify", targets: ["inotify"]),
         .executable(name: "inotify-monitor", targets: ["inotify-monitor"]),
     ],
