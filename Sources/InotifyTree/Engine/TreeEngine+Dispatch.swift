@@ -67,6 +67,7 @@ extension TreeEngine {
         let position = processedBytes
         processedBytes += 16 + UInt64(event.len)
         log.passed(position)
+        sight.passed(position)
         if ignore?.walked.isEmpty == false { ignore!.passedWalks(position) }
         if countsOwnEvents, log.isOwn(event, at: position) { return }
         try handle(event, position: position, now: now, &out)
@@ -165,6 +166,7 @@ extension TreeEngine {
             if scanned.remove(key) == nil {
                 report(.created, path, isDirectory: isDirectory, [event], &out)
             }
+            sight.told(name, in: event.wd.rawValue)
             if isDirectory { try watchAndScan(parent: event.wd.rawValue, name: name, path: path, &out) }
         }
         if isDirectory, !event.mask.isDisjoint(with: [.movedFrom, .delete]),
@@ -179,10 +181,14 @@ extension TreeEngine {
             // what was there when it ran: perhaps what came after this rename.
             let laterInTree = isDirectory
                 && tree.child(of: event.wd.rawValue, named: name).map { log.isSuperseded($0, at: position) } == true
-            try awaitPair(event, name: name, path: path, isDirectory: isDirectory, now: now, ignored: sourceUnknown,
-                          laterInTree: laterInTree, &out)
+            // Renamed before a listing of the directory got to it: its
+            // source was never reported (``ListingSight``).
+            let neverTold = sight.neverTold(name, in: event.wd.rawValue, at: position)
+            try awaitPair(event, name: name, path: path, isDirectory: isDirectory, now: now,
+                          ignored: sourceUnknown || neverTold, laterInTree: laterInTree, &out)
         }
         if event.mask.contains(.movedTo) {
+            sight.told(name, in: event.wd.rawValue)
             try movedTo(event, parent: event.wd.rawValue, name: name, path: path, isDirectory: isDirectory, &out)
         }
         if event.mask.contains(.delete) {

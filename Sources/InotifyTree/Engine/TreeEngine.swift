@@ -73,6 +73,8 @@ final class TreeEngine {
     var viaProc = true
     /// Where listings fall in the stream: what they supersede, and their own events.
     var log = ListingLog()
+    /// What reporting listings told the consumer, while events queued during them come.
+    var sight = ListingSight()
     /// Whether listings' own events can reach the watches at all (OPEN, ACCESS
     /// or CLOSE_NOWRITE asked for); when not, nothing is counted.
     let countsOwnEvents: Bool

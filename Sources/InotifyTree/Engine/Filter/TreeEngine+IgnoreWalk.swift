@@ -199,7 +199,10 @@ extension TreeEngine {
                 report(.created, entryPath, isDirectory: false, [], scan: true, &out)
             }
         }
-        try recordOwnListing(wd: wd, parent: parent, name: nodeName, openedWhileWatched: true, reads: reads, start: start)
+        if countsOwnEvents {
+            recordOwnListing(wd: wd, parent: parent, name: nodeName, openedWhileWatched: true, reads: reads,
+                             from: start, to: try streamPosition())
+        }
         if !newlyVisible.isEmpty {
             // Watched and listed as new directories: they, and what they
             // hold, reported as found by scan.

@@ -77,6 +77,7 @@ extension TreeEngine {
         deferred.removeAll()
         relocatedFrom.removeAll()
         log.reset()
+        sight.reset()
         // Read afresh, as the tree is: the rules of directories gone go too.
         readIgnoreRules(&out)
         let old = tree

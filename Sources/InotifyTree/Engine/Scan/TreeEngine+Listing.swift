@@ -55,6 +55,7 @@ extension TreeEngine {
     ) throws -> [Candidate] {
         listings += 1
         log.listed(wd, at: start)
+        if report { sight.started(wd, at: start) }
         // Its rules first: they judge its entries.
         if ignore != nil, let path {
             try loadIgnoreFile(of: wd, path: path, from: fd, &out)
@@ -70,6 +71,7 @@ extension TreeEngine {
             {
                 return  // out of sight: no watch, no listing, no change
             }
+            if report { sight.told(entry, in: wd) }
             if report, !isDirectory, let path {
                 scanned.insert(WatchTree.ChildKey(parent: wd, name: entry))
                 if scanned.count > Self.scannedLimit { scanned.removeAll() }
@@ -80,8 +82,12 @@ extension TreeEngine {
                 candidates.append(Candidate(name: entry, inode: inode, kind: kind))
             }
         }
-        try recordOwnListing(wd: wd, parent: parent, name: name, openedWhileWatched: openedWhileWatched, reads: reads,
-                             start: start)
+        if report || countsOwnEvents {
+            let end = try streamPosition()
+            if report { sight.ended(wd, at: end) }
+            recordOwnListing(wd: wd, parent: parent, name: name, openedWhileWatched: openedWhileWatched, reads: reads,
+                             from: start, to: end)
+        }
         switch failure {
         case nil, .noSuchFileOrDirectory?, .notDirectory?: break  // listed, or gone meanwhile
         case let errno?:
@@ -92,12 +98,12 @@ extension TreeEngine {
 
     /// A listing's open (on its own watch only when it was watched by then)
     /// and reads, on the directory's watch and on its parent's, between
-    /// `start` and now.
+    /// `start` and `end`.
     func recordOwnListing(
-        wd: Int32, parent: Int32?, name: EventName, openedWhileWatched: Bool, reads: Int, start: UInt64
-    ) throws {
+        wd: Int32, parent: Int32?, name: EventName, openedWhileWatched: Bool, reads: Int, from start: UInt64,
+        to end: UInt64
+    ) {
         guard countsOwnEvents else { return }
-        let end = try streamPosition()
         log.caused(ListingLog.OwnCounts(open: openedWhileWatched ? 1 : 0, access: reads), on: wd,
                    parent == nil ? ListingLog.OwnCounts() : ListingLog.OwnCounts(open: 1, access: reads),
                    onParent: parent, name: name, from: start, to: end)
