@@ -31,6 +31,7 @@ enum StatsCommand {
             return 1
         }
         let diagnostics = Diagnostics(syslog: false, identity: "inotifywatch")
+        guard diagnostics.canMakeInstance() else { return 1 }
         diagnostics.say("Establishing watches...")
         diagnostics.warnAboutProcFiles(list.watch)
         let settings = Settings(options: options, events: events, signals: signals, diagnostics: diagnostics)

@@ -28,6 +28,7 @@ enum WaitCommand {
         }
         guard let output = OutputTarget.open(outFile: options.outFile, daemon: options.daemon) else { return 1 }
         let diagnostics = Diagnostics(syslog: options.syslog, identity: "inotifywait")
+        guard diagnostics.canMakeInstance() else { return 1 }
         if options.quiet == 0 {
             diagnostics.say(options.recursive
                 ? "Setting up watches.  Beware: since -r was given, this may take a while!"
