@@ -69,6 +69,18 @@ let package = Package(
             ],
             path: "Examples/inotify-monitor"
         ),
+        // The library and the tree watcher at the kernel's own limits, run by
+        // InotifyTreeTests inside a user namespace whose limits it lowers;
+        // a test's tool, in no product.
+        .executableTarget(
+            name: "inotify-limit-probe",
+            dependencies: [
+                "Inotify",
+                "InotifyTree",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/LimitProbe"
+        ),
         // Temporary directories and file operations shared by the test targets.
         .target(
             name: "InotifyTestSupport",
@@ -114,6 +126,7 @@ let package = Package(
             name: "InotifyTreeTests",
             dependencies: [
                 "InotifyTree",
+                "inotify-limit-probe",
                 "InotifyTestSupport",
                 "InotifyTreeTestSupport",
                 "Inotify",

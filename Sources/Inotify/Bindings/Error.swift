@@ -100,7 +100,7 @@ extension Inotify.Error {
         switch (operation, errno) {
         case (.initialize, .tooManyOpenFiles), (.initialize1, .tooManyOpenFiles):
             return "Either the per-user limit on inotify instances, fs.inotify.max_user_instances"
-                + " (now \(sysctl("max_user_instances"))), or this process's descriptor limit"
+                + " (now \(limit("max_user_instances", namespaced: "max_inotify_instances"))), or this process's descriptor limit"
                 + " (ulimit -n) is reached: close instances you no longer need, or raise the limit"
                 + " (sysctl -w fs.inotify.max_user_instances=N)"
         case (.initialize, .tooManyOpenFilesInSystem), (.initialize1, .tooManyOpenFilesInSystem):
@@ -111,7 +111,7 @@ extension Inotify.Error {
             return "The kernel could not allocate memory for the instance or watch"
         case (.addWatch, .noSpace):
             return "The per-user watch limit fs.inotify.max_user_watches"
-                + " (now \(sysctl("max_user_watches"))) is used up: remove watches you no longer"
+                + " (now \(limit("max_user_watches", namespaced: "max_inotify_watches"))) is used up: remove watches you no longer"
                 + " need, or raise it (sysctl -w fs.inotify.max_user_watches=N)"
         case (.addWatch, .noSuchFileOrDirectory):
             return "Check that the path exists; a symbolic link to nothing also gives this"
@@ -148,8 +148,19 @@ extension Inotify.Error {
     }
 
     /// The current value of /proc/sys/fs/inotify/NAME, or `unknown`.
-    static func sysctl(_ name: String) -> String {
-        switch Syscalls.readSmallFile("/proc/sys/fs/inotify/" + name) {
+    /// The limit that holds for this process: the kernel keeps inotify's
+    /// limits per user namespace, and fs.inotify's files show only the
+    /// first namespace's; /proc/sys/user/ shows this one's (the same value
+    /// outside a namespace of its own), which is named when it differs.
+    static func limit(_ name: String, namespaced: String) -> String {
+        let global = sysctl(name)
+        let own = sysctl(namespaced, in: "/proc/sys/user/")
+        if own == "unknown" || own == global { return global }
+        return "\(own) in this user namespace, /proc/sys/user/\(namespaced)"
+    }
+
+    static func sysctl(_ name: String, in directory: String = "/proc/sys/fs/inotify/") -> String {
+        switch Syscalls.readSmallFile(directory + name) {
         case .success(let text):
             let value = text.filter { !$0.isWhitespace }
             return value.isEmpty ? "unknown" : value

@@ -31,13 +31,15 @@ enum StatsCommand {
             return 1
         }
         let diagnostics = Diagnostics(syslog: false, identity: "inotifywatch")
+        guard diagnostics.canMakeInstance() else { return 1 }
         diagnostics.say("Establishing watches...")
+        diagnostics.warnAboutProcFiles(list.watch)
         let settings = Settings(options: options, events: events, signals: signals, diagnostics: diagnostics)
         if options.recursive && list.watch.contains(where: isDirectory) {
             if options.verbose > 0 { for root in list.watch { diagnostics.say("Setting up watch(es) on \(display(root))") } }
             guard let set = TreeWatchSet(roots: list.watch, mask: events, excluded: list.exclude,
                                          gitIgnore: options.gitIgnore, diagnostics: diagnostics,
-                                         failureVerb: "Failed to watch")
+                                         noDereference: options.noDereference, failureVerb: "Failed to watch")
             else { return 1 }
             if options.verbose > 0 {
                 for root in list.watch { diagnostics.say("OK, \(display(root)) is now being watched.") }
@@ -120,7 +122,7 @@ enum StatsCommand {
     private static func runTree(_ set: TreeWatchSet, _ roots: [[UInt8]], _ settings: Settings) async -> Int32 {
         let shared = SharedTable()
         shared.table.withLock { table in
-            for root in roots { table.add(TreeLines(root: root).rootPrefix) }
+            for root in roots { table.add(set.lines(root).rootPrefix) }
         }
         // The signals are read on a thread of their own: the tasks below are
         // busy awaiting changes.
@@ -175,6 +177,10 @@ private struct TreeStatsConsumer: TreeConsumer {
         self.settings = settings
         self.shared = shared
         filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
+    }
+
+    mutating func begin(_ lines: TreeLines) {
+        self.lines = lines
     }
 
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool {

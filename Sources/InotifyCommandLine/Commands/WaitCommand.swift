@@ -28,15 +28,18 @@ enum WaitCommand {
         }
         guard let output = OutputTarget.open(outFile: options.outFile, daemon: options.daemon) else { return 1 }
         let diagnostics = Diagnostics(syslog: options.syslog, identity: "inotifywait")
+        guard diagnostics.canMakeInstance() else { return 1 }
         if options.quiet == 0 {
             diagnostics.say(options.recursive
                 ? "Setting up watches.  Beware: since -r was given, this may take a while!"
                 : "Setting up watches.")
         }
+        if options.quiet < 2 { diagnostics.warnAboutProcFiles(list.watch) }
         let settings = Settings(options: options, asked: asked, mask: mask, descriptor: output, diagnostics: diagnostics)
         if options.recursive && list.watch.contains(where: isDirectory) {
             guard let set = TreeWatchSet(roots: list.watch, mask: mask, excluded: list.exclude,
-                                         gitIgnore: options.gitIgnore, diagnostics: diagnostics)
+                                         gitIgnore: options.gitIgnore, diagnostics: diagnostics,
+                                         noDereference: options.noDereference)
             else { return 1 }
             if options.quiet == 0 { diagnostics.say("Watches established.") }
             return blockingAwait { await runTree(set, settings) }
@@ -142,6 +145,7 @@ private struct TreeWaitConsumer: TreeConsumer {
     /// The root was deleted or unmounted: the end of its changes is its
     /// watch's end, even if the run closes the watchers meanwhile.
     var rootEnded = false
+    var writeFailed = false
 
     init(settings: WaitCommand.Settings, sink: LineSink, status: ExitStatus) {
         self.settings = settings
@@ -149,6 +153,10 @@ private struct TreeWaitConsumer: TreeConsumer {
         self.status = status
         printer = Printer(settings.options)
         filter = Pattern.filter(settings.options.patterns) ?? PathFilter()
+    }
+
+    mutating func begin(_ lines: TreeLines) {
+        self.lines = lines
     }
 
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool {
@@ -188,6 +196,7 @@ private struct TreeWaitConsumer: TreeConsumer {
     mutating func flush() {
         if let failure = sink.write(&out) {
             settings.diagnostics.say("Couldn't write events: \(errnoText(failure))")
+            writeFailed = true
         }
     }
 }

@@ -12,6 +12,13 @@ enum Messages {
     }
 
     static let nothingLeft = "No watches left: every watched path was deleted or unmounted."
+
+    /// inotifywait watches a file of /proc without a word, and waits for
+    /// changes that never come.
+    static func procFile(_ path: String) -> String {
+        "Warning: \(path) is on /proc (procfs): inotify reports only what processes do to it "
+            + "(open, read, write, close), never the kernel changing what it reads."
+    }
 }
 
 extension Diagnostics {

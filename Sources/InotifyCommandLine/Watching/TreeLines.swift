@@ -17,12 +17,14 @@ struct TreeLines {
     /// none will be met.
     private static let syntheticCookies = Atomic<UInt32>(.max)
 
-    /// The root as given, with `/` after it.
+    /// The root as given, with `/` after it when it is a directory.
     let rootPrefix: [UInt8]
 
-    init(root: [UInt8]) {
+    /// `isDirectory` false: a root watched as a leaf, whose own lines' `%w`
+    /// is its path as given, as inotifywait prints a file's.
+    init(root: [UInt8], isDirectory: Bool = true) {
         var prefix = root
-        if prefix.last != UInt8(ascii: "/") { prefix.append(UInt8(ascii: "/")) }
+        if isDirectory && prefix.last != UInt8(ascii: "/") { prefix.append(UInt8(ascii: "/")) }
         rootPrefix = prefix
     }
 

@@ -4,10 +4,15 @@ import Synchronization
 /// What consumes one root's changes in `-r` mode; made inside the task that
 /// uses it, so it need not be Sendable.
 protocol TreeConsumer {
+    /// Called before the first change, with how the root's lines are made.
+    mutating func begin(_ lines: TreeLines)
     /// Handles one change; false stops every root.
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool
     /// Called when no change is waiting: the end of a burst.
     mutating func flush()
+    /// Whether output could not be written (the message printed): the run
+    /// then ends, and fails, as it does without -r.
+    var writeFailed: Bool { get }
     /// Called when the root's changes run out (not after an error or a
     /// consumer's stop), before the last flush: `closed` when the watchers
     /// had been closed by then, false when the tree ended by itself (the root
@@ -16,6 +21,8 @@ protocol TreeConsumer {
 }
 
 extension TreeConsumer {
+    mutating func begin(_ lines: TreeLines) {}
+    var writeFailed: Bool { false }
     mutating func streamEnded(root: [UInt8], closed: Bool) {}
 }
 
@@ -38,16 +45,25 @@ extension TreeWatchSet {
                 group.addTask {
                     defer { state.finishedRoots.add(1, ordering: .relaxed) }
                     var consumer = makeConsumer()
+                    consumer.begin(self.lines(entry.root))
                     do {
                         for try await change in entry.watcher.changes {
                             if restartsOnChange { state.lastChange.store(Clock.now, ordering: .relaxed) }
                             if !consumer.consume(change, root: entry.root) {
                                 consumer.flush()
-                                _ = state.stop.compareExchange(expected: Stop.ended.rawValue, desired: Stop.done.rawValue, ordering: .relaxed)
+                                let stop = consumer.writeFailed ? Stop.failed : Stop.done
+                                _ = state.stop.compareExchange(expected: Stop.ended.rawValue, desired: stop.rawValue, ordering: .relaxed)
                                 self.closeAll()
                                 return
                             }
                             if entry.watcher.pendingChanges == 0 { consumer.flush() }
+                            // Output that cannot be written ends the run, as
+                            // it does without -r: nothing would be seen.
+                            if consumer.writeFailed {
+                                _ = state.stop.compareExchange(expected: Stop.ended.rawValue, desired: Stop.failed.rawValue, ordering: .relaxed)
+                                self.closeAll()
+                                return
+                            }
                         }
                     } catch {
                         consumer.flush()
@@ -58,6 +74,9 @@ extension TreeWatchSet {
                     }
                     consumer.streamEnded(root: entry.root, closed: self.isClosed)
                     consumer.flush()
+                    if consumer.writeFailed {
+                        _ = state.stop.compareExchange(expected: Stop.ended.rawValue, desired: Stop.failed.rawValue, ordering: .relaxed)
+                    }
                 }
             }
             if timeout > 0 {

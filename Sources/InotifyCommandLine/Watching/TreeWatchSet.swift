@@ -11,12 +11,17 @@ import SystemPackage
 /// their source.
 final class TreeWatchSet: Sendable {
     let watchers: [(root: [UInt8], watcher: TreeWatcher)]
+    /// The roots that are not directories, each watched as a leaf: `%w` is
+    /// the path as given, with no `/` after it.
+    let leaves: Set<[UInt8]>
 
     /// Watches every root with inotify (the kinds of change the events of
-    /// `mask` are); nil after printing why one could not be watched.
+    /// `mask` are), a root that is not a directory by itself (``LeafSource``,
+    /// not following a link with `noDereference`); nil after printing why
+    /// one could not be watched.
     init?(
         roots: [[UInt8]], mask: Inotify.EventMask, excluded: [[UInt8]], gitIgnore: Bool, diagnostics: Diagnostics,
-        failureVerb: String = "Couldn't watch"
+        noDereference: Bool = false, failureVerb: String = "Couldn't watch"
     ) {
         var options = TreeWatcher.Options()
         options.gitIgnore = gitIgnore
@@ -24,6 +29,7 @@ final class TreeWatchSet: Sendable {
         options.reportSelfEvents = true
         options.onWatchLimit = .continueAndReport
         var watchers: [(root: [UInt8], watcher: TreeWatcher)] = []
+        var leaves: Set<[UInt8]> = []
         for root in roots {
             var rootOptions = options
             let rootPath = filePath(root)
@@ -32,13 +38,15 @@ final class TreeWatchSet: Sendable {
                 rootOptions.excludeDirectory = { path in excludedHere.contains(path) }
             }
             do {
-                watchers.append((root, try TreeWatcher(root: rootPath, options: rootOptions)))
-            } catch let error as Inotify.Error {
-                if error.operation == .initialize1 {
-                    diagnostics.initFailure(error.errno.rawValue)
+                if !isDirectory(root) && Self.exists(root) {
+                    let source = try LeafSource(path: root, mask: mask, noDereference: noDereference)
+                    watchers.append((root, try TreeWatcher(source: source, changeBufferLimit: options.changeBufferLimit)))
+                    leaves.insert(root)
                 } else {
-                    diagnostics.watchFailure(root, errno: error.errno.rawValue, verb: failureVerb)
+                    watchers.append((root, try TreeWatcher(root: rootPath, options: rootOptions)))
                 }
+            } catch let error as Inotify.Error {
+                Self.report(error, root: root, diagnostics: diagnostics, failureVerb: failureVerb)
                 return nil
             } catch {
                 diagnostics.say("\(failureVerb) \(display(root)): \(error)")
@@ -46,12 +54,34 @@ final class TreeWatchSet: Sendable {
             }
         }
         self.watchers = watchers
+        self.leaves = leaves
     }
 
     /// Watchers made elsewhere, from sources of any kind, each under the
     /// root as given.
     init(watchers: [(root: [UInt8], watcher: TreeWatcher)]) {
         self.watchers = watchers
+        leaves = []
+    }
+
+    /// The lines of `root`'s changes: `%w` with `/` after a directory.
+    func lines(_ root: [UInt8]) -> TreeLines {
+        TreeLines(root: root, isDirectory: !leaves.contains(root))
+    }
+
+    /// Whether anything is at `path` (a dangling link counts): what is not
+    /// is left to the tree watcher, which says so in inotifywait's words.
+    private static func exists(_ path: [UInt8]) -> Bool {
+        if case .success = withCPath(path, { Syscalls.status(of: $0, followingLinks: false) }) { return true }
+        return false
+    }
+
+    private static func report(_ error: Inotify.Error, root: [UInt8], diagnostics: Diagnostics, failureVerb: String) {
+        if error.operation == .initialize1 {
+            diagnostics.initFailure(error.errno.rawValue)
+        } else {
+            diagnostics.watchFailure(root, errno: error.errno.rawValue, verb: failureVerb)
+        }
     }
 
     /// `path` relative to `root` when it lies below it (both as given, lexically).

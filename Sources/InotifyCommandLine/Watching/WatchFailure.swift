@@ -1,4 +1,5 @@
 import Glibc
+import Inotify
 
 extension Diagnostics {
     /// inotify-tools' words for a path that could not be watched (inotifywatch
@@ -19,6 +20,21 @@ extension Diagnostics {
         say("Couldn't initialize inotify: \(errnoText(code))")
         if code == EMFILE {
             say("Try increasing the value of /proc/sys/fs/inotify/max_user_instances")
+        }
+    }
+}
+
+extension Diagnostics {
+    /// inotify-tools makes its instance before it says anything: where none
+    /// can be had (max_user_instances reached), its two lines are all that is
+    /// said. An instance is made and closed to find out; false after printing.
+    func canMakeInstance() -> Bool {
+        do {
+            try Inotify(flags: .closeOnExec, tracksPaths: false).close()
+            return true
+        } catch {
+            initFailure(error.errno.rawValue)
+            return false
         }
     }
 }

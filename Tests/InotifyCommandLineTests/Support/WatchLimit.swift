@@ -21,8 +21,15 @@ enum WatchLimit {
                        directory: directory)
     }
 
-    private static func arguments(limit: Int, command: [String]) -> [[UInt8]] {
-        let script = "echo \(limit) > /proc/sys/user/max_inotify_watches && exec \"$@\""
+    /// Starts `command` (an executable and its arguments) in `directory`
+    /// with /proc/sys/user/`setting` (max_inotify_watches,
+    /// max_inotify_instances) set to `value`.
+    static func start(_ setting: String, _ value: Int, command: [String], directory: String) throws -> Subprocess {
+        try Subprocess(unshare, arguments(limit: value, command: command, setting: setting), directory: directory)
+    }
+
+    private static func arguments(limit: Int, command: [String], setting: String = "max_inotify_watches") -> [[UInt8]] {
+        let script = "echo \(limit) > /proc/sys/user/\(setting) && exec \"$@\""
         return (["-U", "-r", "/bin/sh", "-c", script, "sh"] + command).map { Array($0.utf8) }
     }
 }
