@@ -147,7 +147,6 @@ extension Inotify.Error {
         }
     }
 
-    /// The current value of /proc/sys/fs/inotify/NAME, or `unknown`.
     /// The limit that holds for this process: the kernel keeps inotify's
     /// limits per user namespace, and fs.inotify's files show only the
     /// first namespace's; /proc/sys/user/ shows this one's (the same value
@@ -159,6 +158,7 @@ extension Inotify.Error {
         return "\(own) in this user namespace, /proc/sys/user/\(namespaced)"
     }
 
+    /// The current value of the file `name` in `directory`, or `unknown`.
     static func sysctl(_ name: String, in directory: String = "/proc/sys/fs/inotify/") -> String {
         switch Syscalls.readSmallFile(directory + name) {
         case .success(let text):
