@@ -21,6 +21,10 @@ final class FaultPlan: Sendable {
         /// Runs `action`, then reaches the kernel: what another process does
         /// at that instant (a directory removed just before it is opened).
         case meanwhile(@Sendable () -> Void)
+        /// Reaches the kernel with a buffer of at most this many bytes: a
+        /// read(2) that gets less than the kernel holds. For any call but
+        /// `read`, the same as `.pass`.
+        case short(Int)
     }
 
     private struct Named: Hashable {
@@ -84,15 +88,24 @@ final class FaultPlan: Sendable {
     /// The seam's one check per call: the errno `call` fails with, or nil to
     /// call the kernel (after an action planned for the instant before).
     static func fault(for call: Syscall, _ target: FaultTarget) -> Errno? {
-        guard let plan = active else { return nil }
+        if case .failure(let errno) = limit(for: call, target) { return errno }
+        return nil
+    }
+
+    /// ``fault(for:_:)`` for a call that takes a buffer: the errno it fails
+    /// with, or the most bytes the kernel may be given (nil: all of them).
+    static func limit(for call: Syscall, _ target: FaultTarget) -> Result<Int?, Errno> {
+        guard let plan = active else { return .success(nil) }
         switch plan.take(call, target) {
         case nil, .pass?:
-            return nil
+            return .success(nil)
         case .fail(let errno)?:
-            return errno
+            return .failure(errno)
         case .meanwhile(let action)?:
             action()  // outside the lock: it may make calls of its own
-            return nil
+            return .success(nil)
+        case .short(let bytes)?:
+            return .success(bytes)
         }
     }
 
