@@ -85,14 +85,23 @@ extension TreeEngine {
         if first { viaProc = DirectoryDescriptor.procReaches(rootFD) }
         let wd: Int32
         if viaProc {
-            guard let exact = try addWatch(DirectoryDescriptor.procPath(rootFD), mask: rootMask, path: { FilePath() }, &out)
-            else { throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root) }
-            wd = exact
+            // Whatever the kernel answers for the root is the watcher's error,
+            // with the root named and the kernel's own errno (ENOSPC, EACCES):
+            // a root that cannot be watched is not a directory to report and skip.
+            do {
+                wd = try DirectoryDescriptor.procPath(rootFD).withUnsafeBufferPointer { (buffer) throws(Inotify.Error) in
+                    try watches.add(cString: buffer.baseAddress!, mask: rootMask)
+                }
+            } catch {
+                throw Inotify.Error(.addWatch, errno: error.errno, path: root, value: error.value, advice: error.advice)
+            }
         } else {
             wd = try watches.add(root, mask: rootMask)
         }
-        guard let info = DirectoryDescriptor.status(rootFD) else {
-            throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root)
+        let info: stat
+        switch Syscalls.status(rootFD) {
+        case .success(let status): info = status
+        case .failure(let errno): throw Inotify.Error(.addWatch, errno: errno, path: root)
         }
         let identity = FileID(info)
         tree.insertRoot(wd, id: options.followSymbolicLinks ? identity : nil, identity: identity)
