@@ -60,8 +60,9 @@ final class FaultPlan: Sendable {
     }
 
     /// Plans `faults` for the next calls of `call` about `name`: given a path
-    /// whose last component is `name`, or a descriptor opened by one. They
-    /// come before the faults planned for every call of `call`.
+    /// whose last component is `name`, or a descriptor opened by one (the
+    /// standard streams are `stdin`, `stdout` and `stderr`). They come
+    /// before the faults planned for every call of `call`.
     func on(_ call: Syscall, named name: String, _ faults: [Fault]) {
         state.withLock { $0.named[Named(call: call, name: Array(name.utf8)), default: []] += faults }
     }
@@ -146,9 +147,13 @@ final class FaultPlan: Sendable {
         switch target {
         case .none: nil
         case .name(let path): lastComponent(path)
-        case .descriptor(let fd): names[fd]
+        case .descriptor(let fd): names[fd] ?? standardNames[fd]
         }
     }
+
+    /// The names a plan aims at the standard streams by, which no call of
+    /// the seam opens (`write@stdout=EIO`: output fails, messages do not).
+    private static let standardNames: [CInt: [UInt8]] = [0: Array("stdin".utf8), 1: Array("stdout".utf8), 2: Array("stderr".utf8)]
 
     /// The last component of a NUL-terminated path, trailing slashes aside.
     private static func lastComponent(_ path: UnsafePointer<CChar>) -> [UInt8] {
