@@ -70,17 +70,21 @@ enum StatsCommand {
         }
 
         /// The table, or "No events occurred." on stderr; `extraNewline` after
-        /// a table printed on SIGUSR1, as inotifywatch does.
-        func printTable(_ table: StatsTable, extraNewline: Bool = false) {
+        /// a table printed on SIGUSR1, as inotifywatch does. False when the
+        /// table could not be written (said on stderr): the run's status is then 1.
+        @discardableResult
+        func printTable(_ table: StatsTable, extraNewline: Bool = false) -> Bool {
             guard var text = table.render(events: events, zero: options.zero, sort: options.sort ?? StatsTable.Sort())
             else {
                 diagnostics.say("No events occurred.")
-                return
+                return true
             }
             if extraNewline { text.append(0x0A) }
             if let failure = text.withUnsafeBytes({ writeAll(1, $0) }) {
                 diagnostics.say("Couldn't write the table: \(errnoText(failure))")
+                return false
             }
+            return true
         }
     }
 
@@ -111,8 +115,7 @@ enum StatsCommand {
             case .failed:
                 return 1
             case .done, .timedOut, .signal, .nothingLeft:
-                settings.printTable(table)
-                return 0
+                return settings.printTable(table) ? 0 : 1
             }
         }
     }
@@ -155,8 +158,7 @@ enum StatsCommand {
             TreeStatsConsumer(settings: settings, shared: shared)
         }
         if stop == .failed { return 1 }
-        settings.printTable(shared.table.withLock { $0 })
-        return 0
+        return settings.printTable(shared.table.withLock { $0 }) ? 0 : 1
     }
 }
 
