@@ -130,6 +130,8 @@ enum StatsCommand {
         // The signals are read on a thread of their own: the tasks below are
         // busy awaiting changes.
         let signals = settings.signals
+        // A signal that cannot be read ends the run as a failure, as it does without -r.
+        let signalFailure = ExitStatus()
         let started = Syscalls.spawnThread(named: "inotify-signals") {
             while true {
                 switch Syscalls.readSignal(signals) {
@@ -144,6 +146,7 @@ enum StatsCommand {
                 case .failure(let errno):
                     // Signals stay blocked: without this thread none would end the run.
                     settings.diagnostics.say("Couldn't read a signal: \(errnoText(errno.rawValue))")
+                    signalFailure.value.store(1, ordering: .relaxed)
                     set.closeAll()
                     return
                 }
@@ -157,7 +160,7 @@ enum StatsCommand {
                                  diagnostics: settings.diagnostics) {
             TreeStatsConsumer(settings: settings, shared: shared)
         }
-        if stop == .failed { return 1 }
+        if stop == .failed || signalFailure.value.load(ordering: .relaxed) != 0 { return 1 }
         return settings.printTable(shared.table.withLock { $0 }) ? 0 : 1
     }
 }
