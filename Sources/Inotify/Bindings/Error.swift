@@ -140,6 +140,9 @@ extension Inotify.Error {
             return "The read buffer is too small for the next event: pass maxBytes 0 to read"
                 + " everything queued, or at least \(Inotify.maxEventSize) bytes"
                 + " (one event with the longest name)"
+        case (_, .badAddress):
+            return "The kernel was given an address outside the process's memory: a bug to report,"
+                + " not a condition that retrying clears"
         case (_, .badFileDescriptor):
             return "The descriptor is not open: the instance was closed, or the number is stale"
         default:

@@ -138,17 +138,21 @@ public final class Inotify: Sendable {
 
     /// Removes the watch numbered `wd`, for a caller that keeps the kernel's
     /// numbers. With a table, a number it does not hold is refused as the
-    /// kernel would refuse it (`EINVAL`). py-inotify's `rm_watch(fd, wd)`.
-    /// The corresponding C function is `inotify_rm_watch`.
+    /// kernel would refuse it (`EINVAL`). The kernel's `EINVAL` (the watch
+    /// ended already) takes the entry out of the table too; any other
+    /// failure leaves it there, as the kernel leaves the watch.
+    /// py-inotify's `rm_watch(fd, wd)`. The corresponding C function is `inotify_rm_watch`.
     public func removeWatch(_ wd: Int32) throws(Error) {
         try owner.use(.removeWatch) { (fd) throws(Error) in
             let path = table?.remove(wd)
             if table != nil && path == nil {
                 throw Error(.removeWatch, errno: .invalidArgument, value: "wd \(wd)")
             }
-            // Out of the table either way: on success, and on EINVAL the
-            // kernel holds no such watch either.
+            // Out of the table on success, and on EINVAL, where the kernel
+            // holds no such watch either. Any other failure leaves the watch
+            // where it was, in the kernel and so in the table.
             if case .failure(let errno) = Syscalls.inotifyRmWatch(fd, wd) {
+                if errno != .invalidArgument, let path { table?.insert(wd, path: path) }
                 throw Error(.removeWatch, errno: errno, path: path, value: "wd \(wd)")
             }
         }

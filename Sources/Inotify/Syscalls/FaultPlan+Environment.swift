@@ -14,7 +14,8 @@ extension FaultPlan {
     ///
     /// `;` separates calls, `,` their faults, in order: an errno by name
     /// (`EIO`) or number, or `pass`, each repeated with `*N`; `call@name`
-    /// plans faults for calls about one name only. For example
+    /// plans faults for calls about one name only (`write@stdout`: the
+    /// standard streams are named `stdin`, `stdout`, `stderr`). For example
     /// `read=EINTR*1000,pass,EIO;poll=EINTR`: the first 1,000 reads are
     /// interrupted (and retried), the next one goes through, the one after
     /// fails with EIO. A plan that cannot be read stops the process: a test

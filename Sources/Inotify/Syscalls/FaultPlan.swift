@@ -21,6 +21,10 @@ final class FaultPlan: Sendable {
         /// Runs `action`, then reaches the kernel: what another process does
         /// at that instant (a directory removed just before it is opened).
         case meanwhile(@Sendable () -> Void)
+        /// Reaches the kernel with a buffer of at most this many bytes: a
+        /// read(2) that gets less than the kernel holds. For any call but
+        /// `read`, the same as `.pass`.
+        case short(Int)
     }
 
     private struct Named: Hashable {
@@ -56,8 +60,9 @@ final class FaultPlan: Sendable {
     }
 
     /// Plans `faults` for the next calls of `call` about `name`: given a path
-    /// whose last component is `name`, or a descriptor opened by one. They
-    /// come before the faults planned for every call of `call`.
+    /// whose last component is `name`, or a descriptor opened by one (the
+    /// standard streams are `stdin`, `stdout` and `stderr`). They come
+    /// before the faults planned for every call of `call`.
     func on(_ call: Syscall, named name: String, _ faults: [Fault]) {
         state.withLock { $0.named[Named(call: call, name: Array(name.utf8)), default: []] += faults }
     }
@@ -84,15 +89,24 @@ final class FaultPlan: Sendable {
     /// The seam's one check per call: the errno `call` fails with, or nil to
     /// call the kernel (after an action planned for the instant before).
     static func fault(for call: Syscall, _ target: FaultTarget) -> Errno? {
-        guard let plan = active else { return nil }
+        if case .failure(let errno) = limit(for: call, target) { return errno }
+        return nil
+    }
+
+    /// ``fault(for:_:)`` for a call that takes a buffer: the errno it fails
+    /// with, or the most bytes the kernel may be given (nil: all of them).
+    static func limit(for call: Syscall, _ target: FaultTarget) -> Result<Int?, Errno> {
+        guard let plan = active else { return .success(nil) }
         switch plan.take(call, target) {
         case nil, .pass?:
-            return nil
+            return .success(nil)
         case .fail(let errno)?:
-            return errno
+            return .failure(errno)
         case .meanwhile(let action)?:
             action()  // outside the lock: it may make calls of its own
-            return nil
+            return .success(nil)
+        case .short(let bytes)?:
+            return .success(bytes)
         }
     }
 
@@ -133,9 +147,13 @@ final class FaultPlan: Sendable {
         switch target {
         case .none: nil
         case .name(let path): lastComponent(path)
-        case .descriptor(let fd): names[fd]
+        case .descriptor(let fd): names[fd] ?? standardNames[fd]
         }
     }
+
+    /// The names a plan aims at the standard streams by, which no call of
+    /// the seam opens (`write@stdout=EIO`: output fails, messages do not).
+    private static let standardNames: [CInt: [UInt8]] = [0: Array("stdin".utf8), 1: Array("stdout".utf8), 2: Array("stderr".utf8)]
 
     /// The last component of a NUL-terminated path, trailing slashes aside.
     private static func lastComponent(_ path: UnsafePointer<CChar>) -> [UInt8] {

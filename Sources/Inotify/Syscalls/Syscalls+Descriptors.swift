@@ -12,11 +12,23 @@ extension Syscalls {
         opening(call(.open, .name(path)) { openat(directory, path, flags, mode) }, .name(path))
     }
 
-    /// read(2).
+    /// read(2). Where faults are compiled in, a plan may also shorten the
+    /// buffer the kernel is given (``FaultPlan/Fault/short(_:)``).
     package static func read(
         _ fd: CInt, _ buffer: UnsafeMutableRawBufferPointer
     ) -> Result<Int, Errno> {
-        call(.read, .descriptor(fd)) { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+        retryOnInterrupt {
+            var count = buffer.count
+            #if INOTIFY_FAULTS
+            switch FaultPlan.limit(for: .read, .descriptor(fd)) {
+            case .failure(let errno): return .failure(errno)
+            case .success(let limit?): count = min(count, max(limit, 0))
+            case .success(nil): break
+            }
+            #endif
+            let result = Glibc.read(fd, buffer.baseAddress, count)
+            return result == -1 ? .failure(Errno(rawValue: Glibc.errno)) : .success(result)
+        }
     }
 
     /// write(2): may write less than all of `buffer`.
@@ -40,14 +52,23 @@ extension Syscalls {
     }
 
     /// close(2). Not retried on EINTR: on Linux the descriptor is released
-    /// even then, and a retry could close a number another thread just got.
+    /// even then, and a retry could close a number another thread just got;
+    /// so EINTR is no failure (the descriptor is closed). Any other errno
+    /// (EIO) is reported, and the descriptor is released all the same.
     package static func close(_ fd: CInt) -> Result<Void, Errno> {
         #if INOTIFY_FAULTS
-        if let fault = FaultPlan.fault(for: .close, .descriptor(fd)) { return .failure(fault) }
+        // A planned failure releases the descriptor too, as the kernel's does.
+        let fault = FaultPlan.fault(for: .close, .descriptor(fd))
         // Recorded before the call: another thread may get the number as soon as it is released.
         FaultPlan.recordClose(fd)
+        #else
+        let fault: Errno? = nil
         #endif
-        return Glibc.close(fd) == 0 ? .success(()) : .failure(Errno(rawValue: Glibc.errno))
+        let result: Errno? = Glibc.close(fd) == 0 ? nil : Errno(rawValue: Glibc.errno)
+        switch fault ?? result {
+        case nil, .interrupted?: return .success(())
+        case let errno?: return .failure(errno)
+        }
     }
 
     /// Reads a small text file such as /proc/sys/fs/inotify/max_user_watches.

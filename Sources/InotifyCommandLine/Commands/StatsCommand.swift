@@ -70,17 +70,21 @@ enum StatsCommand {
         }
 
         /// The table, or "No events occurred." on stderr; `extraNewline` after
-        /// a table printed on SIGUSR1, as inotifywatch does.
-        func printTable(_ table: StatsTable, extraNewline: Bool = false) {
+        /// a table printed on SIGUSR1, as inotifywatch does. False when the
+        /// table could not be written (said on stderr): the run's status is then 1.
+        @discardableResult
+        func printTable(_ table: StatsTable, extraNewline: Bool = false) -> Bool {
             guard var text = table.render(events: events, zero: options.zero, sort: options.sort ?? StatsTable.Sort())
             else {
                 diagnostics.say("No events occurred.")
-                return
+                return true
             }
             if extraNewline { text.append(0x0A) }
             if let failure = text.withUnsafeBytes({ writeAll(1, $0) }) {
                 diagnostics.say("Couldn't write the table: \(errnoText(failure))")
+                return false
             }
+            return true
         }
     }
 
@@ -111,8 +115,7 @@ enum StatsCommand {
             case .failed:
                 return 1
             case .done, .timedOut, .signal, .nothingLeft:
-                settings.printTable(table)
-                return 0
+                return settings.printTable(table) ? 0 : 1
             }
         }
     }
@@ -127,6 +130,8 @@ enum StatsCommand {
         // The signals are read on a thread of their own: the tasks below are
         // busy awaiting changes.
         let signals = settings.signals
+        // A signal that cannot be read ends the run as a failure, as it does without -r.
+        let signalFailure = ExitStatus()
         let started = Syscalls.spawnThread(named: "inotify-signals") {
             while true {
                 switch Syscalls.readSignal(signals) {
@@ -141,6 +146,7 @@ enum StatsCommand {
                 case .failure(let errno):
                     // Signals stay blocked: without this thread none would end the run.
                     settings.diagnostics.say("Couldn't read a signal: \(errnoText(errno.rawValue))")
+                    signalFailure.value.store(1, ordering: .relaxed)
                     set.closeAll()
                     return
                 }
@@ -154,9 +160,8 @@ enum StatsCommand {
                                  diagnostics: settings.diagnostics) {
             TreeStatsConsumer(settings: settings, shared: shared)
         }
-        if stop == .failed { return 1 }
-        settings.printTable(shared.table.withLock { $0 })
-        return 0
+        if stop == .failed || signalFailure.value.load(ordering: .relaxed) != 0 { return 1 }
+        return settings.printTable(shared.table.withLock { $0 }) ? 0 : 1
     }
 }
 

@@ -38,7 +38,11 @@ extension TreeEngine {
             DirectoryDescriptor.close(fd)
             return
         }
-        let start = try streamPosition()
+        let start: UInt64
+        do { start = try streamPosition() } catch {
+            DirectoryDescriptor.close(fd)  // closed whatever happens: no one else will
+            throw error
+        }
         DirectoryDescriptor.close(fd)
         let end = try streamPosition()
         log.caused(ListingLog.OwnCounts(closeNoWrite: 1), on: wd,
@@ -91,7 +95,12 @@ extension TreeEngine {
         switch failure {
         case nil, .noSuchFileOrDirectory?, .notDirectory?: break  // listed, or gone meanwhile
         case let errno?:
-            reportUnlistable(errno, path ?? tree.path(of: wd) ?? FilePath(), &out)
+            let reported = path ?? tree.path(of: wd) ?? FilePath()
+            reportUnlistable(errno, reported, &out)
+            // Unwatched as said, with nothing below it, as when it cannot be
+            // opened; the root keeps its watch, which tells of its own end.
+            if wd != tree.rootWD { try unwatchSubtree(wd) }
+            return []
         }
         return candidates
     }

@@ -85,14 +85,23 @@ extension TreeEngine {
         if first { viaProc = DirectoryDescriptor.procReaches(rootFD) }
         let wd: Int32
         if viaProc {
-            guard let exact = try addWatch(DirectoryDescriptor.procPath(rootFD), mask: rootMask, path: { FilePath() }, &out)
-            else { throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root) }
-            wd = exact
+            // Whatever the kernel answers for the root is the watcher's error,
+            // with the root named and the kernel's own errno (ENOSPC, EACCES):
+            // a root that cannot be watched is not a directory to report and skip.
+            do {
+                wd = try DirectoryDescriptor.procPath(rootFD).withUnsafeBufferPointer { (buffer) throws(Inotify.Error) in
+                    try watches.add(cString: buffer.baseAddress!, mask: rootMask)
+                }
+            } catch {
+                throw Inotify.Error(.addWatch, errno: error.errno, path: root, value: error.value, advice: error.advice)
+            }
         } else {
             wd = try watches.add(root, mask: rootMask)
         }
-        guard let info = DirectoryDescriptor.status(rootFD) else {
-            throw Inotify.Error(.addWatch, errno: .noSuchFileOrDirectory, path: root)
+        let info: stat
+        switch Syscalls.status(rootFD) {
+        case .success(let status): info = status
+        case .failure(let errno): throw Inotify.Error(.addWatch, errno: errno, path: root)
         }
         let identity = FileID(info)
         tree.insertRoot(wd, id: options.followSymbolicLinks ? identity : nil, identity: identity)
@@ -106,8 +115,10 @@ extension TreeEngine {
         }
         DirectoryDescriptor.close(rootFD)
         rootOwned = false
-        let children = try list(fd, wd: wd, path: FilePath(), parent: nil, name: EventName([]),
-                                openedWhileWatched: true, start: start, report: false, &out)
+        let children = try closing(fd) {
+            try list(fd, wd: wd, path: FilePath(), parent: nil, name: EventName([]),
+                     openedWhileWatched: true, start: start, report: false, &out)
+        }
         try scan(from: Frame(fd: fd, owned: true, wd: wd, path: FilePath(), parent: nil, name: EventName([]), children: children),
                  report: false, &out)
     }
@@ -260,7 +271,17 @@ extension TreeEngine {
                     reportUnlistable(errno, path(), &out)
                     return nil
                 }
-                guard let now = DirectoryDescriptor.status(fd), FileID(now) == identity else {
+                let now: stat
+                switch Syscalls.status(fd) {
+                case .success(let info): now = info
+                case .failure(let errno):
+                    // Watched, but not known to be what was listed: said, not dropped.
+                    DirectoryDescriptor.close(fd)
+                    try unwatchSubtree(wd)
+                    reportUnlistable(errno, path(), &out)
+                    return nil
+                }
+                guard FileID(now) == identity else {
                     // Another directory is at the name now; the watched one is
                     // elsewhere, not yet listed: its subtree is found by the
                     // rename's events, or gone. The open and close were the
@@ -273,8 +294,10 @@ extension TreeEngine {
                     try unwatchSubtree(wd)
                     return nil
                 }
-                let children = try list(fd, wd: wd, path: childPath, parent: frame.wd, name: name,
-                                        openedWhileWatched: true, start: start, report: report, &out)
+                let children = try closing(fd) {
+                    try list(fd, wd: wd, path: childPath, parent: frame.wd, name: name,
+                             openedWhileWatched: true, start: start, report: report, &out)
+                }
                 return Frame(fd: fd, owned: true, wd: wd, path: childPath, parent: frame.wd, name: name, children: children)
             }
             if !tree.contains(wd) && previousTree?.contains(wd) != true { try removeWatchIfPresent(wd) }
@@ -294,8 +317,14 @@ extension TreeEngine {
             reportUnlistable(errno, path(), &out)
             return nil
         }
-        guard let info = DirectoryDescriptor.status(fd) else {
+        let info: stat
+        switch Syscalls.status(fd) {
+        case .success(let status): info = status
+        case .failure(let errno):
+            // Open, but what it is cannot be told (ENOMEM): said, not dropped.
             DirectoryDescriptor.close(fd)
+            if reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
+            reportUnlistable(errno, path(), &out)
             return nil
         }
         let identity = FileID(info)
@@ -307,28 +336,41 @@ extension TreeEngine {
         // /proc/self/fd/N is a link to what the descriptor holds, which was
         // opened without following links: the link must be followed here.
         let mask = viaProc ? directoryMask.subtracting(.dontFollow) : directoryMask
-        guard let wd = try addWatch(watchPath, mask: mask, path: path, &out) else {
+        guard let wd = try closing(fd, { try addWatch(watchPath, mask: mask, path: path, &out) }) else {
             DirectoryDescriptor.close(fd)
             return nil
         }
         let wasWatched = tree.contains(wd) || previousTree?.contains(wd) == true
-        let placement = try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report,
-                                  announced: candidate.announced, &out)
+        let placement = try closing(fd) {
+            try place(wd, parent: frame.wd, name: name, identity: identity, path: path, report: report,
+                      announced: candidate.announced, &out)
+        }
         if placement == .new && reportsItself { self.report(.created, path(), isDirectory: true, [], scan: true, &out) }
         if placement != .new || (skipsLeaves && leafTest.isLeaf(info, path: watchPath)) {
             // (A path is made only where the rules need one: the first scan makes none.)
-            if placement == .new && ignore != nil { try loadIgnoreFile(of: wd, path: path(), from: fd, &out) }
+            if placement == .new && ignore != nil { try closing(fd) { try loadIgnoreFile(of: wd, path: path(), from: fd, &out) } }
             if countsOwnEvents {
-                let end = try streamPosition()
+                let end = try closing(fd) { try streamPosition() }
                 log.caused(ListingLog.OwnCounts(open: wasWatched ? 1 : 0), on: wd, ListingLog.OwnCounts(open: 1),
                            onParent: frame.wd, name: name, from: start, to: end)
             }
             try closeListing(fd, wd: wd, parent: frame.wd, name: name)
             return nil
         }
-        let children = try list(fd, wd: wd, path: childPath, parent: frame.wd, name: name,
-                                openedWhileWatched: wasWatched, start: start, report: report, &out)
+        let children = try closing(fd) {
+            try list(fd, wd: wd, path: childPath, parent: frame.wd, name: name,
+                     openedWhileWatched: wasWatched, start: start, report: report, &out)
+        }
         return Frame(fd: fd, owned: true, wd: wd, path: childPath, parent: frame.wd, name: name, children: children)
+    }
+
+    /// `body`'s result; where it throws, `fd` is closed first: a listing
+    /// descriptor not yet handed to a frame has no other owner.
+    private func closing<T>(_ fd: CInt, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            DirectoryDescriptor.close(fd)
+            throw error
+        }
     }
 
     /// Enters a directory just watched in the tree. Found where the tree has
