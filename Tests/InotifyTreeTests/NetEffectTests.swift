@@ -78,7 +78,13 @@ struct NetEffectTests {
     @Test("a rename onto an existing file: one move, which replaces it")
     func renameOntoExisting() {
         #expect(Self.net([Self.change(.moved(from: "a"), "b")]) == ["moved a -> b"])
-        #expect(Self.net([Self.change(.deleted, "b"), Self.change(.moved(from: "a"), "b")]) == ["moved a -> b"])
+        #expect(Self.net([Self.change(.deleted, "b"), Self.change(.moved(from: "a"), "b")]) == ["deleted b", "moved a -> b"])
+    }
+
+    @Test("a file moved away and a new one made in its place: the move, and a new file")
+    func movedAwayAndMadeAgain() {
+        #expect(Self.net([Self.change(.moved(from: "a"), "a.bak"), Self.change(.created, "a")])
+                == ["moved a -> a.bak", "created a"])
     }
 
     @Test("the kernel's limit: a file a rename replaced, then vacated again, is not reported deleted")

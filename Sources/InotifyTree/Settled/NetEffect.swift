@@ -46,8 +46,8 @@ struct NetEffect {
     private var gone: [FilePath: Bool] = [:]
     /// Origins whose entries are tracked elsewhere now: nothing is at them.
     private var departed = Set<FilePath>()
-    /// Paths a rename may have replaced something at (the kernel does not
-    /// say whether anything was there).
+    /// Origins (paths before the burst) that a rename may have replaced
+    /// (the kernel does not say whether anything was there).
     private var maybeReplaced = Set<FilePath>()
     /// An overflow or a rescan came: changes may be missing.
     private(set) var needsResync = false
@@ -153,8 +153,8 @@ struct NetEffect {
         // something may have been there.
         if entries[path] != nil || !descendants(of: path).isEmpty {
             remove(path, isDirectory: isDirectory)
-        } else {
-            maybeReplaced.insert(path)
+        } else if case .original(let before)? = origin(of: path) {
+            maybeReplaced.insert(before)
         }
         place(moving, at: path)
         for (old, entry) in below {
@@ -168,21 +168,19 @@ struct NetEffect {
         var deletions: [SettledChange] = []
         var moves: [SettledChange] = []
         var rest: [SettledChange] = []
+        // Files gone whose place a new file took: said as that one's `modified`.
+        var absorbed = Set<FilePath>()
         for (path, entry) in entries.sorted(by: { $0.key.string < $1.key.string }) {
             switch entry.origin {
             case .new:
-                // A file where a file was is modified (an editor's save);
-                // anything where a directory was, or a directory where
-                // anything was, is deleted and created: what the one before
-                // held went with it. (One that moved on says so itself.)
-                let goneWasDirectory = gone[path]
-                let wasThere = goneWasDirectory != nil || departed.contains(path) || maybeReplaced.contains(path)
-                if wasThere && !entry.isDirectory && goneWasDirectory != true {
+                // A file where a file was is modified (an editor's save).
+                // One that moved on, or a directory, says so itself: this is new.
+                if !entry.isDirectory, let before = placeBefore(path),
+                   gone[before] == false || (gone[before] == nil && maybeReplaced.contains(before) && !departed.contains(before))
+                {
+                    absorbed.insert(before)
                     rest.append(SettledChange(.modified, path: path, isDirectory: false))
                 } else {
-                    if let goneWasDirectory {
-                        deletions.append(SettledChange(.deleted, path: path, isDirectory: goneWasDirectory))
-                    }
                     rest.append(SettledChange(.created, path: path, isDirectory: entry.isDirectory))
                 }
             case .original(let from):
@@ -197,13 +195,20 @@ struct NetEffect {
             }
         }
         for (from, isDirectory) in gone.sorted(by: { $0.key.string < $1.key.string }) {
-            // Taken by another entry now (that one says so), or gone with a
-            // directory above it that is gone too.
-            if entries[from] != nil || departed.contains(from) { continue }
-            if goesWithDirectoryAbove(from) { continue }
+            if absorbed.contains(from) || goesWithDirectoryAbove(from) { continue }
             deletions.append(SettledChange(.deleted, path: from, isDirectory: isDirectory))
         }
         return deletions + moves + rest
+    }
+
+    /// The path before the burst of the place `path` names now: its
+    /// directory's origin and its name; nil where its directory is new.
+    private func placeBefore(_ path: FilePath) -> FilePath? {
+        guard let name = path.lastComponent else { return nil }
+        let directory = path.removingLastComponent()
+        if directory.isEmpty { return path }
+        guard case .original(let before)? = origin(of: directory) else { return nil }
+        return before.appending(name)
     }
 
     /// Whether the entry at `path`, from `from`, is only where a moved
