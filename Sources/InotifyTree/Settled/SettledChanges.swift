@@ -1,0 +1,169 @@
+@_spi(Concurrency) import Inotify
+import SystemPackage
+
+extension TreeWatcher {
+    /// The watcher's changes in settled batches: each the net effect of a
+    /// burst (``SettledBatch``), handed over once the tree has been quiet for
+    /// `quiet`, or at the latest `maxWait` after the burst's first change,
+    /// so that writing without pause still yields a batch that often.
+    ///
+    /// A rename is never split between batches: its two halves reach the
+    /// watcher paired, within ``Options/movePairingWindow``. While a version
+    /// control lock exists (`.git/index.lock`, `.hg/wlock`, in the root or
+    /// above it), the batch stays open, past `maxWait`, up to `lockLimit`:
+    /// one `git checkout` is one batch. Takes the place of ``changes``: one
+    /// consumer, of one or the other.
+    public func settled(
+        quiet: Duration = .milliseconds(50), maxWait: Duration = .seconds(1), lockLimit: Duration = .seconds(30)
+    ) -> SettledChanges {
+        SettledChanges(watcher: self, quiet: quiet, maxWait: maxWait, lockLimit: lockLimit)
+    }
+}
+
+/// A watcher's changes in settled batches (``TreeWatcher/settled(quiet:maxWait:lockLimit:)``).
+public struct SettledChanges: AsyncSequence, Sendable {
+    public typealias Element = SettledBatch
+    let watcher: TreeWatcher
+    let quiet: Duration
+    let maxWait: Duration
+    let lockLimit: Duration
+
+    public func makeAsyncIterator() -> Iterator {
+        let batcher = Batcher(watcher: watcher, quiet: quiet, maxWait: maxWait, lockLimit: lockLimit)
+        return Iterator(batcher: batcher, wakes: batcher.signal.makeAsyncIterator())
+    }
+
+    /// One pass over the batches. Not `Sendable`: one task iterates.
+    public struct Iterator: AsyncIteratorProtocol {
+        let batcher: Batcher
+        var wakes: AsyncStream<Void>.Iterator
+
+        /// The next batch; nil once the watcher's changes end (after the
+        /// last batch) or the task is cancelled.
+        public mutating func next() async throws -> SettledBatch? { try await batcher.next(&wakes) }
+    }
+
+    /// Takes the watcher's changes on a task of its own (folding them as
+    /// they come, so what it holds grows with the paths touched, not the
+    /// changes), and closes batches by the clock.
+    final class Batcher: Sendable {
+        struct State {
+            var effect = NetEffect()
+            var first: ContinuousClock.Instant?
+            var last: ContinuousClock.Instant?
+            var ended = false
+            var error: (any Error)?
+            /// Times a batch was held open for a version control lock.
+            var heldForLock = 0
+        }
+
+        let state = Lock(State())
+        let quiet: Duration
+        let maxWait: Duration
+        let lockLimit: Duration
+        let lock: VersionControlLock
+        /// Wakes `next` when a change comes to an empty batch, or the end.
+        let signal: AsyncStream<Void>
+        private let signalled: AsyncStream<Void>.Continuation
+        private let pump: Lock<Task<Void, Never>?> = Lock(nil)
+        private let watcher: TreeWatcher
+
+        init(watcher: TreeWatcher, quiet: Duration, maxWait: Duration, lockLimit: Duration) {
+            self.watcher = watcher
+            self.quiet = quiet
+            self.maxWait = Swift.max(maxWait, quiet)
+            self.lockLimit = lockLimit
+            lock = VersionControlLock(root: watcher.root)
+            (signal, signalled) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        }
+
+        deinit {
+            pump.withLock { $0?.cancel() }
+            signalled.finish()
+        }
+
+        private func startPumping() {
+            pump.withLock { task in
+                guard task == nil else { return }
+                let state = state, signalled = signalled, watcher = watcher
+                task = Task {
+                    do {
+                        for try await change in watcher.changes {
+                            let now = ContinuousClock.now
+                            state.withLock { state in
+                                state.effect.apply(change)
+                                if state.first == nil { state.first = now }
+                                state.last = now
+                            }
+                            signalled.yield()
+                        }
+                        state.withLock { $0.ended = true }
+                    } catch {
+                        state.withLock { $0.ended = true; $0.error = error }
+                    }
+                    signalled.yield()
+                }
+            }
+        }
+
+        /// What `next` does now: hand a batch over, end, or wait (for a
+        /// change, or until an instant).
+        enum Step {
+            case batch(SettledBatch)
+            case end((any Error)?)
+            case waitForChange
+            case wait(until: ContinuousClock.Instant)
+        }
+
+        func step(now: ContinuousClock.Instant) -> Step {
+            // Looked at outside the lock: a stat per look, while a batch is due.
+            let lockHeld: Bool? = state.withLock { state in
+                guard let first = state.first, let last = state.last, !state.ended else { return nil }
+                let due = Swift.min(last.advanced(by: quiet), first.advanced(by: maxWait))
+                return now >= due && now < first.advanced(by: lockLimit) ? true : nil
+            } == true ? lock.isHeld : nil
+            return state.withLock { state in
+                guard let first = state.first, let last = state.last else {
+                    if state.ended { return .end(state.error) }
+                    return .waitForChange
+                }
+                let due = Swift.min(last.advanced(by: quiet), first.advanced(by: maxWait))
+                if now < due && !state.ended { return .wait(until: due) }
+                if lockHeld == true && !state.ended {
+                    state.heldForLock += 1
+                    return .wait(until: now.advanced(by: quiet))
+                }
+                let batch = SettledBatch(state.effect)
+                state.effect = NetEffect()
+                state.first = nil
+                state.last = nil
+                return .batch(batch)
+            }
+        }
+
+        func next(_ wakes: inout AsyncStream<Void>.Iterator) async throws -> SettledBatch? {
+            startPumping()
+            while true {
+                switch step(now: .now) {
+                case .batch(let batch):
+                    // One that cancelled out entirely is no batch at all.
+                    if batch.isEmpty { continue }
+                    return batch
+                case .end(let error?):
+                    throw error
+                case .end(nil):
+                    return nil
+                case .waitForChange:
+                    guard await wakes.next() != nil, !Task.isCancelled else { return nil }
+                case .wait(let instant):
+                    do { try await Task.sleep(until: instant, clock: .continuous) } catch { return nil }
+                }
+            }
+        }
+
+        var heldForLockForTesting: Int { state.withLock { $0.heldForLock } }
+    }
+}
+
+@available(*, unavailable, message: "one task iterates: hand the batches on, not the iterator")
+extension SettledChanges.Iterator: Sendable {}

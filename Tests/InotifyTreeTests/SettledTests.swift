@@ -1,0 +1,94 @@
+import Foundation
+@testable import InotifyTree
+import InotifyTestSupport
+import Synchronization
+import SystemPackage
+import Testing
+
+/// Settled batches against the real kernel: what common bursts come to,
+/// and when a batch closes.
+@Suite("Settled batches", .timeLimit(.minutes(10)))
+struct SettledTests {
+    @Test("vim's save sequence is one batch: one modified main.rs")
+    func vimSave() async throws {
+        let dir = try TemporaryDirectory("settled-vim")
+        try dir.createFile("main.rs", contents: "fn main() {}\n")
+        let watcher = try TreeWatcher(root: dir.path)
+        defer { watcher.close() }
+        var batches = watcher.settled(quiet: .milliseconds(100)).makeAsyncIterator()
+        // What vim does on :w (with 'backup' on and 'writebackup'): a probe
+        // file that it deletes, the file renamed to its backup, the file
+        // written anew, its mode set, the backup deleted.
+        try dir.createFile("4913")
+        try Files.unlink(dir.appending("4913"))
+        try Files.rename(dir.appending("main.rs"), dir.appending("main.rs~"))
+        try dir.createFile("main.rs", contents: "fn main() { println!(); }\n")
+        try Files.chmod(dir.appending("main.rs"), 0o644)
+        try Files.unlink(dir.appending("main.rs~"))
+        let batch = try #require(try await batches.next())
+        #expect(batch.changes.map(\.description) == ["modified main.rs"], "\(batch.changes)")
+        #expect(!batch.needsResync)
+    }
+
+    @Test("a directory of 1,000 files renamed is one move")
+    func directoryRename() async throws {
+        let dir = try TemporaryDirectory("settled-rename")
+        try dir.makeDirectory("src")
+        for index in 0..<1000 { try dir.createFile("src/\(index)") }
+        let watcher = try TreeWatcher(root: dir.path)
+        defer { watcher.close() }
+        var batches = watcher.settled().makeAsyncIterator()
+        try Files.rename(dir.appending("src"), dir.appending("lib"))
+        let batch = try #require(try await batches.next())
+        #expect(batch.changes.map(\.description) == ["moved src/ -> lib/"], "\(batch.changes.prefix(5))")
+    }
+
+    @Test("a writer that never pauses still gets batches, at the latest each maximum wait")
+    func continuousWriter() async throws {
+        let dir = try TemporaryDirectory("settled-writer")
+        let file = try dir.createFile("log")
+        let watcher = try TreeWatcher(root: dir.path)
+        defer { watcher.close() }
+        let writing = Atomic<Bool>(true)
+        // Far more often than the quiet window: only the maximum wait can close a batch.
+        let writer = Thread {
+            for _ in 0..<400 {
+                try? Files.write(file, "x")
+                usleep(5_000)
+            }
+            writing.store(false, ordering: .relaxed)
+        }
+        writer.start()
+        var whileWriting = 0
+        for try await batch in watcher.settled(quiet: .milliseconds(50), maxWait: .milliseconds(200)) {
+            #expect(batch.changes.map(\.description) == ["modified log"])
+            guard writing.load(ordering: .relaxed) else { break }
+            whileWriting += 1
+        }
+        #expect(whileWriting >= 2, "\(whileWriting) batches came while the writer wrote")
+    }
+
+    @Test("while .git/index.lock exists the batch stays open: what comes before and after its removal is one batch")
+    func heldWhileLocked() async throws {
+        let dir = try TemporaryDirectory("settled-lock")
+        try dir.makeDirectory(".git")
+        let lock = try dir.createFile(".git/index.lock")
+        let watcher = try TreeWatcher(root: dir.path)
+        defer { watcher.close() }
+        var batches = watcher.settled(quiet: .milliseconds(20)).makeAsyncIterator()
+        let batcher = batches.batcher
+        try dir.createFile("a")
+        let b = dir.appending("b")
+        let writer = Task {
+            _ = await eventually(timeout: .seconds(30)) { batcher.heldForLockForTesting >= 2 }
+            let fd = try FileDescriptor.open(b, .writeOnly, options: [.create], permissions: .ownerReadWrite)
+            try fd.close()
+            try Files.unlink(lock)
+        }
+        let batch = try #require(try await batches.next())
+        try await writer.value
+        #expect(batcher.heldForLockForTesting >= 2)
+        let paths = Set(batch.changes.map(\.path.string))
+        #expect(paths.isSuperset(of: ["a", "b"]), "\(batch.changes)")
+    }
+}
