@@ -2,7 +2,8 @@ import SystemPackage
 
 /// The net effect of a burst of changes on one path: what a consumer that
 /// looks only once the tree has settled needs to know, and nothing of how
-/// it came about. (``NetEffect`` makes them from ``Change``s.)
+/// it came about (``TreeWatcher/settled(quiet:maxWait:lockLimit:)`` folds
+/// ``Change``s into them).
 public struct SettledChange: Sendable, Hashable, CustomStringConvertible {
     /// What the burst did to the path, all in all.
     public enum Kind: Sendable, Hashable {
