@@ -49,14 +49,20 @@ struct SettledTests {
         let file = try dir.createFile("log")
         let watcher = try TreeWatcher(root: dir.path)
         defer { watcher.close() }
+        let batches = Atomic<Int>(0)
         let writing = Atomic<Bool>(true)
-        // Far more often than the quiet window: only the maximum wait can close a batch.
+        // A write every 5 ms, far more often than the quiet window: only the
+        // maximum wait can close a batch. It writes until three batches have
+        // come (or 20,000 writes: then the test fails), then closes the watcher.
         let writer = Thread {
-            for _ in 0..<400 {
+            var writes = 0
+            while batches.load(ordering: .relaxed) < 3 && writes < 20_000 {
                 try? Files.write(file, "x")
+                writes += 1
                 usleep(5_000)
             }
             writing.store(false, ordering: .relaxed)
+            watcher.close()  // the batches end
         }
         writer.start()
         var whileWriting = 0
@@ -64,8 +70,9 @@ struct SettledTests {
             #expect(batch.changes.map(\.description) == ["modified log"])
             guard writing.load(ordering: .relaxed) else { break }
             whileWriting += 1
+            batches.add(1, ordering: .relaxed)
         }
-        #expect(whileWriting >= 2, "\(whileWriting) batches came while the writer wrote")
+        #expect(whileWriting >= 3, "\(whileWriting) batches came while the writer wrote")
     }
 
     @Test("while .git/index.lock exists the batch stays open: what comes before and after its removal is one batch")
@@ -81,8 +88,11 @@ struct SettledTests {
         let b = dir.appending("b")
         let writer = Task {
             _ = await eventually(timeout: .seconds(30)) { batcher.heldForLockForTesting >= 2 }
+            // b made, and taken into the open batch, while the lock is held.
+            let folded = batcher.foldedForTesting
             let fd = try FileDescriptor.open(b, .writeOnly, options: [.create], permissions: .ownerReadWrite)
             try fd.close()
+            _ = await eventually(timeout: .seconds(30)) { batcher.foldedForTesting > folded }
             try Files.unlink(lock)
         }
         let batch = try #require(try await batches.next())

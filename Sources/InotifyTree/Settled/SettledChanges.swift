@@ -55,6 +55,8 @@ public struct SettledChanges: AsyncSequence, Sendable {
             var error: (any Error)?
             /// Times a batch was held open for a version control lock.
             var heldForLock = 0
+            /// This batch was held for a lock, not yet seen let go.
+            var lockSeen = false
         }
 
         let state = Lock(State())
@@ -116,6 +118,9 @@ public struct SettledChanges: AsyncSequence, Sendable {
         }
 
         func step(now: ContinuousClock.Instant) -> Step {
+            // Changes the watcher has and this has not taken yet (its task
+            // kept from running): the tree is not quiet.
+            let waiting = watcher.pendingChanges > 0
             // Looked at outside the lock: a stat per look, while a batch is due.
             let lockHeld: Bool? = state.withLock { state in
                 guard let first = state.first, let last = state.last, !state.ended else { return nil }
@@ -129,12 +134,28 @@ public struct SettledChanges: AsyncSequence, Sendable {
                 }
                 let due = Swift.min(last.advanced(by: quiet), first.advanced(by: maxWait))
                 if now < due && !state.ended { return .wait(until: due) }
-                if lockHeld == true && !state.ended {
-                    state.heldForLock += 1
-                    return .wait(until: now.advanced(by: quiet))
+                if !state.ended && now < first.advanced(by: lockLimit) {
+                    if lockHeld == true {
+                        state.heldForLock += 1
+                        state.lockSeen = true
+                        return .wait(until: now.advanced(by: quiet))
+                    }
+                    if state.lockSeen {
+                        // Just let go: what the locker did last may still be
+                        // on its way through the kernel's queue.
+                        state.lockSeen = false
+                        state.last = now
+                        return .wait(until: now.advanced(by: quiet))
+                    }
+                }
+                // Quiet by the clock, but changes wait to be taken: not
+                // quiet yet (the maximum wait still closes the batch).
+                if waiting && !state.ended && now < first.advanced(by: maxWait) {
+                    return .wait(until: Swift.min(now.advanced(by: quiet), first.advanced(by: maxWait)))
                 }
                 let batch = SettledBatch(state.effect)
                 state.effect = NetEffect()
+                state.lockSeen = false
                 state.first = nil
                 state.last = nil
                 return .batch(batch)
@@ -162,6 +183,7 @@ public struct SettledChanges: AsyncSequence, Sendable {
         }
 
         var heldForLockForTesting: Int { state.withLock { $0.heldForLock } }
+        var foldedForTesting: Int { state.withLock { $0.effect.count } }
     }
 }
 
