@@ -42,6 +42,7 @@ enum Soak {
 
         let writers = Writers(count: options.writers, root: root, outside: outside.path, shape: shape, seed: options.seed, entries: options.entries,
                               burst: burst, burstEvery: options.burstEvery, consumer: consumer)
+        consumer.resyncs(pausing: writers)
         let began = ContinuousClock.now
         let end = began + .seconds(options.duration)
         var settling = Settling(root: root)
@@ -50,6 +51,7 @@ enum Soak {
         var checks = 0
         var refilled = 0
         var smallest = Int.max
+        var unwatchedSeen = 0
 
         while true {
             let next = min(end, began + .seconds((checks + 1) * options.checkEvery))
@@ -79,6 +81,11 @@ enum Soak {
                 \(check.sample.descriptors) fds, \(check.sample.threads) threads
                 """)
             for difference in differences { say("  \(difference)") }
+            if check.view.unwatched.count > unwatchedSeen {
+                say("  unwatched reports (the kernel's watches above say whether any directory was left unwatched): "
+                    + "\(check.view.unwatched[unwatchedSeen...].prefix(4))")
+                unwatchedSeen = check.view.unwatched.count
+            }
             if !differences.isEmpty { failures += 1 }
             if last {
                 let operations = counts.operations.sorted { "\($0.key)" < "\($1.key)" }.map { "\($0.key) \($0.value)" }
@@ -86,7 +93,7 @@ enum Soak {
                     done: seed \(options.seed), \(options.duration) s, \(options.writers) writers, \(counts.total) operations \
                     (\(operations.joined(separator: ", "))), \(counts.bursts) bursts (\(counts.burstEvents) events), \
                     \(refilled + counts.putBack) entries put back, \(check.view.changes) changes, \(check.view.overflows) overflows, \
-                    \(check.view.rescans) rescans, \(checks) checks (\(failures) failed), smallest tree at a check \(smallest) entries; \
+                    \(check.view.rescans) rescans, \(check.view.unwatched.count) unwatched reports, \(checks) checks (\(failures) failed), smallest tree at a check \(smallest) entries; \
                     peak VmRSS \(check.sample.peakRSSKB) kB; fds \(start.descriptors) at start, \(check.sample.descriptors) at the end; \
                     threads \(start.threads) at start, \(check.sample.threads) at the end
                     """)

@@ -12,9 +12,14 @@ struct TreeView {
     private(set) var overflows = 0
     private(set) var rescans = 0
     private(set) var changes = 0
-    /// Changes no consumer should see under this churn: the root's end, a
-    /// directory left unwatched, a problem with ignore rules.
+    /// Changes no consumer should see under this churn: the root's end, an
+    /// unmount, a problem with ignore rules.
     private(set) var problems: [String] = []
+    /// `unwatched` changes: the watcher gave up on a directory. Under this
+    /// churn no limit is reached, so each is a report of the watcher's that
+    /// the check judges by the kernel's watches (a directory on disk without
+    /// one fails it) and the run counts.
+    private(set) var unwatched: [String] = []
 
     init(_ entries: [String: Bool]) {
         replace(with: entries)
@@ -43,15 +48,23 @@ struct TreeView {
         case .rescanned, .modified, .attributesChanged, .closedAfterWrite, .opened, .accessed, .closedWithoutWrite,
              .selfDeleted, .selfMoved:
             break
-        case .rootDeleted, .rootMoved, .unmounted, .unwatched, .ignoreProblem:
+        case .unwatched:
+            if unwatched.count < 100 { unwatched.append("\(change)") }
+        case .rootDeleted, .rootMoved, .unmounted, .ignoreProblem:
             if problems.count < 100 { problems.append("\(change)") }
         }
     }
 
+    /// A change counted but not applied: one a resync's walk will show.
+    mutating func pass(_ change: Change) {
+        changes += 1
+        if case .unwatched = change.kind, unwatched.count < 100 { unwatched.append("\(change)") }
+        if change.kind == .overflow { overflows += 1 }
+        if change.kind == .rescanned { rescans += 1 }
+    }
+
     /// The view taken again from the disk, after `rescanned`.
     mutating func resync(_ disk: [String: Bool]) {
-        changes += 1
-        rescans += 1
         replace(with: disk)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 @_spi(Concurrency) import Inotify
 import InotifyTestSupport
 import InotifyTree
@@ -7,12 +8,25 @@ import SystemPackage
 /// can be held still (``pause()``): then the watcher's buffer fills, its
 /// thread stops reading, and the kernel's queue takes what comes, up to its
 /// overflow.
+///
+/// On `rescanned` it resyncs from the disk, at a quiet moment: a walk taken
+/// while writers rename and remove is no picture of any one moment (a
+/// subtree renamed while the walk goes is seen twice, or not at all), and the
+/// changes after `rescanned`, applied again to a walk that shows them
+/// already, do not always undo that. So the writers are paused, a marker
+/// file is made, the changes up to its own are passed over (the walk will
+/// show what they did), and the disk walked then, with nothing left to come.
 final class ViewConsumer: Sendable {
     private struct State {
         var view: TreeView
         var paused = false
         var marks: Set<String> = []
         var error: String? = nil
+        /// Resyncing: the marker whose change ends the changes passed over.
+        var resyncMark: String? = nil
+        var resyncs = 0
+        /// What the consumer pauses while it resyncs.
+        var writers: Writers? = nil
     }
 
     private let state: Lock<State>
@@ -28,15 +42,35 @@ final class ViewConsumer: Sendable {
                     while state.withLock({ $0.paused }) && !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(1))
                     }
-                    // The walk is taken when the consumer reads `rescanned`,
-                    // later than the watcher's: what changed in between comes
-                    // after it, and applies again without harm.
-                    let walk = change.kind == .rescanned ? DiskTree(walking: root).entries : nil
-                    state.withLock { state in
-                        if let walk { state.view.resync(walk) } else { state.view.apply(change) }
-                        if change.kind == .created, change.path.string.hasPrefix(Settling.markPrefix) {
-                            state.marks.insert(change.path.string)
+                    let path = change.path.string
+                    if change.kind == .created, path.hasPrefix(Settling.markPrefix) {
+                        state.withLock { _ = $0.marks.insert(path) }
+                    }
+                    let (mark, writers) = state.withLock { ($0.resyncMark, $0.writers) }
+                    if let mark {
+                        // Passed over: the walk shows it. The marker's own
+                        // change is the last before a still disk.
+                        state.withLock { $0.view.pass(change) }
+                        guard change.kind == .created, path == mark else { continue }
+                        let walk = DiskTree(walking: root).entries
+                        state.withLock { state in
+                            state.view.resync(walk)
+                            state.resyncMark = nil
                         }
+                        _ = root.appending(mark).withPlatformString { unlink($0) }
+                        writers?.resume()
+                    } else if change.kind == .rescanned {
+                        let mark = state.withLock { state in
+                            state.resyncs += 1
+                            state.resyncMark = "soak-resync-\(state.resyncs)"
+                            return state.resyncMark!
+                        }
+                        state.withLock { $0.view.pass(change) }
+                        writers?.pause()
+                        let fd = root.appending(mark).withPlatformString { open($0, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644) }
+                        if fd >= 0 { close(fd) }
+                    } else {
+                        state.withLock { $0.view.apply(change) }
                     }
                 }
                 state.withLock { $0.error = $0.error ?? "the changes ended" }
@@ -51,6 +85,9 @@ final class ViewConsumer: Sendable {
     var error: String? { state.withLock { $0.error } }
     func hasSeen(mark: String) -> Bool { state.withLock { $0.marks.contains(mark) } }
     func forget(mark: String) { state.withLock { _ = $0.marks.remove(mark) } }
+
+    /// The writers to pause while resyncing; set once they exist.
+    func resyncs(pausing writers: Writers) { state.withLock { $0.writers = writers } }
 
     func pause() { state.withLock { $0.paused = true } }
     func resume() { state.withLock { $0.paused = false } }

@@ -9,7 +9,8 @@ import SystemPackage
 /// buffer hold, with the consumer held still meanwhile, so that the queue
 /// overflows and the watcher rescans. Writer 0 also puts back, every
 /// second, what the churn took from the tree below its size (``Population``):
-/// removals outpace creations, and the churn is of a big tree.
+/// removals outpace creations, and the churn is of a big tree; and empties
+/// the directory outside, where moves out pile up.
 final class Writers: Sendable {
     /// What one writer has done so far.
     struct Counts {
@@ -23,7 +24,9 @@ final class Writers: Sendable {
     }
 
     private struct State {
-        var paused = false
+        /// How many pauses are in force: the checks', and the consumer's
+        /// while it resyncs; the writers go on when none is.
+        var pauses = 0
         var stopped = false
         /// Writers waiting in a pause, or ended.
         var parked = 0
@@ -58,7 +61,9 @@ final class Writers: Sendable {
                         consumer?.resume()
                         nextBurst = ContinuousClock.now + .seconds(burstEvery)
                     }
-                    if index == 0, entries > 0, ContinuousClock.now >= nextTopUp {
+                    if index == 0, ContinuousClock.now >= nextTopUp {
+                        // What moves out piles up outside: emptied as often.
+                        Population.empty(outside)
                         counts.putBack += Population.fill(root, shape: shape, entries: entries)
                         nextTopUp = ContinuousClock.now + .seconds(1)
                     }
@@ -76,9 +81,10 @@ final class Writers: Sendable {
         while true {
             let (paused, stopped) = state.withLock { state in
                 state.counts[index] = counts
-                if (state.paused || state.stopped) && !parked { state.parked += 1 }
-                if !state.paused && !state.stopped && parked { state.parked -= 1 }
-                return (state.paused, state.stopped)
+                let paused = state.pauses > 0
+                if (paused || state.stopped) && !parked { state.parked += 1 }
+                if !paused && !state.stopped && parked { state.parked -= 1 }
+                return (paused, state.stopped)
             }
             parked = paused || stopped
             if stopped { return false }
@@ -87,14 +93,15 @@ final class Writers: Sendable {
         }
     }
 
-    /// Pauses every writer between two operations; returns once all are still.
+    /// Pauses every writer between two operations; returns once all are
+    /// still. Pauses nest: the writers go on once each has been resumed.
     func pause() {
-        state.withLock { $0.paused = true }
+        state.withLock { $0.pauses += 1 }
         waitUntilParked()
     }
 
     func resume() {
-        state.withLock { $0.paused = false }
+        state.withLock { $0.pauses -= 1 }
     }
 
     /// Stops every writer for good; returns once all have ended.
