@@ -25,6 +25,9 @@ struct TreeOutputBoundTests {
         let script = ScriptedSource.Script()
         let watcher = try TreeWatcher(source: ScriptedSource(root: "d", script: script))
         script.play(.batch(changes))
+        // The whole batch handed over before the consumer starts: from then
+        // on, changes wait until it has taken the last one.
+        #expect(await eventually(timeout: .seconds(60)) { watcher.pendingChanges == changes.count })
         guard case .run(let options) = WaitOptions.parse(program: "inotifywait", arguments: ["-m", "-r", "--json", "d"].map { Array($0.utf8) })
         else {
             Issue.record("the arguments were refused")
