@@ -51,6 +51,16 @@ final class ViewConsumer: Sendable {
                         // Passed over: the walk shows it. The marker's own
                         // change is the last before a still disk.
                         state.withLock { $0.view.pass(change) }
+                        if change.kind == .rescanned {
+                            // The marker's event may have been lost in the
+                            // overflow (a rescan reports no files): another.
+                            let next = mark + "+"
+                            state.withLock { $0.resyncMark = next }
+                            _ = root.appending(mark).withPlatformString { unlink($0) }
+                            let fd = root.appending(next).withPlatformString { open($0, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644) }
+                            if fd >= 0 { close(fd) }
+                            continue
+                        }
                         guard change.kind == .created, path == mark else { continue }
                         let walk = DiskTree(walking: root).entries
                         state.withLock { state in
@@ -81,6 +91,8 @@ final class ViewConsumer: Sendable {
     }
 
     var view: TreeView { state.withLock { $0.view } }
+    /// How many `rescanned` changes have been taken.
+    var rescans: Int { state.withLock { $0.view.rescans } }
     /// Why the changes ended, if they did.
     var error: String? { state.withLock { $0.error } }
     func hasSeen(mark: String) -> Bool { state.withLock { $0.marks.contains(mark) } }
