@@ -81,6 +81,20 @@ let package = Package(
             ],
             path: "Tests/LimitProbe"
         ),
+        // The tree watcher soaked: writers churn a tree of 10,000 entries or
+        // more for as long as asked while a consumer keeps its own view from
+        // the changes, checked against the disk every minute; .ci/run runs
+        // it for a minute. A tool, in no product.
+        .executableTarget(
+            name: "inotify-soak",
+            dependencies: [
+                "Inotify",
+                "InotifyTree",
+                "InotifyTestSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/Soak"
+        ),
         // Temporary directories and file operations shared by the test targets.
         .target(
             name: "InotifyTestSupport",

@@ -4,10 +4,11 @@ import SystemPackage
 /// Randomised writers for a tree, and what the disk holds after them: the
 /// churn a tree watcher has to stay true under.
 ///
-/// Every writer works in the same small namespace of names (`d0`…`d4` for
-/// directories, three levels deep, `f0`…`f3` for files), so writers collide
-/// all the time: one renames a directory another is filling, deletes a
-/// subtree another is listing, moves a directory out that another just made.
+/// Every writer works in the same small namespace of names (by default `d0`…`d4`
+/// for directories, three levels deep, `f0`…`f3` for files: ``Shape``), so
+/// writers collide all the time: one renames a directory another is filling,
+/// deletes a subtree another is listing, moves a directory out that another
+/// just made.
 /// Operations that fail because another writer got there first (ENOENT,
 /// EEXIST, ENOTEMPTY, EINVAL) are part of the churn and are not errors.
 public struct TreeChurn {
@@ -29,17 +30,56 @@ public struct TreeChurn {
         case moveIn
     }
 
+    /// The namespace the writers share: how many directory names per level
+    /// (`d0`…), how many levels, how many file names (`f0`…). A wider one
+    /// holds a bigger tree; the default keeps collisions frequent.
+    public struct Shape: Sendable {
+        public var directoryNames: Int
+        public var levels: Int
+        public var fileNames: Int
+        /// The shallowest level a subtree is removed or moved out from: a
+        /// deeper one keeps a wide tree from being emptied by a few of them.
+        public var shallowestRemoval: Int
+
+        public init(directoryNames: Int = 5, levels: Int = 3, fileNames: Int = 4, shallowestRemoval: Int = 1) {
+            precondition(directoryNames > 0 && levels >= 2 && fileNames > 0, "a shape needs names and two levels")
+            precondition((1...levels).contains(shallowestRemoval), "removals need a level of the tree")
+            self.directoryNames = directoryNames
+            self.levels = levels
+            self.fileNames = fileNames
+            self.shallowestRemoval = shallowestRemoval
+        }
+
+        /// Every directory of the namespace, shallowest first.
+        public var directories: [String] {
+            var all: [String] = []
+            var level = [""]
+            for _ in 0..<levels {
+                level = level.flatMap { parent in
+                    (0..<directoryNames).map { parent.isEmpty ? "d\($0)" : parent + "/d\($0)" }
+                }
+                all += level
+            }
+            return all
+        }
+
+        /// Every file name of the namespace.
+        public var files: [String] { (0..<fileNames).map { "f\($0)" } }
+    }
+
     public let root: FilePath
     /// Outside the tree, on the same filesystem, so that renames across work.
     public let outside: FilePath
+    public let shape: Shape
     private var random: SplitMix64
     private let tag: String
     private var serial = 0
     public private(set) var counts: [Operation: Int] = [:]
 
-    public init(root: FilePath, outside: FilePath, seed: UInt64, tag: String) {
+    public init(root: FilePath, outside: FilePath, seed: UInt64, tag: String, shape: Shape = Shape()) {
         self.root = root
         self.outside = outside
+        self.shape = shape
         self.random = SplitMix64(seed: seed)
         self.tag = tag
     }
@@ -54,39 +94,39 @@ public struct TreeChurn {
         counts[operation, default: 0] += 1
         switch operation {
         case .nestedCreate:
-            let dir = directoryPath(depth: 2...3)
+            let dir = directoryPath(depth: 2...shape.levels)
             var path = root
             for component in dir.components {
                 path.append(component)
                 _ = path.withPlatformString { mkdir($0, 0o755) }
             }
-            write(path.appending(fileName()))
+            Self.write(path.appending(fileName()))
         case .writeFile:
-            write(root.pushing(directoryPath(depth: 0...3)).appending(fileName()))
+            Self.write(root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName()))
         case .deleteFile:
-            _ = root.pushing(directoryPath(depth: 0...3)).appending(fileName()).withPlatformString { unlink($0) }
+            _ = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName()).withPlatformString { unlink($0) }
         case .renameFile:
-            let from = root.pushing(directoryPath(depth: 0...3)).appending(fileName())
-            let to = root.pushing(directoryPath(depth: 0...3)).appending(fileName())
+            let from = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName())
+            let to = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName())
             Self.rename(from, to)
         case .renameDirectory:
-            Self.rename(root.pushing(directoryPath(depth: 1...3)), root.pushing(directoryPath(depth: 1...3)))
+            Self.rename(root.pushing(directoryPath(depth: 1...shape.levels)), root.pushing(directoryPath(depth: 1...shape.levels)))
         case .removeSubtree:
-            Self.removeTree(root.pushing(directoryPath(depth: 1...3)))
+            Self.removeTree(root.pushing(directoryPath(depth: shape.shallowestRemoval...shape.levels)))
         case .moveOut:
-            Self.rename(root.pushing(directoryPath(depth: 1...3)), outside.appending(uniqueName()))
+            Self.rename(root.pushing(directoryPath(depth: shape.shallowestRemoval...shape.levels)), outside.appending(uniqueName()))
         case .moveIn:
             let prepared = outside.appending(uniqueName())
             _ = prepared.withPlatformString { mkdir($0, 0o755) }
             for _ in 0..<Int.random(in: 1...4, using: &random) {
                 var path = prepared
-                for component in directoryPath(depth: 0...2).components {
+                for component in directoryPath(depth: 0...(shape.levels - 1)).components {
                     path.append(component)
                     _ = path.withPlatformString { mkdir($0, 0o755) }
                 }
-                write(path.appending(fileName()))
+                Self.write(path.appending(fileName()))
             }
-            Self.rename(prepared, root.pushing(directoryPath(depth: 1...3)))
+            Self.rename(prepared, root.pushing(directoryPath(depth: 1...shape.levels)))
         }
     }
 
@@ -107,12 +147,12 @@ public struct TreeChurn {
     private mutating func directoryPath(depth: ClosedRange<Int>) -> FilePath {
         let levels = Int.random(in: depth, using: &random)
         return FilePath(root: nil, (0..<levels).map { _ in
-            FilePath.Component("d\(Int.random(in: 0..<5, using: &random))")!
+            FilePath.Component("d\(Int.random(in: 0..<shape.directoryNames, using: &random))")!
         })
     }
 
     private mutating func fileName() -> FilePath.Component {
-        FilePath.Component("f\(Int.random(in: 0..<4, using: &random))")!
+        FilePath.Component("f\(Int.random(in: 0..<shape.fileNames, using: &random))")!
     }
 
     private mutating func uniqueName() -> FilePath.Component {
@@ -120,7 +160,8 @@ public struct TreeChurn {
         return FilePath.Component("\(tag)-\(serial)")!
     }
 
-    private func write(_ path: FilePath) {
+    /// Appends a byte to `path`, made if missing (a missing directory: nothing).
+    public static func write(_ path: FilePath) {
         let fd = path.withPlatformString { open($0, O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { return }
         _ = "x".withCString { Foundation.write(fd, $0, 1) }

@@ -133,7 +133,7 @@ final class ExitStatus: Sendable {
 }
 
 /// One root's changes printed as inotifywait -r prints its events.
-private struct TreeWaitConsumer: TreeConsumer {
+struct TreeWaitConsumer: TreeConsumer {
     let settings: WaitCommand.Settings
     let sink: LineSink
     let status: ExitStatus
@@ -192,6 +192,8 @@ private struct TreeWaitConsumer: TreeConsumer {
         if lines == nil { lines = TreeLines(root: root) }
         lines!.withRootEnd { line, notice in printer.appendNotice(line, notice, to: &out) }
     }
+
+    var bufferedBytes: Int { out.count }
 
     mutating func flush() {
         if let failure = sink.write(&out) {

@@ -8,8 +8,11 @@ protocol TreeConsumer {
     mutating func begin(_ lines: TreeLines)
     /// Handles one change; false stops every root.
     mutating func consume(_ change: Change, root: [UInt8]) -> Bool
-    /// Called when no change is waiting: the end of a burst.
+    /// Called when no change is waiting (the end of a burst), and when
+    /// ``bufferedBytes`` reaches ``TreeRun/flushThreshold`` before that.
     mutating func flush()
+    /// How many bytes of output wait for the next flush.
+    var bufferedBytes: Int { get }
     /// Whether output could not be written (the message printed): the run
     /// then ends, and fails, as it does without -r.
     var writeFailed: Bool { get }
@@ -22,8 +25,20 @@ protocol TreeConsumer {
 
 extension TreeConsumer {
     mutating func begin(_ lines: TreeLines) {}
+    var bufferedBytes: Int { 0 }
     var writeFailed: Bool { false }
     mutating func streamEnded(root: [UInt8], closed: Bool) {}
+}
+
+/// When a tree's output is written.
+enum TreeRun {
+    /// Output is written once no change waits, so that a burst costs one
+    /// write(2); and at the latest once this much waits, so that what waits
+    /// stays bounded. While changes keep coming faster than their lines
+    /// are made (writers that outpace the output, a burst as long as the
+    /// run), the consumer never finds none waiting, and all the output of
+    /// that stretch would otherwise wait in memory, without bound.
+    static let flushThreshold = 64 * 1024
 }
 
 extension TreeWatchSet {
@@ -56,7 +71,9 @@ extension TreeWatchSet {
                                 self.closeAll()
                                 return
                             }
-                            if entry.watcher.pendingChanges == 0 { consumer.flush() }
+                            if entry.watcher.pendingChanges == 0 || consumer.bufferedBytes >= TreeRun.flushThreshold {
+                                consumer.flush()
+                            }
                             // Output that cannot be written ends the run, as
                             // it does without -r: nothing would be seen.
                             if consumer.writeFailed {
