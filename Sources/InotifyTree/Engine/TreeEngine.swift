@@ -89,7 +89,8 @@ final class TreeEngine {
     struct DeferredWatch {
         let parent: Int32
         let name: EventName
-        var attempts = 0
+        /// When it was first tried again and not reached.
+        var since: ContinuousClock.Instant?
     }
 
     // MARK: The other parts
