@@ -15,7 +15,7 @@ struct SettledTests {
         try dir.createFile("main.rs", contents: "fn main() {}\n")
         let watcher = try TreeWatcher(root: dir.path)
         defer { watcher.close() }
-        var batches = watcher.settled(quiet: .milliseconds(100)).makeAsyncIterator()
+        var batches = watcher.settled(quiet: .milliseconds(500), maxWait: .seconds(10)).makeAsyncIterator()
         // What vim does on :w (with 'backup' on and 'writebackup'): a probe
         // file that it deletes, the file renamed to its backup, the file
         // written anew, its mode set, the backup deleted.
@@ -82,7 +82,9 @@ struct SettledTests {
         let lock = try dir.createFile(".git/index.lock")
         let watcher = try TreeWatcher(root: dir.path)
         defer { watcher.close() }
-        var batches = watcher.settled(quiet: .milliseconds(20)).makeAsyncIterator()
+        // A lock held longer than any wait here: under a full parallel run the
+        // batcher's task was kept from running for more than the default 30 s.
+        var batches = watcher.settled(quiet: .milliseconds(20), lockLimit: .seconds(600)).makeAsyncIterator()
         let batcher = batches.batcher
         try dir.createFile("a")
         let b = dir.appending("b")
