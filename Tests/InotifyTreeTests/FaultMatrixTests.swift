@@ -53,25 +53,6 @@ struct TreeFaultMatrixTests {
         changes.compactMap { if case .unwatched = $0.kind { $0.path } else { nil } }
     }
 
-    /// What differs between the watch table, the kernel's watches and the
-    /// directories on disk, those reported unwatched (and what is below
-    /// them) aside; nil if nothing.
-    private static func mismatch(_ harness: EngineHarness, except excluded: [FilePath]) -> String? {
-        let kernel = Files.kernelWatchedInodes(harness.inotify.fileDescriptor)
-        var disk = DiskTree(walking: harness.dir.path)
-        for path in excluded {
-            for inode in DiskTree(walking: harness.dir.path.pushing(path)).directoryInodes { disk.directoryInodes.remove(inode) }
-        }
-        var differences: [String] = []
-        if harness.engine.tree.count != kernel.count {
-            differences.append("the table holds \(harness.engine.tree.count) watches, the kernel \(kernel.count)")
-        }
-        if Set(kernel) != disk.directoryInodes || kernel.count != disk.directoryInodes.count {
-            differences.append("the kernel watches inodes \(kernel.sorted()), the disk's directories are \(disk.directoryInodes.sorted())")
-        }
-        return differences.isEmpty ? nil : differences.joined(separator: "; ")
-    }
-
     /// With the plan spent: table, kernel and disk agree; every directory not
     /// reported unwatched is in the tree; a file made in each is reported.
     private static func expectWhole(_ harness: EngineHarness, _ changes: [Change], storm: Bool,
@@ -87,7 +68,7 @@ struct TreeFaultMatrixTests {
             expected = [""]
             excluded = onDisk.filter { $0.components.count == 1 }
         }
-        #expect(mismatch(harness, except: excluded) == nil, "\(mismatch(harness, except: excluded) ?? "")",
+        #expect(harness.mismatch(except: excluded) == nil, "\(harness.mismatch(except: excluded) ?? "")",
                 sourceLocation: sourceLocation)
         let tree = Set(harness.engine.tree.watchDescriptors.compactMap { harness.engine.tree.path(of: $0) })
         #expect(tree == expected, "changes: \(all)", sourceLocation: sourceLocation)

@@ -16,24 +16,6 @@ struct ScanFaultTests {
         Set(harness.engine.tree.watchDescriptors.compactMap { harness.engine.tree.path(of: $0) })
     }
 
-    /// What differs between the watch table, the kernel's watches and the
-    /// directories on disk (`except` those, and what is below them); nil if nothing.
-    private static func mismatch(_ harness: EngineHarness, except excluded: [FilePath] = []) -> String? {
-        let kernel = Files.kernelWatchedInodes(harness.inotify.fileDescriptor)
-        var disk = DiskTree(walking: harness.dir.path)
-        for path in excluded {
-            for inode in DiskTree(walking: harness.dir.path.pushing(path)).directoryInodes { disk.directoryInodes.remove(inode) }
-        }
-        var differences: [String] = []
-        if harness.engine.tree.count != kernel.count {
-            differences.append("the table holds \(harness.engine.tree.count) watches, the kernel \(kernel.count)")
-        }
-        if Set(kernel) != disk.directoryInodes || kernel.count != disk.directoryInodes.count {
-            differences.append("the kernel watches inodes \(kernel.sorted()), the disk's directories are \(disk.directoryInodes.sorted())")
-        }
-        return differences.isEmpty ? nil : differences.joined(separator: "; ")
-    }
-
     private static func unwatched(_ changes: [Change]) -> [Change] {
         changes.filter { if case .unwatched = $0.kind { true } else { false } }
     }
@@ -77,7 +59,7 @@ struct ScanFaultTests {
         let changes = try FaultPlan.$current.withValue(plan) { try harness.drain() }
         #expect(Self.unwatched(changes).isEmpty, "\(changes)")
         #expect(Self.treePaths(harness) == ["", "a", "b"])
-        #expect(Self.mismatch(harness) == nil)
+        #expect(harness.mismatch() == nil)
     }
 
     @Test("a directory moved in and removed as it is opened or listed is dropped without a report; table, kernel and disk agree",
@@ -95,7 +77,7 @@ struct ScanFaultTests {
         }
         #expect(Self.unwatched(changes).isEmpty, "\(changes)")
         #expect(Self.treePaths(harness) == ["", "b"])
-        #expect(Self.mismatch(harness) == nil)
+        #expect(harness.mismatch() == nil)
     }
 
     /// Why a directory cannot be opened to be listed: no permission (root
@@ -122,7 +104,7 @@ struct ScanFaultTests {
         }
         #expect(!changes.contains { $0.path.string.hasPrefix("new/") }, "nothing below it was listed: \(changes)")
         #expect(Self.treePaths(harness) == ["", "b"])
-        #expect(Self.mismatch(harness, except: ["new"]) == nil)
+        #expect(harness.mismatch(except: ["new"]) == nil)
     }
 
     @Test("a directory the first scan watched but cannot open to list (EMFILE) is reported unwatched")
@@ -144,7 +126,7 @@ struct ScanFaultTests {
             #expect(reason.contains("cannot list it"), "\(reason)")
         }
         #expect(Self.treePaths(harness) == [""])
-        #expect(Self.mismatch(harness, except: ["a"]) == nil)
+        #expect(harness.mismatch(except: ["a"]) == nil)
     }
 
     @Test("EMFILE opening the root fails the watcher with the root and the errno named, and leaves no descriptor open")

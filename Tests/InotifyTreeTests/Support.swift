@@ -20,6 +20,25 @@ final class EngineHarness {
         engine = try TreeEngine(inotify: inotify, root: dir.path, options: options)
     }
 
+    /// What differs between the watch table, the kernel's watches and the
+    /// directories on disk, `except` those (and what is below them, such as
+    /// directories reported unwatched); nil if nothing.
+    func mismatch(except excluded: [FilePath] = []) -> String? {
+        let kernel = Files.kernelWatchedInodes(inotify.fileDescriptor)
+        var disk = DiskTree(walking: dir.path)
+        for path in excluded {
+            for inode in DiskTree(walking: dir.path.pushing(path)).directoryInodes { disk.directoryInodes.remove(inode) }
+        }
+        var differences: [String] = []
+        if engine.tree.count != kernel.count {
+            differences.append("the table holds \(engine.tree.count) watches, the kernel \(kernel.count)")
+        }
+        if Set(kernel) != disk.directoryInodes || kernel.count != disk.directoryInodes.count {
+            differences.append("the kernel watches inodes \(kernel.sorted()), the disk's directories are \(disk.directoryInodes.sorted())")
+        }
+        return differences.isEmpty ? nil : differences.joined(separator: "; ")
+    }
+
     /// Reads and processes events until `predicate` holds for the changes
     /// seen so far, or fails the test after `timeout`.
     func changes(
