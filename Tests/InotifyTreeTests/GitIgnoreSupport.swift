@@ -117,26 +117,18 @@ final class RepositoryWatch {
     /// reported: the watcher has then handled every event queued before it
     /// (one kernel queue, read in order). Returns the changes since the last
     /// call (the first time: since the start), the markers' own left out.
-    ///
-    /// Two markers, the second made once the first is reported: the walks a
-    /// changed `.gitignore` needs run once the events read with it are
-    /// handled, so what they find can come after a marker read in the same
-    /// batch; never after one made once that batch was handed over.
     func settle(sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Change] {
-        var end = taken
-        for _ in 0..<2 {
-            marks += 1
-            let mark = "mark-\(marks)"
-            let fd = try FileDescriptor.open(repository.path(mark), .writeOnly, options: [.create], permissions: .ownerReadWrite)
-            try fd.close()
-            let isMark = { (change: Change) in change.kind == .created && change.path.string == mark }
-            let seen = await collector.wait { $0.contains(where: isMark) }
-            let all = collector.changes
-            #expect(seen, "marker \(mark) never reported; changes: \(all[taken...])", sourceLocation: sourceLocation)
-            end = all.firstIndex(where: isMark).map { $0 + 1 } ?? all.count
-        }
+        marks += 1
+        let mark = "mark-\(marks)"
+        let fd = try FileDescriptor.open(repository.path(mark), .writeOnly, options: [.create], permissions: .ownerReadWrite)
+        try fd.close()
+        let isMark = { (change: Change) in change.kind == .created && change.path.string == mark }
+        let seen = await collector.wait { $0.contains(where: isMark) }
+        let all = collector.changes
+        #expect(seen, "marker \(mark) never reported; changes: \(all[taken...])", sourceLocation: sourceLocation)
+        let end = all.firstIndex(where: isMark).map { $0 + 1 } ?? all.count
         defer { taken = end }
-        return collector.changes[taken..<end].filter { !Self.isMarker($0) }
+        return all[taken..<end].filter { !Self.isMarker($0) }
     }
 
     /// The directories whose inodes the watcher's kernel watches hold, by
