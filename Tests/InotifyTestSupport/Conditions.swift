@@ -80,6 +80,26 @@ public func ownDescriptorTable() {
     _ = unsafeBitCast(symbol, to: Unshare.self)(cloneFiles)
 }
 
+/// Runs `body` on a thread of its own with a descriptor table of its own
+/// (``ownDescriptorTable()``), and waits for it. For a file written in a
+/// watched tree while other tests start processes: a spawn by another
+/// thread copies every descriptor open at that instant, and the file's
+/// CLOSE_WRITE then comes only when the child execs (or, without
+/// O_CLOEXEC, exits), after whatever the test did next.
+public func withOwnDescriptorTable<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    // Written by the thread before it signals, read here after the wait.
+    nonisolated(unsafe) var result: Result<T, any Error>?
+    let thread = Thread {
+        ownDescriptorTable()
+        result = Result { try body() }
+        done.signal()
+    }
+    thread.start()
+    done.wait()
+    return try result!.get()
+}
+
 /// Runs blocking `body` on a thread of its own (never on the concurrency
 /// pool) and returns its result.
 public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

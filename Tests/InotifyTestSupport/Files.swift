@@ -12,7 +12,9 @@ public enum Files {
     }
 
     public static func write(_ path: FilePath, _ text: String) throws {
-        let fd = try FileDescriptor.open(path, .writeOnly, options: [.append])
+        // Close on exec: a process another thread starts meanwhile would
+        // otherwise hold the file open, and its CLOSE_WRITE back, until it exits.
+        let fd = try FileDescriptor.open(path, .writeOnly, options: [.append, .closeOnExec])
         try fd.closeAfter { _ = try fd.writeAll(Array(text.utf8)) }
     }
 

@@ -41,21 +41,36 @@ struct WatchedRepository {
 
     /// Makes each entry below the top: one ending in `/` a directory, any
     /// other an empty file, with the directories above it.
+    ///
+    /// Files in the tree are written from a descriptor table of their own
+    /// (``withOwnDescriptorTable(_:)``): the other tests start processes all
+    /// the time, and a copy of the descriptor held by a child delays the
+    /// file's CLOSE_WRITE (for a `.gitignore`, the event that has it read
+    /// again) past the marker a settle makes next.
     func make(_ entries: [String]) throws {
-        for entry in entries {
-            let full = path(entry.hasSuffix("/") ? String(entry.dropLast()) : entry)
-            if entry.hasSuffix("/") {
-                try ByteFiles.makeDirectories(full.bytes)
-            } else {
-                try ByteFiles.makeDirectories(full.removingLastComponent().bytes)
-                try ByteFiles.write(full.bytes, [])
+        let paths = entries.map { entry in (path(entry.hasSuffix("/") ? String(entry.dropLast()) : entry), entry.hasSuffix("/")) }
+        try withOwnDescriptorTable {
+            for (full, isDirectory) in paths {
+                if isDirectory {
+                    try ByteFiles.makeDirectories(full.bytes)
+                } else {
+                    try ByteFiles.makeDirectories(full.removingLastComponent().bytes)
+                    try ByteFiles.write(full.bytes, [])
+                }
             }
         }
     }
 
     /// Writes the file at `relative` (made, or emptied first).
     func write(_ relative: String, _ text: String) throws {
-        try ByteFiles.write(path(relative), text)
+        let full = path(relative)
+        try withOwnDescriptorTable { try ByteFiles.write(full, text) }
+    }
+
+    /// Appends `text` to the file at `relative`, from a descriptor table of its own (as ``make(_:)``).
+    func append(_ relative: String, _ text: String) throws {
+        let full = path(relative)
+        try withOwnDescriptorTable { try Files.write(full, text) }
     }
 
     /// Replaces (or makes) the file at `relative` in one step, as an editor

@@ -88,8 +88,8 @@ struct GitIgnoreWatchTests {
         _ = try await watch.settle()
 
         try repository.make(["ignored/new", "ignored/newdir/", "ignored/a/b/deep", "visible/x.tmp", "visible/ok"])
-        try Files.write(repository.path("visible/old.tmp"), "more")
-        try Files.write(repository.path("ignored/file"), "more")
+        try repository.append("visible/old.tmp", "more")
+        try repository.append("ignored/file", "more")
         try Files.unlink(repository.path("visible/gone.tmp"))
         try Files.rename(repository.path("visible/y.tmp"), repository.path("visible/z.tmp"))
         let changes = try await watch.settle()
@@ -165,7 +165,7 @@ struct GitIgnoreWatchTests {
 
         // A directory no longer ignored: watched, listed, it and what it
         // holds reported; what is still ignored in it (*.log) is not.
-        try Files.write(repository.path(".gitignore"), "!build/\n")
+        try repository.append(".gitignore", "!build/\n")
         var changes = try await watch.settle()
         #expect(Set(structural(changes)) == [
             "created build/ (scan)", "created build/sub/ (scan)", "created build/sub/deep/ (scan)",
@@ -191,8 +191,8 @@ struct GitIgnoreWatchTests {
 
         // What happens in them from then on is not reported.
         try repository.make(["build/new.txt", "build/newdir/", "build/sub/deep/h.txt", "src/d.tmp"])
-        try Files.write(repository.path("build/f.txt"), "more")
-        try Files.write(repository.path("src/c.tmp"), "more")
+        try repository.append("build/f.txt", "more")
+        try repository.append("src/c.tmp", "more")
         changes = try await watch.settle()
         #expect(changes.isEmpty, "changes in what is ignored: \(changes)")
         watch.expectWatched([".", "src"], "after changes in build/:")
@@ -239,7 +239,7 @@ struct GitIgnoreWatchTests {
         try await step("q/sub2", "p/sub2", expect: ["moved q/sub2/ -> p/sub2/", "becameIgnored p/sub2/z.log"],
                        watching: watched.filter { $0 != "q/sub2" } + ["p/sub2"])
         try repository.make(["p/sub2/new.log", "p/sub2/ok.txt"])
-        try Files.write(repository.path("p/sub2/z.log"), "more")
+        try repository.append("p/sub2/z.log", "more")
         let changes = try await watch.settle()
         #expect(namedPaths(changes) == ["p/sub2/ok.txt"], "in p/sub2, where *.log is ignored now: \(changes)")
         // A directory moved where it is ignored (p/.gitignore's cache/).
@@ -281,7 +281,7 @@ struct GitIgnoreWatchTests {
         #expect(namedPaths(changes) == ["sub/b.txt"], "\(changes)")
 
         // A problem brought by an edit, and by a new file.
-        try Files.write(repository.path("sub/.gitignore"), "[unclosed\n")
+        try repository.append("sub/.gitignore", "[unclosed\n")
         try repository.write("d/.gitignore", "fine\n!\n")
         changes = try await watch.settle()
         let found = Set(changes.compactMap(problem))
