@@ -142,9 +142,8 @@ extension TreeEngine {
 
     /// New directories whose parents were out of reach, tried again. One is
     /// given up (reported unwatched) only once the rename that would explain
-    /// it cannot still be on its way: tried ``deferredAttempts`` times over
-    /// ``deferredPatience`` with nothing left to read (the kernel's queue and
-    /// the backlog empty), or for ``deferredLimit`` in any case.
+    /// it cannot still be on its way: tried for ``deferredPatience`` with
+    /// the kernel's queue found empty, or for ``deferredLimit`` in any case.
     /// (Counted by calls, the tries of a backlog read in a burst were used up
     /// in milliseconds, before the rename behind it was read: a false
     /// `unwatched`, seen in the soak.)
@@ -162,17 +161,9 @@ extension TreeEngine {
             deferred.removeLast()
             let since = item.since ?? now
             item.since = since
-            item.attempts += 1
             let waited = since.duration(to: now)
-            // Nothing left to read that could explain it: not in the kernel's
-            // queue, nor read ahead into the backlog (a listing just now may
-            // have read it there).
-            if waited >= Self.deferredPatience && queueEmpty == nil {
-                let queued = try watches.queuedByteCount()
-                queueEmpty = backlog.isEmpty && queued == 0
-            }
-            let patient = item.attempts >= Self.deferredAttempts && waited >= Self.deferredPatience
-            if waited >= Self.deferredLimit || (patient && backlog.isEmpty && queueEmpty == true) {
+            if waited >= Self.deferredPatience && queueEmpty == nil { queueEmpty = try watches.queuedByteCount() == 0 }
+            if waited >= Self.deferredLimit || (waited >= Self.deferredPatience && queueEmpty == true) {
                 report(.unwatched(reason: "its parent directory was not found at its path"), path, isDirectory: true, [], &out)
             } else {
                 deferred.append(item)
@@ -180,9 +171,7 @@ extension TreeEngine {
         }
     }
 
-    /// Far longer than any rename's events take to arrive once the queue is
-    /// read: both the tries and the time.
-    static let deferredAttempts = 100
+    /// Far longer than any rename's events take to arrive once the queue is read.
     static let deferredPatience = Duration.milliseconds(500)
     /// However busy the kernel's queue stays.
     static let deferredLimit = Duration.seconds(10)
