@@ -102,29 +102,5 @@ struct BusyKernelTests {
         #expect(reported == Set((0...made).map { "n\($0)" }))
         #expect(harness.engine.tree.count == made + 2)
     }
-
-    @Test("a new directory whose parent's rename is still to be read is waited for by time, not by calls: a burst of calls gives up nothing")
-    func deferredWatchWaitsByTime() throws {
-        let harness = try EngineHarness { try $0.makeDirectory("a") }
-        // The directory is made, then its parent renamed: the CREATE is read
-        // (and handled) first, when the parent is no longer at its path.
-        try harness.dir.makeDirectory("a/new")
-        try Files.rename(harness.dir.appending("a"), harness.dir.appending("b"))
-        let events = try harness.inotify.readEvents(timeout: .seconds(10))
-        let create = try #require(events.firstIndex { $0.mask.contains(.create) })
-        let now = ContinuousClock.now
-        var changes = try harness.engine.process(Array(events[...create]), now: now)
-        try #require(!harness.engine.deferred.isEmpty, "the new directory waits for its parent: \(changes)")
-        // A backlog read in a burst: many calls within a few milliseconds.
-        for step in 0..<300 {
-            changes += try harness.engine.process([], now: now.advanced(by: .microseconds(step * 10)))
-        }
-        #expect(!changes.contains { if case .unwatched = $0.kind { true } else { false } }, "\(changes)")
-        // Then the rename comes: the directory is watched where it is.
-        changes += try harness.engine.process(Array(events[(create + 1)...]), now: now.advanced(by: .milliseconds(10)))
-        changes += try harness.drain()
-        #expect(!changes.contains { if case .unwatched = $0.kind { true } else { false } }, "\(changes)")
-        #expect(Set(harness.engine.tree.watchDescriptors.compactMap { harness.engine.tree.path(of: $0) }) == ["", "b", "b/new"])
-    }
 }
 #endif

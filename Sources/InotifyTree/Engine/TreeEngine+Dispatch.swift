@@ -25,7 +25,7 @@ extension TreeEngine {
         try handle(batch, now: now, &out)
         // What the backlog holds came before anything read from here on.
         if needsRescan || !backlog.isEmpty { return out }
-        try retryDeferred(now: now, &out)
+        try retryDeferred(&out)
         if !backlog.isEmpty { return out }
         try flushExpiredMoves(now: now, &out)
         return out

@@ -89,8 +89,7 @@ final class TreeEngine {
     struct DeferredWatch {
         let parent: Int32
         let name: EventName
-        /// When it was first tried again and not reached.
-        var since: ContinuousClock.Instant?
+        var attempts = 0
     }
 
     // MARK: The other parts

@@ -88,16 +88,12 @@ extension TreeEngine {
         var next = 0
     }
 
-    /// Tries of a walk whose directory is out of reach (a rename above it
-    /// still to be read), one per batch.
-    static let walkAttempts = 100
-
     private func reconsider(
         _ item: IgnoreState.Reconsideration, again: inout [IgnoreState.Reconsideration], _ out: inout [Change]
     ) throws {
         guard let node = tree.node(item.wd), let path = tree.path(of: item.wd) else { return }  // gone from the tree
         func later(_ wd: Int32, oldPath: FilePath, attempts: Int) {
-            guard attempts < Self.walkAttempts else { return }
+            guard attempts < Self.deferredAttempts else { return }
             again.append(IgnoreState.Reconsideration(wd: wd, before: item.before, oldPath: oldPath, attempts: attempts))
         }
         guard let reached = reach(item.wd) else {

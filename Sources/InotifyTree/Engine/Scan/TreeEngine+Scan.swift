@@ -140,18 +140,11 @@ extension TreeEngine {
         return true
     }
 
-    /// New directories whose parents were out of reach, tried again. One is
-    /// given up (reported unwatched) only once the rename that would explain
-    /// it cannot still be on its way: tried for ``deferredPatience`` with
-    /// the kernel's queue found empty, or for ``deferredLimit`` in any case.
-    /// (Counted by calls, the tries of a backlog read in a burst were used up
-    /// in milliseconds, before the rename behind it was read: a false
-    /// `unwatched`, seen in the soak.)
-    func retryDeferred(now: ContinuousClock.Instant, _ out: inout [Change]) throws {
+    /// New directories whose parents were out of reach, tried again.
+    func retryDeferred(_ out: inout [Change]) throws {
         guard !deferred.isEmpty else { return }
         let waiting = deferred
         deferred = []
-        var queueEmpty: Bool?
         for var item in waiting {
             guard tree.contains(item.parent), tree.child(of: item.parent, named: item.name) == nil,
                   let directory = tree.path(of: item.parent)
@@ -159,11 +152,8 @@ extension TreeEngine {
             let path = directory.appending(name: item.name)
             if try watchAndScan(parent: item.parent, name: item.name, path: path, &out) { continue }
             deferred.removeLast()
-            let since = item.since ?? now
-            item.since = since
-            let waited = since.duration(to: now)
-            if waited >= Self.deferredPatience && queueEmpty == nil { queueEmpty = try watches.queuedByteCount() == 0 }
-            if waited >= Self.deferredLimit || (waited >= Self.deferredPatience && queueEmpty == true) {
+            item.attempts += 1
+            if item.attempts >= Self.deferredAttempts {
                 report(.unwatched(reason: "its parent directory was not found at its path"), path, isDirectory: true, [], &out)
             } else {
                 deferred.append(item)
@@ -171,10 +161,9 @@ extension TreeEngine {
         }
     }
 
-    /// Far longer than any rename's events take to arrive once the queue is read.
-    static let deferredPatience = Duration.milliseconds(500)
-    /// However busy the kernel's queue stays.
-    static let deferredLimit = Duration.seconds(10)
+    /// About half a second of 5 ms retries: far longer than any rename's
+    /// events take to arrive once the queue is read.
+    static let deferredAttempts = 100
 
     /// An O_PATH descriptor of directory `wd`, reached by the tree's path and
     /// checked to be that directory; nil when the path leads elsewhere or
