@@ -78,7 +78,10 @@ struct WatchedRepository {
     /// onto it. The watcher can only ever read the old or the new text.
     func replace(_ relative: String, _ text: String) throws {
         let staged = git.base.appending("staged-\(UUID().uuidString)")
-        try ByteFiles.write(staged, text)
+        // From a descriptor table of its own too: a copy of the staged file's
+        // descriptor held by another test's child would close it, and queue
+        // its CLOSE_WRITE, once it is the tree's `.gitignore`.
+        try withOwnDescriptorTable { try ByteFiles.write(staged, text) }
         try Files.rename(staged, path(relative))
     }
 
