@@ -1,5 +1,6 @@
 import Inotify
 @testable import InotifyCommandLine
+import InotifyTestSupport
 import Testing
 
 /// The argument parsing of each command, called in-process: every option of
@@ -262,7 +263,8 @@ struct ArgumentParsingTests {
         #expect(options.operands == words(["d"]))
     }
 
-    @Test func parsesFromManyTasksAtOnceEachGetTheirOwnResult() async {
+    @Test(.disabled(if: underThreadSanitizer, "ThreadSanitizer does not see swift_once (on Linux, once_slow) as synchronization, so the first uses of Getopt's global lock from several threads at once, right after another thread ran its lazy initializer, were reported as a race (the block reported was allocated inside once_slow); the test runs in the plain and AddressSanitizer suites"))
+    func parsesFromManyTasksAtOnceEachGetTheirOwnResult() async {
         let results = await withTaskGroup(of: (Int, ParsedArguments<WaitOptions>).self) { group in
             for index in 0..<64 {
                 group.addTask {
