@@ -14,6 +14,19 @@ import PackageDescription
 
 let swift6: [SwiftSetting] = [.unsafeFlags(["-swift-version", "6"])]
 
+/// A target that reaches the command line's parsers and writers.
+func commandLineTarget(_ name: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            "FuzzSupport",
+            .product(name: "Inotify", package: "swift-inotify"),
+            .product(name: "InotifyCommandLine", package: "swift-inotify"),
+        ],
+        swiftSettings: swift6
+    )
+}
+
 let package = Package(
     name: "swift-inotify-fuzz",
     dependencies: [
@@ -38,54 +51,14 @@ let package = Package(
             swiftSettings: swift6
         ),
         // EventMask(parsing:) and the command line's -e list: names to masks and back.
-        .executableTarget(
-            name: "event-mask",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "Inotify", package: "swift-inotify"),
-                .product(name: "InotifyCommandLine", package: "swift-inotify"),
-            ],
-            swiftSettings: swift6
-        ),
+        commandLineTarget("event-mask"),
         // --format against a reference reading of it, and --timefmt.
-        .executableTarget(
-            name: "format",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "Inotify", package: "swift-inotify"),
-                .product(name: "InotifyCommandLine", package: "swift-inotify"),
-            ],
-            swiftSettings: swift6
-        ),
+        commandLineTarget("format"),
         // Each command's whole argument parsing, argv made from the input.
-        .executableTarget(
-            name: "arguments",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "Inotify", package: "swift-inotify"),
-                .product(name: "InotifyCommandLine", package: "swift-inotify"),
-            ],
-            swiftSettings: swift6
-        ),
+        commandLineTarget("arguments"),
         // --json lines, read back by a strict JSON parser.
-        .executableTarget(
-            name: "json-line",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "Inotify", package: "swift-inotify"),
-                .product(name: "InotifyCommandLine", package: "swift-inotify"),
-            ],
-            swiftSettings: swift6
-        ),
+        commandLineTarget("json-line"),
         // -c lines, read back by a CSV reader.
-        .executableTarget(
-            name: "csv-line",
-            dependencies: [
-                "FuzzSupport",
-                .product(name: "Inotify", package: "swift-inotify"),
-                .product(name: "InotifyCommandLine", package: "swift-inotify"),
-            ],
-            swiftSettings: swift6
-        ),
+        commandLineTarget("csv-line"),
     ]
 )
