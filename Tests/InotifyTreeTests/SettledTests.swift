@@ -57,12 +57,15 @@ struct SettledTests {
         let writing = Atomic<Bool>(true)
         // A write every 5 ms, far more often than the quiet window: only the
         // maximum wait can close a batch. It writes until three batches have
-        // come (or 20,000 writes: then the test fails), then closes the watcher.
+        // come, then closes the watcher; a batcher that waits for quiet would
+        // keep it writing until the bound (then the test fails). The bound is
+        // time, not a count of writes: under AddressSanitizer in a full
+        // parallel run, 20,000 writes (100 s) went by while other tests held
+        // the pool's two threads and this consumer could not run.
         let writer = Thread {
-            var writes = 0
-            while batches.load(ordering: .relaxed) < 3 && writes < 20_000 {
+            let bound = ContinuousClock.now.advanced(by: .seconds(300))
+            while batches.load(ordering: .relaxed) < 3 && ContinuousClock.now < bound {
                 try? Files.write(file, "x")
-                writes += 1
                 usleep(5_000)
             }
             writing.store(false, ordering: .relaxed)
