@@ -45,4 +45,17 @@ int cic_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 /// Closes every descriptor from `from` up in the child (glibc 2.34 and later).
 int cic_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
+/// `inotify run`'s command: posix_spawnp(3) of `file` in a process group of
+/// its own (so that a stop reaches everything it started), with no signal
+/// blocked and every signal at its default (the caller blocks some for its
+/// signalfd), `stdin_fd` as its standard input when not -1, and no other
+/// descriptor above 2. Returns 0, or the error number (ENOENT, EACCES: the
+/// exec failed).
+int cic_spawn_command(pid_t *pid, const char *file, char *const argv[], char *const envp[], int stdin_fd);
+
+/// prctl(PR_SET_CHILD_SUBREAPER): what the command leaves behind when it
+/// ends (its background jobs) is reparented to this process, not to init,
+/// so that `inotify run` reaps it and can tell when a process group is gone.
+int cic_become_subreaper(void);
+
 #endif

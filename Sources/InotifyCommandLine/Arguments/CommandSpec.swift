@@ -1,7 +1,7 @@
 /// The subcommands of `inotify`. What each is called and how its help
 /// begins is in ``CommandSpec``.
 enum Command: String, CaseIterable, Sendable, Hashable {
-    case wait, stats, events
+    case wait, stats, events, run
 }
 
 /// One command as plain data: the names it runs under and the parts of its
@@ -42,6 +42,7 @@ struct CommandSpec: Sendable {
         case .wait: wait
         case .stats: stats
         case .events: events
+        case .run: run
         }
     }
 
@@ -86,6 +87,26 @@ struct CommandSpec: Sendable {
         operands: [],
         listsEventNames: true,
         exitStatuses: [],
+        helpStatus: 0)
+
+    private static let run = CommandSpec(
+        command: .run,
+        programNames: ["inotify run"],
+        summary: "Run a command at start and again each time the tree's changes settle",
+        usage: "[options] [path...] -- command [argument...]",
+        description: "Runs the command, then watches the paths (default: the current directory) recursively "
+            + "and runs it again after each settled batch of changes: the net effect of a burst (an editor's "
+            + "save is one change of the file; a git checkout is one batch). The command is run directly, "
+            + "not by a shell, in a process group of its own. The batch's changes are in the file named by "
+            + "$INOTIFY_CHANGES, as JSON lines (the records of inotify wait's JSON output). SIGINT and SIGTERM stop the command (as a restart does) and "
+            + "end the run; a line on standard error gives each run's exit status and duration.",
+        operands: [HelpRow(name: "@<path>", text: "Do not watch <path>, nor anything below it.")],
+        listsEventNames: true,
+        exitStatuses: [
+            HelpRow(name: "0", text: "ended by SIGINT or SIGTERM, or all paths gone"),
+            HelpRow(name: "1", text: "an error: bad arguments, a command that cannot be run, a path that cannot be watched"),
+            HelpRow(name: "N", text: "with --exit-after-run: the command's own status (128+signal if a signal ended it)"),
+        ],
         helpStatus: 0)
 
     private static let excludedPath = HelpRow(

@@ -5,6 +5,7 @@ enum OptionKey: Sendable, Hashable {
     case help, event, mask, monitor, quiet, timeout, verbose, zero, ascending, descending, recursive
     case csv, daemon, syslog, noDereference, inotify, fanotify, filesystem, format, noNewline, timefmt
     case fromFile, outFile, json, null, gitIgnore, exclude, excludei, include, includei, count
+    case debounce, maxWait, noIgnore, stdin, onBusy, signal, stopTimeout, exitAfterRun, clear, postpone
 }
 
 /// Whether an option takes a value, getopt_long's `has_arg`, and the value's

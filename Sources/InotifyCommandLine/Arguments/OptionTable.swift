@@ -7,7 +7,10 @@ extension OptionSpec {
     static let table: [OptionSpec] = [
         OptionSpec(
             .help, "help", "h",
-            help: [.wait: "Print this help.", .stats: "Print this help.", .events: "Print this help."],
+            help: [
+                .wait: "Print this help.", .stats: "Print this help.", .events: "Print this help.",
+                .run: "Print this help.",
+            ],
             inotifyTools: ["-h", "--help"]),
         OptionSpec(
             .event, "event", "e", .required("events"),
@@ -16,6 +19,9 @@ extension OptionSpec {
                     + "(default: all).",
                 .stats: "Events to count: a comma-separated list of the names below, any case; repeatable "
                     + "(default: all).",
+                .run: "Events that are changes: a comma-separated list of the names below, any case; "
+                    + "repeatable (default: what changes files: create, delete, moves, modify, close_write, "
+                    + "attrib; never open or access, which the command itself causes).",
             ],
             inotifyTools: ["-e", "--event"]),
         OptionSpec(
@@ -33,7 +39,10 @@ extension OptionSpec {
             inotifyTools: ["-m", "--monitor"]),
         OptionSpec(
             .quiet, "quiet", "q",
-            help: [.wait: "Do not print the set-up messages; -qq prints nothing at all."],
+            help: [
+                .wait: "Do not print the set-up messages; -qq prints nothing at all.",
+                .run: "Print no status line after a run, and no messages but errors.",
+            ],
             inotifyTools: ["-q", "--quiet"]),
         OptionSpec(
             .timeout, "timeout", "t", .required("seconds"),
@@ -153,26 +162,83 @@ extension OptionSpec {
                 .wait: "Do not report events whose path (%w%f) matches the POSIX extended regular "
                     + "expression <regex>; repeat to exclude several.",
                 .stats: "Do not count events whose path matches <regex>; repeatable.",
+                .run: "Leave out changes whose path matches <regex>; repeatable.",
             ],
             inotifyTools: ["--exclude"]),
         OptionSpec(
             .excludei, "excludei", nil, .required("regex"),
-            help: [.wait: "Like --exclude, ignoring case.", .stats: "Like --exclude, ignoring case."],
+            help: [
+                .wait: "Like --exclude, ignoring case.", .stats: "Like --exclude, ignoring case.",
+                .run: "Like --exclude, ignoring case.",
+            ],
             inotifyTools: ["--excludei"]),
         OptionSpec(
             .include, "include", nil, .required("regex"),
             help: [
                 .wait: "Report only events whose path matches <regex> (one of them, if repeated).",
                 .stats: "Count only events whose path matches <regex> (one of them, if repeated).",
+                .run: "Take only changes whose path matches <regex> (one of them, if repeated).",
             ],
             inotifyTools: ["--include"]),
         OptionSpec(
             .includei, "includei", nil, .required("regex"),
-            help: [.wait: "Like --include, ignoring case.", .stats: "Like --include, ignoring case."],
+            help: [
+                .wait: "Like --include, ignoring case.", .stats: "Like --include, ignoring case.",
+                .run: "Like --include, ignoring case.",
+            ],
             inotifyTools: ["--includei"]),
         OptionSpec(
             .count, "count", "n", .required("count"),
             help: [.events: "Exit after <count> events."]),
+        OptionSpec(
+            .debounce, "debounce", nil, .required("duration"),
+            help: [
+                .run: "A batch of changes closes once the tree has been quiet this long (default 50ms). "
+                    + "Durations: 50ms, 2s, 1.5s, 1m, or a number of milliseconds."
+            ]),
+        OptionSpec(
+            .maxWait, "max-wait", nil, .required("duration"),
+            help: [
+                .run: "A batch closes at the latest this long after its first change, so that writing "
+                    + "without pause still runs the command (default 1s). While a version control lock "
+                    + "(.git/index.lock, .hg/wlock) exists, the batch waits for it, up to 30s."
+            ]),
+        OptionSpec(
+            .noIgnore, "no-ignore",
+            help: [
+                .run: "Watch everything: by default what git ignores (.gitignore files, .git/info/exclude, "
+                    + "the global excludes file) and .git itself are not watched."
+            ]),
+        OptionSpec(
+            .stdin, "stdin",
+            help: [
+                .run: "Give the command the batch's changes on its standard input, as JSON lines (the "
+                    + "records of inotify wait's JSON output); they are always in the file named by $INOTIFY_CHANGES."
+            ]),
+        OptionSpec(
+            .onBusy, "on-busy", nil, .required("policy"),
+            help: [
+                .run: "When changes come while the command runs: queue (the default: run again once it ends, "
+                    + "with every change meanwhile), restart (stop it and run again), signal (send it --signal), "
+                    + "or do-nothing."
+            ]),
+        OptionSpec(
+            .signal, "signal", nil, .required("signal"),
+            help: [.run: "The signal that stops the command (restart, exit) or that --on-busy signal sends: "
+                + "a name (TERM, INT, HUP, USR1...) or a number (default TERM)."]),
+        OptionSpec(
+            .stopTimeout, "stop-timeout", nil, .required("duration"),
+            help: [.run: "How long a stopped command has to end before its whole process group is killed "
+                + "(SIGKILL; default 10s)."]),
+        OptionSpec(
+            .exitAfterRun, "exit-after-run", "z",
+            help: [.run: "Exit after the first run, with the command's exit status (as entr -z)."]),
+        OptionSpec(
+            .clear, "clear", "c",
+            help: [.run: "Clear the screen before each run."]),
+        OptionSpec(
+            .postpone, "postpone", "p",
+            help: [.run: "Do not run the command at start: wait for the first batch of changes."]),
     ]
 
     /// The options of `command`, in table order.

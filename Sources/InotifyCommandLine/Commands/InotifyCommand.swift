@@ -35,6 +35,7 @@ public enum InotifyCommand {
         case .wait: WaitCommand.run(program: program, arguments: arguments)
         case .stats: StatsCommand.run(program: program, arguments: arguments)
         case .events: EventsCommand.run(program: program, arguments: arguments)
+        case .run: RunCommand.run(program: program, arguments: arguments)
         }
     }
 

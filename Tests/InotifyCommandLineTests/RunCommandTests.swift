@@ -1,0 +1,334 @@
+import Foundation
+import Glibc
+@testable import InotifyCommandLine
+import InotifyTestSupport
+import SystemPackage
+import Testing
+
+/// `inotify run` against the real kernel and real processes: when the
+/// command runs, what it is given, and what is left of it after a stop.
+@Suite(.timeLimit(.minutes(5)))
+struct RunCommandTests {
+    /// A command that prints each run framed, with the run's changes.
+    static let framed = ["sh", "-c", #"echo RUN; cat "$INOTIFY_CHANGES"; echo END"#]
+
+    /// The runs a framed command printed so far: each the JSON lines it was given.
+    static func runs(_ process: Subprocess) -> [[String]] {
+        var runs: [[String]] = []
+        for line in String(decoding: process.stdout, as: UTF8.self).split(separator: "\n") {
+            if line == "RUN" { runs.append([]) } else if line != "END", !runs.isEmpty { runs[runs.count - 1].append(String(line)) }
+        }
+        return runs
+    }
+
+    /// The `path` fields of a run's records, notices left out.
+    static func paths(_ run: [String]) -> [String] {
+        JSONRecords.parse(Array(run.joined(separator: "\n").utf8) + (run.isEmpty ? [] : [10]))
+            .filter { $0["notice"] == nil }
+            .compactMap { $0["path"] as? String }
+    }
+
+    /// How many complete runs (RUN ... END) were printed.
+    static func completeRuns(_ process: Subprocess) -> Int {
+        String(decoding: process.stdout, as: UTF8.self).split(separator: "\n").filter { $0 == "END" }.count
+    }
+
+    func start(_ arguments: [String], in directory: TemporaryDirectory) throws -> Subprocess {
+        try Tools.start("inotify", ["run"] + arguments, directory: directory.path.string)
+    }
+
+    // MARK: When the command runs, and what it is given
+
+    @Test("it runs at start with no changes, then once per settled batch with that batch's changes as JSON lines")
+    func runsAtStartAndPerBatch() throws {
+        let dir = try TemporaryDirectory("run-batches")
+        try Files.mkdir(dir.appending("src"))
+        let process = try start(["src", "--"] + Self.framed, in: dir)
+        #expect(process.waitUntil { Self.completeRuns(process) == 1 }, "\(process.err)")
+        #expect(Self.runs(process).first == [])
+        try dir.createFile("src/a.c", contents: "int a;\n")
+        #expect(process.waitUntil { Self.completeRuns(process) == 2 }, "\(process.err)")
+        try Files.rename(dir.appending("src/a.c"), dir.appending("src/b.c"))
+        #expect(process.waitUntil { Self.completeRuns(process) == 3 }, "\(process.err)")
+        process.signal(SIGTERM)
+        let finished = process.finish()
+        #expect(finished.status == 0, "\(finished.err)")
+        let runs = Self.runs(process)
+        #expect(Self.paths(runs[1]) == ["src/a.c"])
+        let records = JSONRecords.parse(Array((runs[1].joined(separator: "\n") + "\n").utf8))
+        #expect(records.first?["events"] as? [String] == ["CREATE"])
+        #expect(records.first?["watched"] as? String == "src/")
+        #expect(records.first?["name"] as? String == "a.c")
+        // The move is both halves, one cookie.
+        let move = JSONRecords.parse(Array((runs[2].joined(separator: "\n") + "\n").utf8))
+        #expect(move.map { $0["events"] as? [String] ?? [] } == [["MOVED_FROM"], ["MOVED_TO"]])
+        #expect(move.map { $0["path"] as? String ?? "" } == ["src/a.c", "src/b.c"])
+        #expect(move.count == 2 && move[0]["cookie"] as? Int == move[1]["cookie"] as? Int)
+        // One status line per run, with the status and the time it took.
+        #expect(finished.err.components(separatedBy: "exited with status 0 after").count - 1 == 3, "\(finished.err)")
+    }
+
+    @Test("--stdin gives the command the same lines on its standard input")
+    func changesOnStandardInput() throws {
+        let dir = try TemporaryDirectory("run-stdin")
+        let process = try start(["--stdin", "--postpone", ".", "--", "sh", "-c", "echo RUN; cat; echo END"], in: dir)
+        #expect(process.waitFor(stderr: "watches established"))
+        try dir.createFile("x", contents: "1")
+        #expect(process.waitUntil { Self.completeRuns(process) == 1 }, "\(process.err)")
+        process.signal(SIGTERM)
+        _ = process.finish()
+        #expect(Self.paths(Self.runs(process)[0]) == ["./x"])
+    }
+
+    @Test("--postpone: no run at start; the first run is the first batch's")
+    func postpone() throws {
+        let dir = try TemporaryDirectory("run-postpone")
+        let process = try start(["--postpone", "--"] + Self.framed, in: dir)
+        #expect(process.waitFor(stderr: "watches established"))
+        try dir.createFile("f")
+        #expect(process.waitUntil { Self.completeRuns(process) == 1 }, "\(process.err)")
+        process.signal(SIGTERM)
+        _ = process.finish()
+        #expect(Self.runs(process).map(Self.paths) == [["./f"]])
+    }
+
+    @Test("an editor's atomic save (temporary file renamed over the file) is one run with one MODIFY")
+    func atomicSaveIsOneModify() throws {
+        let dir = try TemporaryDirectory("run-save")
+        try dir.createFile("main.rs", contents: "fn main() {}\n")
+        let process = try start(["--postpone", "--debounce", "200ms", "--"] + Self.framed, in: dir)
+        #expect(process.waitFor(stderr: "watches established"))
+        try dir.createFile(".main.rs.swp", contents: "fn main() { }\n")
+        try Files.rename(dir.appending(".main.rs.swp"), dir.appending("main.rs"))
+        #expect(process.waitUntil { Self.completeRuns(process) == 1 }, "\(process.err)")
+        process.signal(SIGTERM)
+        _ = process.finish()
+        let records = JSONRecords.parse(Array((Self.runs(process)[0].joined(separator: "\n") + "\n").utf8))
+        #expect(records.map { ($0["events"] as? [String] ?? []).joined(separator: ",") + " " + ($0["path"] as? String ?? "") }
+            == ["MODIFY ./main.rs"], "\(records)")
+    }
+
+    @Test("--exclude and --include leave changes out by path; a batch left empty runs nothing")
+    func patterns() throws {
+        let dir = try TemporaryDirectory("run-patterns")
+        let process = try start(["--postpone", "--exclude", #"\.log$"#, "--"] + Self.framed, in: dir)
+        #expect(process.waitFor(stderr: "watches established"))
+        try dir.createFile("a.log", contents: "x")
+        try dir.createFile("a.c", contents: "x")
+        #expect(process.waitUntil { Self.completeRuns(process) >= 1 }, "\(process.err)")
+        try dir.createFile("b.log", contents: "x")
+        try dir.createFile("marker.c")
+        #expect(process.waitUntil { Self.runs(process).flatMap(Self.paths).contains("./marker.c") })
+        process.signal(SIGTERM)
+        _ = process.finish()
+        let all = Self.runs(process).flatMap(Self.paths)
+        #expect(!all.contains { $0.hasSuffix(".log") }, "\(all)")
+        #expect(all.contains("./a.c"))
+    }
+
+    @Test("what git ignores is not a change, unless --no-ignore")
+    func ignoreFiles() throws {
+        let dir = try TemporaryDirectory("run-ignore")
+        try dir.createFile(".gitignore", contents: "*.o\n")
+        for ignoring in [true, false] {
+            let process = try start(["--postpone"] + (ignoring ? [] : ["--no-ignore"]) + ["--"] + Self.framed, in: dir)
+            #expect(process.waitFor(stderr: "watches established"))
+            try dir.createFile("a.o", contents: "\(ignoring)")
+            try dir.createFile("a.c", contents: "\(ignoring)")
+            #expect(process.waitUntil { Self.runs(process).flatMap(Self.paths).contains("./a.c") })
+            process.signal(SIGTERM)
+            _ = process.finish()
+            let all = Self.runs(process).flatMap(Self.paths)
+            #expect(all.contains("./a.o") == !ignoring, "ignoring \(ignoring): \(all)")
+            try Files.unlink(dir.appending("a.o"))
+            try Files.unlink(dir.appending("a.c"))
+        }
+    }
+
+    // MARK: While the command runs
+
+    @Test("--on-busy queue (the default) loses no change: every file made while runs were going on is in a run")
+    func queueLosesNothing() throws {
+        let dir = try TemporaryDirectory("run-queue")
+        try Files.mkdir(dir.appending("w"))
+        // Each run takes 100 ms: most changes come while one is going on.
+        let process = try start(["--postpone", "--debounce", "10ms", "w", "--", "sh", "-c",
+                                 #"echo RUN; cat "$INOTIFY_CHANGES"; sleep 0.1; echo END"#], in: dir)
+        #expect(process.waitFor(stderr: "watches established"))
+        var expected: Set<String> = []
+        for burst in 0..<20 {
+            for index in 0..<10 {
+                let name = "w/f\(burst)-\(index)"
+                try dir.createFile(name, contents: "x")
+                expected.insert(name)
+            }
+            // Wait for a run to start or end between bursts, so that bursts
+            // land both between runs and during them.
+            let seen = Self.completeRuns(process)
+            _ = process.waitUntil(timeout: 0.5) { Self.completeRuns(process) > seen }
+        }
+        let complete = process.waitUntil(timeout: 30) { expected.isSubset(of: Set(Self.runs(process).flatMap(Self.paths))) }
+        process.signal(SIGTERM)
+        _ = process.finish()
+        let seen = Set(Self.runs(process).flatMap(Self.paths))
+        #expect(complete, "missing \(expected.subtracting(seen).sorted().prefix(10))")
+        #expect(Self.runs(process).count < 200, "a run per file: nothing was batched")
+    }
+
+    /// The processes whose process group is `group`, read from /proc.
+    static func members(of group: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && pid_t(fields[2]) == group
+        }
+    }
+
+    /// The `GROUP n` lines the command printed: each run's process group.
+    static func groups(_ process: Subprocess) -> [pid_t] {
+        String(decoding: process.stdout, as: UTF8.self).split(separator: "\n")
+            .compactMap { $0.hasPrefix("GROUP ") ? pid_t($0.dropFirst(6)) : nil }
+    }
+
+    @Test("--on-busy restart stops the whole old process group before the new run starts",
+          arguments: [false, true])
+    func restartLeavesNothingOfTheOldGroup(ignoresTerm: Bool) throws {
+        let dir = try TemporaryDirectory("run-restart")
+        // A shell with two children in the background, all in the run's group;
+        // one that ignores SIGTERM (children inherit the ignoring) must be
+        // killed once --stop-timeout has passed.
+        let script = (ignoresTerm ? "trap '' TERM; " : "") + #"sleep 1000 & sleep 1000 & echo GROUP $$; wait"#
+        let process = try start(["--on-busy", "restart", "--stop-timeout", "300ms", ".", "--", "sh", "-c", script], in: dir)
+        #expect(process.waitUntil { Self.groups(process).count == 1 }, "\(process.err)")
+        let first = Self.groups(process)[0]
+        #expect(process.waitUntil { Self.members(of: first).count == 3 }, "the first run's group: \(Self.members(of: first))")
+        try dir.createFile("change")
+        #expect(process.waitUntil { Self.groups(process).count == 2 }, "\(process.err)")
+        // The new run started only once nothing of the old group was left.
+        #expect(Self.members(of: first) == [], "left of the old group: \(Self.members(of: first))")
+        #expect(process.err.contains("restarting"))
+        #expect(process.err.contains("killing its process group") == ignoresTerm, "\(process.err)")
+        let second = Self.groups(process)[1]
+        // SIGTERM ends the run the same way: nothing of the command is left.
+        process.signal(SIGTERM)
+        let finished = process.finish()
+        #expect(finished.status == 0, "\(finished.err)")
+        #expect(Self.members(of: second) == [], "left of the last group: \(Self.members(of: second))")
+    }
+
+    @Test("--on-busy signal sends --signal to the running command and does not run it again")
+    func busySignal() throws {
+        let dir = try TemporaryDirectory("run-signal")
+        let script = #"trap 'echo GOT' USR1; echo READY; while :; do sleep 0.05; done"#
+        let process = try start(["--on-busy", "signal", "--signal", "usr1", ".", "--", "sh", "-c", script], in: dir)
+        #expect(process.waitFor(stdout: "READY"))
+        try dir.createFile("change")
+        #expect(process.waitFor(stdout: "GOT"), "\(process.err)")
+        process.signal(SIGTERM)
+        let finished = process.finish()
+        #expect(finished.out.components(separatedBy: "READY").count == 2, "one run only: \(finished.out)")
+        #expect(finished.err.contains("sending SIGUSR1"), "\(finished.err)")
+    }
+
+    @Test("--on-busy do-nothing drops the changes while the command runs, and says so")
+    func busyDoNothing() throws {
+        let dir = try TemporaryDirectory("run-nothing")
+        let process = try start(["--on-busy", "do-nothing", ".", "--", "sh", "-c", "echo READY; sleep 1000"], in: dir)
+        #expect(process.waitFor(stdout: "READY"))
+        try dir.createFile("change")
+        #expect(process.waitFor(stderr: "not run"), "\(process.err)")
+        process.signal(SIGTERM)
+        let finished = process.finish()
+        #expect(finished.out == "READY\n")
+    }
+
+    // MARK: How it ends
+
+    @Test("--exit-after-run exits with the command's status; 128 and the signal when one ended it",
+          arguments: [("exit 3", 3), ("exit 0", 0), ("kill -USR1 $$", 128 + Int(SIGUSR1))])
+    func exitAfterRun(script: String, status: Int) throws {
+        let dir = try TemporaryDirectory("run-once")
+        let finished = try start(["-z", ".", "--", "sh", "-c", script], in: dir).finish()
+        #expect(finished.status == Int32(status), "\(finished.err)")
+    }
+
+    @Test("--exit-after-run with --postpone runs once, after the first batch")
+    func exitAfterFirstBatch() throws {
+        let dir = try TemporaryDirectory("run-once-postponed")
+        let process = try start(["-z", "-p", "--", "sh", "-c", #"cat "$INOTIFY_CHANGES"; exit 4"#], in: dir)
+        #expect(process.waitFor(stderr: "watches established"))
+        try dir.createFile("go")
+        let finished = process.finish()
+        #expect(finished.status == 4, "\(finished.err)")
+        #expect(Self.paths(finished.out.split(separator: "\n").map(String.init)) == ["./go"])
+    }
+
+    @Test("a root that goes away ends the run when nothing else is watched")
+    func rootGone() throws {
+        let dir = try TemporaryDirectory("run-root")
+        try Files.mkdir(dir.appending("r"))
+        let process = try start(["r", "--"] + Self.framed, in: dir)
+        #expect(process.waitUntil { Self.completeRuns(process) == 1 })
+        try Files.rmdir(dir.appending("r"))
+        let finished = process.finish()
+        #expect(finished.status == 0, "\(finished.err)")
+    }
+
+    // MARK: Bad input
+
+    @Test("bad arguments: a message naming what is wrong and status 1", arguments: [
+        (["."], "no command: give it after '--'"),
+        ([".", "--"], "no command after '--'"),
+        (["--debounce", "5x", "--", "true"], "--debounce: '5x' is not a duration"),
+        (["--max-wait", "-1", "--", "true"], "--max-wait: '-1' is not a duration"),
+        (["--stop-timeout", "", "--", "true"], "--stop-timeout: '' is not a duration"),
+        (["--on-busy", "later", "--", "true"], "--on-busy: 'later' is not a policy"),
+        (["--signal", "SIGFOO", "--", "true"], "--signal: 'SIGFOO' is not a signal"),
+        (["--", "no-such-command-here"], "cannot run 'no-such-command-here': no executable of that name in PATH"),
+        (["--", "./not-executable"], "cannot run './not-executable': Permission denied"),
+        (["--", "./missing"], "cannot run './missing': No such file or directory"),
+        (["--", "/"], "cannot run '/': it is a directory"),
+        (["missing-dir", "--", "true"], "missing-dir: No such file or directory"),
+    ])
+    func refuses(arguments: [String], message: String) throws {
+        let dir = try TemporaryDirectory("run-bad")
+        try dir.createFile("not-executable", contents: "#!/bin/sh\n")
+        let finished = try start(arguments, in: dir).finish()
+        #expect(finished.status == 1)
+        #expect(finished.err.contains(message), "\(finished.err)")
+        #expect(finished.out.isEmpty)
+    }
+
+    @Test("durations: 50ms, 2s, 1.5s, 1m, and a bare number of milliseconds")
+    func durations() throws {
+        #expect(try DurationValue.parse("50ms", option: "x") == .milliseconds(50))
+        #expect(try DurationValue.parse("2s", option: "x") == .seconds(2))
+        #expect(try DurationValue.parse("1.5s", option: "x") == .milliseconds(1500))
+        #expect(try DurationValue.parse("1m", option: "x") == .seconds(60))
+        #expect(try DurationValue.parse("250", option: "x") == .milliseconds(250))
+        #expect(try DurationValue.parse("0", option: "x") == .zero)
+        for bad in ["", "ms", "1..5s", ".", "1s2", "-5", "1 s", "１s"] {
+            #expect(throws: UsageError.self, "\(bad)") { try DurationValue.parse(bad, option: "x") }
+        }
+    }
+
+    @Test("the command after the first -- is taken as given, options and all")
+    func commandIsNotParsed() {
+        let parsed = RunOptions.parse(program: "inotify run", arguments: words(["-q", "src", "--", "make", "-j4", "--", "-q"]))
+        guard case .run(let options) = parsed else {
+            Issue.record("\(parsed)")
+            return
+        }
+        #expect(options.quiet)
+        #expect(options.paths == words(["src"]))
+        #expect(options.command == words(["make", "-j4", "--", "-q"]))
+    }
+}
+
+extension Subprocess {
+    /// Standard error so far, as text.
+    var err: String { String(decoding: stderr, as: UTF8.self) }
+}
