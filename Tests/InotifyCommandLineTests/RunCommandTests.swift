@@ -50,6 +50,10 @@ struct RunCommandTests {
         #expect(process.waitUntil { Self.completeRuns(process) == 2 }, "\(process.err)")
         try Files.rename(dir.appending("src/a.c"), dir.appending("src/b.c"))
         #expect(process.waitUntil { Self.completeRuns(process) == 3 }, "\(process.err)")
+        // One status line per run, with the status and the time it took (a
+        // run that printed END may not have exited yet).
+        #expect(process.waitUntil { process.err.components(separatedBy: "exited with status 0 after").count - 1 == 3 },
+                "\(process.err)")
         process.signal(SIGTERM)
         let finished = process.finish()
         #expect(finished.status == 0, "\(finished.err)")
@@ -64,8 +68,6 @@ struct RunCommandTests {
         #expect(move.map { $0["events"] as? [String] ?? [] } == [["MOVED_FROM"], ["MOVED_TO"]])
         #expect(move.map { $0["path"] as? String ?? "" } == ["src/a.c", "src/b.c"])
         #expect(move.count == 2 && move[0]["cookie"] as? Int == move[1]["cookie"] as? Int)
-        // One status line per run, with the status and the time it took.
-        #expect(finished.err.components(separatedBy: "exited with status 0 after").count - 1 == 3, "\(finished.err)")
     }
 
     @Test("--stdin gives the command the same lines on its standard input")
@@ -145,6 +147,73 @@ struct RunCommandTests {
         }
     }
 
+    @Test("the changes file is not a change, even when it lies in the watched tree (TMPDIR there)")
+    func ownChangesFileIsNotWatched() throws {
+        let dir = try TemporaryDirectory("run-own-file")
+        let process = try Tools.start("inotify", ["run", "--postpone", "--debounce", "10ms", ".", "--"] + Self.framed,
+                                      directory: dir.path.string, environment: ["TMPDIR": dir.path.string])
+        #expect(process.waitFor(stderr: "watches established"))
+        try dir.createFile("first")
+        #expect(process.waitUntil { Self.completeRuns(process) == 1 })
+        try dir.createFile("second")
+        #expect(process.waitUntil { Self.runs(process).flatMap(Self.paths).contains("./second") })
+        process.signal(SIGTERM)
+        _ = process.finish()
+        // Had the run's own write been a change, a run would follow each run.
+        #expect(Self.runs(process).map(Self.paths) == [["./first"], ["./second"]], "\(process.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path.string).sorted() == ["first", "second"],
+                "the changes file's directory is removed at the end")
+    }
+
+    @Test("a git checkout of 5,000 files is one run, however long it takes: the batch waits for .git/index.lock")
+    func gitCheckoutIsOneRun() throws {
+        guard access("/usr/bin/git", X_OK) == 0 || access("/bin/git", X_OK) == 0 else {
+            print("skipped: git is not installed (apt-get install git)")
+            return
+        }
+        let dir = try TemporaryDirectory("run-git")
+        // Under a sanitizer the debug build folds changes several times
+        // slower: 1,000 files there, the same checkout otherwise.
+        let directories = underThreadSanitizer || underAddressSanitizer ? 10 : 50
+        let git = { (arguments: [String]) throws in
+            let finished = try Subprocess("/usr/bin/env", (["GIT_CONFIG_NOSYSTEM=1", "HOME=\(dir.path.string)", "git",
+                                                             "-c", "user.name=t", "-c", "user.email=t@t"] + arguments)
+                .map { Array($0.utf8) }, argv0: "env", directory: dir.path.string).finish(timeout: 120)
+            #expect(finished.status == 0, "git \(arguments): \(finished.err)")
+        }
+        try git(["init", "-q", "-b", "one"])
+        let top = dir.path
+        try withOwnDescriptorTable {
+            for directory in 0..<directories {
+                try Files.mkdir(top.appending("d\(directory)"))
+                for file in 0..<100 { try Files.touch(top.appending("d\(directory)/f\(file)")) }
+            }
+        }
+        try git(["add", "-A"])
+        try git(["commit", "-q", "-m", "one"])
+        try git(["checkout", "-q", "-b", "two"])
+        try withOwnDescriptorTable {
+            for directory in 0..<directories {
+                for file in 0..<100 { try Files.write(top.appending("d\(directory)/f\(file)"), "two \(file)\n") }
+            }
+        }
+        try git(["commit", "-q", "-a", "-m", "two"])
+        // A maximum wait far shorter than the checkout: without the lock the
+        // checkout would come in many batches.
+        let process = try start(["--postpone", "--debounce", "20ms", "--max-wait", "50ms", "--"] + Self.framed, in: dir)
+        #expect(process.waitFor(stderr: "watches established"))
+        try git(["checkout", "-q", "one"])
+        #expect(process.waitUntil(timeout: 60) { Self.completeRuns(process) >= 1 }, "\(process.err)")
+        try dir.createFile("marker")
+        #expect(process.waitUntil(timeout: 60) { Self.runs(process).flatMap(Self.paths).contains("./marker") })
+        process.signal(SIGTERM)
+        _ = process.finish()
+        let runs = Self.runs(process).map(Self.paths)
+        #expect(runs.count == 2, "runs of \(runs.map(\.count)) changes")
+        #expect(Set(runs.first ?? []).count == directories * 100, "\(runs.first?.count ?? 0) files in the first run")
+        #expect(runs.last == ["./marker"])
+    }
+
     // MARK: While the command runs
 
     @Test("--on-busy queue (the default) loses no change: every file made while runs were going on is in a run")
@@ -212,8 +281,9 @@ struct RunCommandTests {
         #expect(process.err.contains("restarting"))
         #expect(process.err.contains("killing its process group") == ignoresTerm, "\(process.err)")
         let second = Self.groups(process)[1]
-        // SIGTERM ends the run the same way: nothing of the command is left.
-        process.signal(SIGTERM)
+        // SIGTERM (SIGINT in the other case) ends the run the same way:
+        // nothing of the command is left.
+        process.signal(ignoresTerm ? SIGINT : SIGTERM)
         let finished = process.finish()
         #expect(finished.status == 0, "\(finished.err)")
         #expect(Self.members(of: second) == [], "left of the last group: \(Self.members(of: second))")

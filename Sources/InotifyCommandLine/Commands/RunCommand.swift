@@ -41,14 +41,17 @@ enum RunCommand {
         }
         let diagnostics = Diagnostics(syslog: false, identity: "inotify run")
         guard diagnostics.canMakeInstance() else { return 1 }
-        guard let set = TreeWatchSet(roots: list.watch, mask: mask(options.events), excluded: list.exclude,
+        guard let changes = ChangesFile(program: program) else { return 1 }
+        // The changes file is written before each run: inside a watched
+        // tree (TMPDIR in it, or /tmp watched), it would start the next run.
+        let excluded = list.exclude + list.watch.compactMap { changes.directory(under: $0) }
+        guard let set = TreeWatchSet(roots: list.watch, mask: mask(options.events), excluded: excluded,
                                      gitIgnore: options.ignoreFiles, diagnostics: diagnostics)
-        else { return 1 }
-        if !options.quiet { diagnostics.say("\(program): watches established.") }
-        guard let changes = ChangesFile(program: program) else {
-            set.closeAll()
+        else {
+            changes.remove()
             return 1
         }
+        if !options.quiet { diagnostics.say("\(program): watches established.") }
         guard let inbox = BatchInbox() else {
             printError("\(program): couldn't make a pipe: \(errnoText(errno))")
             changes.remove()

@@ -27,6 +27,20 @@ final class ChangesFile {
         path = directory + Array("/changes.jsonl".utf8)
     }
 
+    /// The file's directory as a path below `root` (as given), for leaving
+    /// it out of the watch; nil when it is not below `root`.
+    func directory(under root: [UInt8]) -> [UInt8]? {
+        guard case .success(let real) = withCPath(root, { Syscalls.realPath($0) }),
+            case .success(let ownReal) = withCPath(directory, { Syscalls.realPath($0) })
+        else { return nil }
+        var base = real.string
+        if !base.hasSuffix("/") { base += "/" }
+        guard ownReal.string.hasPrefix(base) else { return nil }
+        var path = root
+        if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
+        return path + Array(ownReal.string.dropFirst(base.count).utf8)
+    }
+
     /// Replaces the contents with `lines`; the errno of a failure.
     func write(_ lines: [UInt8]) -> CInt? {
         let staging = directory + Array("/changes.jsonl.new".utf8)

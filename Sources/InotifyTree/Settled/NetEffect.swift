@@ -42,6 +42,10 @@ struct NetEffect {
 
     /// The entries the burst touched, by their path now.
     private var entries: [FilePath: Entry] = [:]
+    /// How many of ``entries`` lie strictly below each path: a burst of
+    /// thousands of files (a checkout) deletes and makes each, and only a
+    /// path with entries below needs ``entries`` searched.
+    private var trackedBelow: [FilePath: Int] = [:]
     /// Origins whose entries are gone, and whether each was a directory.
     private var gone: [FilePath: Bool] = [:]
     /// Origins whose entries are tracked elsewhere now: nothing is at them.
@@ -107,7 +111,7 @@ struct NetEffect {
     }
 
     private mutating func place(_ entry: Entry, at path: FilePath) {
-        entries[path] = entry
+        setEntry(entry, at: path)
         if case .original(let from) = entry.origin {
             if from == path { departed.remove(from) } else { departed.insert(from) }
         }
@@ -121,14 +125,35 @@ struct NetEffect {
 
     /// The tracked entries strictly below `path`.
     private func descendants(of path: FilePath) -> [FilePath] {
-        entries.keys.filter { $0 != path && $0.starts(with: path) }
+        guard trackedBelow[path, default: 0] > 0 else { return [] }
+        return entries.keys.filter { $0 != path && $0.starts(with: path) }
+    }
+
+    private mutating func setEntry(_ entry: Entry, at path: FilePath) {
+        if entries.updateValue(entry, forKey: path) == nil { countAbove(path, by: 1) }
+    }
+
+    @discardableResult
+    private mutating func removeEntry(at path: FilePath) -> Entry? {
+        guard let entry = entries.removeValue(forKey: path) else { return nil }
+        countAbove(path, by: -1)
+        return entry
+    }
+
+    private mutating func countAbove(_ path: FilePath, by step: Int) {
+        var above = path
+        while above.lastComponent != nil {
+            above.removeLastComponent()
+            let count = trackedBelow[above, default: 0] + step
+            trackedBelow[above] = count == 0 ? nil : count
+        }
     }
 
     /// The entry at `path` and everything below it are gone.
     private mutating func remove(_ path: FilePath, isDirectory: Bool) {
         let top = origin(of: path)
         for below in descendants(of: path) {
-            let entry = entries.removeValue(forKey: below)!
+            let entry = removeEntry(at: below)!
             guard case .original(let from) = entry.origin else { continue }
             departed.remove(from)
             // One moved in from elsewhere goes as itself; one that was below
@@ -140,15 +165,15 @@ struct NetEffect {
             departed.remove(from)
             gone[from] = entries[path]?.isDirectory ?? isDirectory
         }
-        entries.removeValue(forKey: path)
+        removeEntry(at: path)
     }
 
     private mutating func move(_ from: FilePath, to path: FilePath, isDirectory: Bool) {
         guard from != path else { return }
         var moving = entries[from] ?? Entry(origin: origin(of: from) ?? .new, isDirectory: isDirectory)
         moving.isDirectory = isDirectory
-        let below = descendants(of: from).map { ($0, entries.removeValue(forKey: $0)!) }
-        entries.removeValue(forKey: from)
+        let below = descendants(of: from).map { ($0, removeEntry(at: $0)!) }
+        removeEntry(at: from)
         // Whatever is at the target is replaced: known, it goes; not known,
         // something may have been there.
         if entries[path] != nil || !descendants(of: path).isEmpty {

@@ -10,8 +10,10 @@ extension TreeWatcher {
     /// A rename is never split between batches: its two halves reach the
     /// watcher paired, within ``Options/movePairingWindow``. While a version
     /// control lock exists (`.git/index.lock`, `.hg/wlock`, in the root or
-    /// above it), the batch stays open, past `maxWait`, up to `lockLimit`:
-    /// one `git checkout` is one batch. Takes the place of ``changes``: one
+    /// above it), and after it goes until the tree has been quiet for
+    /// `quiet` (what the lock's holder did may still be on its way), the
+    /// batch stays open, past `maxWait`, up to `lockLimit` after its first
+    /// change: one `git checkout` is one batch. Takes the place of ``changes``: one
     /// consumer, of one or the other.
     public func settled(
         quiet: Duration = .milliseconds(50), maxWait: Duration = .seconds(1), lockLimit: Duration = .seconds(30)
@@ -132,7 +134,8 @@ public struct SettledChanges: AsyncSequence, Sendable {
                     if state.ended { return .end(state.error) }
                     return .waitForChange
                 }
-                let due = Swift.min(last.advanced(by: quiet), first.advanced(by: maxWait))
+                let quietAt = last.advanced(by: quiet)
+                let due = Swift.min(quietAt, first.advanced(by: maxWait))
                 if now < due && !state.ended { return .wait(until: due) }
                 if !state.ended && now < first.advanced(by: lockLimit) {
                     if lockHeld == true {
@@ -140,12 +143,11 @@ public struct SettledChanges: AsyncSequence, Sendable {
                         state.lockSeen = true
                         return .wait(until: now.advanced(by: quiet))
                     }
-                    if state.lockSeen {
-                        // Just let go: what the locker did last may still be
-                        // on its way through the kernel's queue.
-                        state.lockSeen = false
-                        state.last = now
-                        return .wait(until: now.advanced(by: quiet))
+                    if state.lockSeen && (waiting || now < quietAt) {
+                        // The lock went, but what its holder did may still be
+                        // on its way (the kernel's queue, the watcher): the
+                        // batch closes once the tree is quiet, past maxWait.
+                        return .wait(until: Swift.max(quietAt, now.advanced(by: quiet / 2)))
                     }
                 }
                 // Quiet by the clock, but changes wait to be taken: not
