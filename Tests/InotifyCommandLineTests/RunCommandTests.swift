@@ -347,6 +347,36 @@ struct RunCommandTests {
         #expect(finished.status == 0, "\(finished.err)")
     }
 
+    @Test("a second SIGINT does not wait for --stop-timeout: the command's group is killed at once")
+    func secondInterruptKills() throws {
+        let dir = try TemporaryDirectory("run-twice")
+        let script = #"trap '' TERM INT; sleep 1000 & echo GROUP $$; wait"#
+        let process = try start(["--stop-timeout", "10m", ".", "--", "sh", "-c", script], in: dir)
+        #expect(process.waitUntil { Self.groups(process).count == 1 }, "\(process.err)")
+        let group = Self.groups(process)[0]
+        process.signal(SIGINT)
+        #expect(process.waitFor(stderr: "SIGINT: stopping"), "\(process.err)")
+        // The group ignores the stop's SIGTERM: ten minutes would pass.
+        #expect(Self.members(of: group).count == 2, "still there after one SIGINT")
+        process.signal(SIGINT)
+        let finished = process.finish(timeout: 60)
+        #expect(finished.status == 0, "\(finished.err)")
+        #expect(Self.members(of: group) == [])
+    }
+
+    @Test("-c clears the screen before each run")
+    func clearsTheScreen() throws {
+        let dir = try TemporaryDirectory("run-clear")
+        let process = try start(["-c", ".", "--", "sh", "-c", "echo RUN"], in: dir)
+        #expect(process.waitFor(stdout: "RUN"))
+        try dir.createFile("f")
+        #expect(process.waitUntil { process.stdout.count >= 2 * 14 })
+        process.signal(SIGTERM)
+        let finished = process.finish()
+        let clear = "\u{1b}[H\u{1b}[2J\u{1b}[3J"
+        #expect(finished.out == clear + "RUN\n" + clear + "RUN\n")
+    }
+
     // MARK: Bad input
 
     @Test("bad arguments: a message naming what is wrong and status 1", arguments: [

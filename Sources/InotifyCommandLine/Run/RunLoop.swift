@@ -190,6 +190,10 @@ final class RunLoop {
                 return
             }
             exitStatus = 0
+            if current != nil {
+                say("\(SignalName.describe(signal)): stopping '\(commandText)' (\(SignalName.describe(options.signal)) "
+                    + "to its process group); another kills it at once.")
+            }
         }
     }
 
