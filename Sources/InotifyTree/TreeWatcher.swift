@@ -76,6 +76,11 @@ public final class TreeWatcher: Sendable {
     /// once per burst rather than once per change.
     public var pendingChanges: Int { channel.pendingCount }
 
+    /// Whether every change the source has seen so far has been taken: the
+    /// source holds nothing (``ChangeSourceControl/isCaughtUp``) and none
+    /// waits to be taken.
+    var isCaughtUp: Bool { channel.pendingCount == 0 && control.isCaughtUp }
+
     /// How many directories are watched now.
     public var watchedDirectories: Int { counter.value.load(ordering: .relaxed) }
 

@@ -36,6 +36,7 @@ public struct ScriptedSource: ChangeSource {
             var steps: [Step] = []
             var stopped = false
             var rescans = 0
+            var lagging = false
         }
 
         private let state = Lock(State())
@@ -49,6 +50,13 @@ public struct ScriptedSource: ChangeSource {
         public func play(_ step: Step) {
             state.withLock { $0.steps.append(step) }
             played.signal()
+        }
+
+        /// Whether the source says it lags behind what it watches (its
+        /// control's `isCaughtUp` is false): set by the test.
+        public var isLagging: Bool {
+            get { state.withLock { $0.lagging } }
+            set { state.withLock { $0.lagging = newValue } }
         }
 
         /// Whether the watcher stopped the source (its `close()`).
@@ -88,6 +96,9 @@ public struct ScriptedSource: ChangeSource {
 
         /// Stops the script, once.
         public func stop() { script.stop() }
+
+        /// As the test says (``Script/isLagging``).
+        public var isCaughtUp: Bool { !script.isLagging }
     }
 
     /// The root the changes are said to be under.

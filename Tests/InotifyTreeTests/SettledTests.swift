@@ -1,6 +1,7 @@
 import Foundation
 @testable import InotifyTree
 import InotifyTestSupport
+import InotifyTreeTestSupport
 import Synchronization
 import SystemPackage
 import Testing
@@ -109,5 +110,35 @@ struct SettledTests {
         #expect(batcher.heldForLockForTesting >= 2)
         let paths = Set(batch.changes.map(\.path.string))
         #expect(paths.isSuperset(of: ["a", "b"]), "\(batch.changes)")
+    }
+
+    @Test("a watcher lagging behind its source holds the batch when git wrote its index since it was last caught up, until it catches up")
+    func heldForALaggingWatcher() async throws {
+        let dir = try TemporaryDirectory("settled-lag")
+        try dir.makeDirectory(".git")
+        let script = ScriptedSource.Script()
+        script.isLagging = true
+        let watcher = try TreeWatcher(source: ScriptedSource(root: dir.path, script: script))
+        defer { watcher.close() }
+        var batches = watcher.settled(quiet: .milliseconds(20), maxWait: .milliseconds(50), lockLimit: .seconds(600))
+            .makeAsyncIterator()
+        let batcher = batches.batcher
+        // git let go of its lock (renamed index.lock onto the index) after
+        // the watcher was last caught up: the lock is gone by the time the
+        // watcher reads what git did.
+        try dir.createFile(".git/index")
+        let root = dir.path
+        let change = { (name: String) in Change(.created, path: FilePath(name), root: root, isDirectory: false) }
+        let player = Task {
+            script.play(.batch([change("a")]))
+            _ = await eventually(timeout: .seconds(60)) { batcher.lockSeenForTesting }
+            // Past maxWait, still lagging: more of what git did comes.
+            script.play(.batch([change("b")]))
+            _ = await eventually(timeout: .seconds(60)) { batcher.foldedForTesting == 2 }
+            script.isLagging = false
+        }
+        let batch = try #require(try await batches.next())
+        await player.value
+        #expect(batch.changes.map(\.description) == ["created a", "created b"])
     }
 }

@@ -10,10 +10,14 @@ extension TreeWatcher {
     /// A rename is never split between batches: its two halves reach the
     /// watcher paired, within ``Options/movePairingWindow``. While a version
     /// control lock exists (`.git/index.lock`, `.hg/wlock`, in the root or
-    /// above it), and after it goes until the tree has been quiet for
-    /// `quiet` (what the lock's holder did may still be on its way), the
-    /// batch stays open, past `maxWait`, up to `lockLimit` after its first
-    /// change: one `git checkout` is one batch. Takes the place of ``changes``: one
+    /// above it), and after it goes until the watcher has caught up with
+    /// the kernel's queue and the tree has been quiet for `quiet` (what the
+    /// lock's holder did may still be on its way), the batch stays open,
+    /// past `maxWait`, up to `lockLimit` after its first change: one `git
+    /// checkout` is one batch. A watcher that lags behind the kernel's queue
+    /// may not see the lock at all: then a state file that the tool wrote as
+    /// it let go (`.git/index`, `.hg/dirstate`) after the watcher was last
+    /// caught up holds the batch the same way. Takes the place of ``changes``: one
     /// consumer, of one or the other.
     public func settled(
         quiet: Duration = .milliseconds(50), maxWait: Duration = .seconds(1), lockLimit: Duration = .seconds(30)
@@ -59,6 +63,14 @@ public struct SettledChanges: AsyncSequence, Sendable {
             var heldForLock = 0
             /// This batch was held for a lock, not yet seen let go.
             var lockSeen = false
+            /// When the watcher was last seen caught up with its source
+            /// (real-time seconds, to compare with a state file's ctime).
+            var caughtUpAt = Self.realNow()
+
+            static func realNow() -> Double {
+                let now = Syscalls.realTime()
+                return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+            }
         }
 
         let state = Lock(State())
@@ -123,13 +135,26 @@ public struct SettledChanges: AsyncSequence, Sendable {
             // Changes the watcher has and this has not taken yet (its task
             // kept from running): the tree is not quiet.
             let waiting = watcher.pendingChanges > 0
-            // Looked at outside the lock: a stat per look, while a batch is due.
-            let lockHeld: Bool? = state.withLock { state in
-                guard let first = state.first, let last = state.last, !state.ended else { return nil }
+            // Behind its source, the watcher's changes are older than the
+            // tree: a lock gone now may have covered them.
+            let caughtUp = watcher.isCaughtUp
+            let realNow = State.realNow()
+            // Looked at outside the lock: a stat or two per look, while a
+            // batch is due.
+            let due = state.withLock { state -> Bool in
+                guard let first = state.first, let last = state.last, !state.ended else { return false }
                 let due = Swift.min(last.advanced(by: quiet), first.advanced(by: maxWait))
-                return now >= due && now < first.advanced(by: lockLimit) ? true : nil
-            } == true ? lock.isHeld : nil
+                return now >= due && now < first.advanced(by: lockLimit)
+            }
+            let lockHeld: Bool? = due ? lock.isHeld : nil
+            let stateChanged = due && !caughtUp ? lock.stateChanged : nil
             return state.withLock { state in
+                // A state file written since the watcher was last caught up:
+                // a version control operation ended while its changes were
+                // (maybe) still on their way. The coarse clock of file times
+                // lags a tick behind.
+                if let stateChanged, stateChanged + 0.02 >= state.caughtUpAt { state.lockSeen = true }
+                if caughtUp { state.caughtUpAt = realNow }
                 guard let first = state.first, let last = state.last else {
                     if state.ended { return .end(state.error) }
                     return .waitForChange
@@ -143,7 +168,7 @@ public struct SettledChanges: AsyncSequence, Sendable {
                         state.lockSeen = true
                         return .wait(until: now.advanced(by: quiet))
                     }
-                    if state.lockSeen && (waiting || now < quietAt) {
+                    if state.lockSeen && (waiting || !caughtUp || now < quietAt) {
                         // The lock went, but what its holder did may still be
                         // on its way (the kernel's queue, the watcher): the
                         // batch closes once the tree is quiet, past maxWait.
@@ -186,6 +211,7 @@ public struct SettledChanges: AsyncSequence, Sendable {
 
         var heldForLockForTesting: Int { state.withLock { $0.heldForLock } }
         var foldedForTesting: Int { state.withLock { $0.effect.count } }
+        var lockSeenForTesting: Bool { state.withLock { $0.lockSeen } }
     }
 }
 

@@ -10,18 +10,38 @@ struct VersionControlLock {
     /// directories above it (a root below a repository's top).
     let candidates: [FilePath]
 
+    /// Where each tool's state file would be: what it replaces (git renames
+    /// its index lock onto the index) or rewrites as it lets go.
+    let stateFiles: [FilePath]
+
     static let lockFiles: [FilePath] = [".git/index.lock", ".hg/wlock"]
+    static let states: [FilePath] = [".git/index", ".hg/dirstate"]
 
     init(root: FilePath) {
         var candidates: [FilePath] = []
+        var stateFiles: [FilePath] = []
         var directory = root
         while true {
             for lock in Self.lockFiles { candidates.append(directory.pushing(lock)) }
+            for state in Self.states { stateFiles.append(directory.pushing(state)) }
             guard !directory.removingLastComponent().isEmpty, directory.removingLastComponent() != directory
             else { break }
             directory.removeLastComponent()
         }
         self.candidates = candidates
+        self.stateFiles = stateFiles
+    }
+
+    /// When a state file last changed (its ctime, on the real-time clock, in
+    /// seconds): a lock let go since then may have covered changes not read
+    /// yet. Nil where there is none.
+    var stateChanged: Double? {
+        stateFiles.compactMap { path -> Double? in
+            path.withPlatformString { name in
+                guard case .success(let info) = Syscalls.status(of: name, followingLinks: false) else { return nil }
+                return Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9
+            }
+        }.max()
     }
 
     /// Whether a lock is held now.

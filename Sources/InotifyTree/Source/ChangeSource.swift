@@ -46,6 +46,19 @@ public protocol ChangeSourceControl: Sendable {
     /// Stops the source: a ``ChangeSource/next()`` waiting returns nil soon,
     /// and nothing more comes. Safe from any thread, and more than once.
     func stop()
+
+    /// Whether the source has handed over everything it was told so far:
+    /// nothing waits in its queue (the kernel's), and nothing it read is
+    /// still being worked on. A source that lags says false, so that what
+    /// the tree looks like now is not taken for what its changes say yet
+    /// (a version control lock already gone while its holder's changes
+    /// are still being read). Safe from any thread. By default true: a
+    /// source that cannot tell is taken to keep up.
+    var isCaughtUp: Bool { get }
+}
+
+extension ChangeSourceControl {
+    public var isCaughtUp: Bool { true }
 }
 
 /// What a ``ChangeSource`` has to say at once: changes, in order, and

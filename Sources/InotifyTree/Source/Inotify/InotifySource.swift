@@ -1,4 +1,5 @@
 import Inotify
+import Synchronization
 import SystemPackage
 
 /// inotify behind ``ChangeSource``: a watch on every directory of the tree,
@@ -17,6 +18,7 @@ public struct InotifySource: ChangeSource {
     /// What the first scan had to report, until the first ``next()``.
     private var startup: [Change]?
     private var stopped = false
+    private let reading = ReadProgress()
 
     /// Watches `root` and every directory below it (except those the options
     /// exclude). Throws `Inotify.Error` for a root that cannot be watched,
@@ -31,7 +33,7 @@ public struct InotifySource: ChangeSource {
         } catch {
             // Closed here, not whenever the last reference goes: the scan
             // thread may hold one a moment longer, outside the caller's view.
-            Control(inotify: inotify).stop()
+            Control(inotify: inotify, reading: ReadProgress()).stop()
             throw error
         }
         guard let engine = built.take() else { fatalError("the first scan's engine was taken twice") }
@@ -45,6 +47,7 @@ public struct InotifySource: ChangeSource {
     public struct Control: ChangeSourceControl {
         /// Internal for tests, which compare its watches with the disk.
         let inotify: Inotify
+        let reading: ReadProgress
 
         /// Closes the instance, unless closed already.
         public func stop() {
@@ -53,10 +56,25 @@ public struct InotifySource: ChangeSource {
             guard !inotify.isClosed else { return }
             do { try inotify.close() } catch {}
         }
+
+        /// Nothing queued in the kernel, and nothing read that the watcher
+        /// has not been handed yet.
+        public var isCaughtUp: Bool {
+            guard !reading.inHand.load(ordering: .acquiring) else { return false }
+            return (try? inotify.queuedByteCount()) ?? 0 == 0
+        }
+    }
+
+    /// Whether the source holds events it read and has not handed over: set
+    /// before a read when events are queued (after one when they came to a
+    /// waiting read), cleared when the watcher asks for more, which it does
+    /// once it has passed on the last batch.
+    final class ReadProgress: Sendable {
+        let inHand = Atomic<Bool>(false)
     }
 
     /// What closes its inotify instance from any thread.
-    public var control: Control { Control(inotify: engine.watches.inotify) }
+    public var control: Control { Control(inotify: engine.watches.inotify, reading: reading) }
 
     /// One watch per directory.
     public var watchCount: Int { engine.tree.count }
@@ -65,6 +83,8 @@ public struct InotifySource: ChangeSource {
     /// none, when a pairing window or a retry is due); nil once the root's
     /// watch ended or the instance was closed.
     public mutating func next() throws -> ChangeBatch? {
+        // Asked again: the watcher has passed on the last batch.
+        reading.inHand.store(false, ordering: .releasing)
         if let startup {
             self.startup = nil
             if !startup.isEmpty { return ChangeBatch(startup) }
@@ -74,8 +94,13 @@ public struct InotifySource: ChangeSource {
         if engine.finished || stopped { return nil }
         let timeout = engine.nextDeadline.map { ContinuousClock.now.duration(to: $0) } ?? .seconds(3600)
         let events: [Inotify.Event]
+        // Events already queued are in hand from before the read on, so
+        // that no moment shows them neither queued nor held (a lagging
+        // reader goes from read to read with its queue never empty).
+        if (try? engine.watches.queuedByteCount()) ?? 0 > 0 { reading.inHand.store(true, ordering: .releasing) }
         do {
             events = try engine.watches.read(timeout: max(timeout, .zero))
+            if !events.isEmpty { reading.inHand.store(true, ordering: .releasing) }
         } catch let error as Inotify.Error where engine.watches.inotify.isClosed && error.errno == .badFileDescriptor {
             stopped = true  // stopped: a clean end
             return nil
