@@ -56,7 +56,7 @@ struct RunCommandTests {
                 "\(process.err)")
         process.signal(SIGTERM)
         let finished = process.finish()
-        #expect(finished.status == 0, "\(finished.err)")
+        #expect(finished.status == 128 + SIGTERM, "\(finished.err)")
         let runs = Self.runs(process)
         #expect(Self.paths(runs[1]) == ["src/a.c"])
         let records = JSONRecords.parse(Array((runs[1].joined(separator: "\n") + "\n").utf8))
@@ -285,7 +285,7 @@ struct RunCommandTests {
         // nothing of the command is left.
         process.signal(ignoresTerm ? SIGINT : SIGTERM)
         let finished = process.finish()
-        #expect(finished.status == 0, "\(finished.err)")
+        #expect(finished.status == 128 + (ignoresTerm ? SIGINT : SIGTERM), "the conventional status: \(finished.err)")
         #expect(Self.members(of: second) == [], "left of the last group: \(Self.members(of: second))")
     }
 
@@ -317,12 +317,17 @@ struct RunCommandTests {
 
     // MARK: How it ends
 
-    @Test("--exit-after-run exits with the command's status; 128 and the signal when one ended it",
+    @Test("--exit-after-run exits after the first run that changes started, with the command's status; 128 and the signal when one ended it",
           arguments: [("exit 3", 3), ("exit 0", 0), ("kill -USR1 $$", 128 + Int(SIGUSR1))])
     func exitAfterRun(script: String, status: Int) throws {
         let dir = try TemporaryDirectory("run-once")
-        let finished = try start(["-z", ".", "--", "sh", "-c", script], in: dir).finish()
+        let process = try start(["-z", ".", "--", "sh", "-c", #"echo RUN; "# + script], in: dir)
+        // The run at start ends and the run goes on.
+        #expect(process.waitUntil { process.err.contains("after") }, "\(process.err)")
+        try dir.createFile("go")
+        let finished = process.finish()
         #expect(finished.status == Int32(status), "\(finished.err)")
+        #expect(finished.out == "RUN\nRUN\n")
     }
 
     @Test("--exit-after-run with --postpone runs once, after the first batch")
@@ -360,7 +365,7 @@ struct RunCommandTests {
         #expect(Self.members(of: group).count == 2, "still there after one SIGINT")
         process.signal(SIGINT)
         let finished = process.finish(timeout: 60)
-        #expect(finished.status == 0, "\(finished.err)")
+        #expect(finished.status == 128 + SIGINT, "\(finished.err)")
         #expect(Self.members(of: group) == [])
     }
 

@@ -98,14 +98,15 @@ struct CommandSpec: Sendable {
             + "and runs it again after each settled batch of changes: the net effect of a burst (an editor's "
             + "save is one change of the file; a git checkout is one batch). The command is run directly, "
             + "not by a shell, in a process group of its own. The batch's changes are in the file named by "
-            + "$INOTIFY_CHANGES, as JSON lines (the records of inotify wait's JSON output). SIGINT and SIGTERM stop the command (as a restart does) and "
-            + "end the run; a line on standard error gives each run's exit status and duration.",
+            + "$INOTIFY_CHANGES, as JSON lines (the records of inotify wait's JSON output). SIGINT, SIGTERM "
+            + "and SIGHUP stop the command (as a restart does) and end the run; a line on standard error gives each run's exit status and duration.",
         operands: [HelpRow(name: "@<path>", text: "Do not watch <path>, nor anything below it.")],
         listsEventNames: true,
         exitStatuses: [
-            HelpRow(name: "0", text: "ended by SIGINT or SIGTERM, or all paths gone"),
+            HelpRow(name: "0", text: "every watched path is gone"),
             HelpRow(name: "1", text: "an error: bad arguments, a command that cannot be run, a path that cannot be watched"),
-            HelpRow(name: "N", text: "with --exit-after-run: the command's own status (128+signal if a signal ended it)"),
+            HelpRow(name: "128+N", text: "ended by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), once the command is stopped"),
+            HelpRow(name: "status", text: "with --exit-after-run: the command's own (128+N if signal N ended it)"),
         ],
         helpStatus: 0)
 

@@ -232,7 +232,8 @@ extension OptionSpec {
                 + "(SIGKILL; default 10s)."]),
         OptionSpec(
             .exitAfterRun, "exit-after-run", "z",
-            help: [.run: "Exit after the first run, with the command's exit status (as entr -z)."]),
+            help: [.run: "Exit after the first run that changes started (the first after the one at start), "
+                + "with the command's exit status (as entr -z)."]),
         OptionSpec(
             .clear, "clear", "c",
             help: [.run: "Clear the screen before each run."]),

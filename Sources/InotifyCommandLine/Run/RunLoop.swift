@@ -22,6 +22,8 @@ final class RunLoop {
     /// A process group being stopped (for a restart, or the end), until
     /// nothing of it is left: only then does the next run start.
     private var stopping: (process: CommandProcess, deadline: ContinuousClock.Instant, killed: Bool)? = nil
+    /// The runs started by changes (not the one at the start), by process.
+    private var runsAfterChanges = Set<pid_t>()
     /// What changed since the last run started: its JSON lines and count.
     private var pending: [UInt8] = []
     private var pendingCount = 0
@@ -48,7 +50,7 @@ final class RunLoop {
     }
 
     func run() -> Int32 {
-        if !options.postpone { start() }
+        if !options.postpone { start(afterChanges: false) }
         while true {
             advance()
             if let exitStatus, stopping == nil, current == nil { return exitStatus }
@@ -88,7 +90,7 @@ final class RunLoop {
         }
         guard pendingCount > 0 else { return }
         guard let current else {
-            if stopping == nil { start() }
+            if stopping == nil { start(afterChanges: true) }
             return
         }
         guard stopping == nil else { return }
@@ -110,8 +112,10 @@ final class RunLoop {
         }
     }
 
-    /// A run with the changes waiting (none at the start).
-    private func start() {
+    /// A run with the changes waiting (none at the start, `afterChanges`
+    /// false): the run that `--exit-after-run` ends on is the first after
+    /// changes.
+    private func start(afterChanges: Bool) {
         if let failure = changes.write(pending) {
             printError("\(program): couldn't write the changes file \(display(changes.path)): \(errnoText(failure))")
         }
@@ -135,9 +139,10 @@ final class RunLoop {
         switch CommandProcess.start(options.command, environment: environment, stdin: input) {
         case .success(let process):
             current = process
+            if afterChanges { runsAfterChanges.insert(process.pid) }
         case .failure(let errno):
             printError("\(program): couldn't start '\(commandText)': \(errnoText(errno.rawValue))")
-            if options.exitAfterRun { exitStatus = 127 }
+            if options.exitAfterRun && afterChanges { exitStatus = 127 }
         }
     }
 
@@ -181,7 +186,8 @@ final class RunLoop {
                 say("'\(commandText)' \(process.endDescription) after \(formatSeconds(seconds))"
                     + (stopped && exitStatus == nil ? " (restarting)" : "") + ".")
             }
-            if options.exitAfterRun && !stopped && exitStatus == nil { exitStatus = process.exitStatus }
+            let afterChanges = runsAfterChanges.remove(process.pid) != nil
+            if options.exitAfterRun && afterChanges && !stopped && exitStatus == nil { exitStatus = process.exitStatus }
         default:
             // SIGINT, SIGTERM, SIGHUP: stop the command as a restart does,
             // then end; a second one does not wait.
@@ -189,7 +195,8 @@ final class RunLoop {
                 stopAll(immediately: true)
                 return
             }
-            exitStatus = 0
+            // The status a shell gives a process a signal ended.
+            exitStatus = 128 + signal
             if current != nil {
                 say("\(SignalName.describe(signal)): stopping '\(commandText)' (\(SignalName.describe(options.signal)) "
                     + "to its process group); another kills it at once.")
