@@ -407,6 +407,16 @@ struct RunCommandTests {
         #expect(finished.out.isEmpty)
     }
 
+    @Test("a TMPDIR where the changes file cannot be made is named, with what to do, before anything runs")
+    func unwritableTemporaryDirectory() throws {
+        let dir = try TemporaryDirectory("run-tmpdir")
+        let finished = try Tools.start("inotify", ["run", ".", "--", "sh", "-c", "echo RAN"], directory: dir.path.string,
+                                       environment: ["TMPDIR": dir.path.string + "/missing"]).finish()
+        #expect(finished.status == 1)
+        #expect(finished.err.contains("missing") && finished.err.contains("set TMPDIR"), "\(finished.err)")
+        #expect(finished.out.isEmpty)
+    }
+
     @Test("durations: 50ms, 2s, 1.5s, 1m, and a bare number of milliseconds")
     func durations() throws {
         #expect(try DurationValue.parse("50ms", option: "x") == .milliseconds(50))

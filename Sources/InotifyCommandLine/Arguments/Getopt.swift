@@ -47,7 +47,7 @@ enum Getopt {
     ) -> Outcome {
         // getopt reads argv[0] only for its messages, which are off.
         let strings = [Array("inotify".utf8)] + arguments
-        var argv: [UnsafeMutablePointer<CChar>?] = strings.map(duplicate)
+        var argv: [UnsafeMutablePointer<CChar>?] = strings.map { Optional(mallocCString($0)) }
         argv.append(nil)
         let names: [UnsafeMutablePointer<CChar>?] = table.longOptions.map { strdup($0.name) }
         defer {
@@ -84,14 +84,6 @@ enum Getopt {
         }
     }
 
-    private static func duplicate(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        let copy = malloc(bytes.count + 1)!.assumingMemoryBound(to: CChar.self)
-        bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: bytes.count) }
-        }
-        copy[bytes.count] = 0
-        return copy
-    }
 
     private static func bytes(_ pointer: UnsafeMutablePointer<CChar>) -> [UInt8] {
         Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))

@@ -78,14 +78,7 @@ final class CommandProcess {
     }
 
     private static func cStrings(_ strings: [[UInt8]]) -> [UnsafeMutablePointer<CChar>?] {
-        strings.map { bytes in
-            let copy = malloc(bytes.count + 1)!.assumingMemoryBound(to: CChar.self)
-            bytes.withUnsafeBytes { source in
-                if let base = source.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: bytes.count) }
-            }
-            copy[bytes.count] = 0
-            return copy
-        } + [nil]
+        strings.map { Optional(mallocCString($0)) } + [nil]
     }
 }
 

@@ -10,6 +10,16 @@ func withCPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
     return terminated.withUnsafeBytes { body($0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
 }
 
+/// A malloc'd NUL-terminated copy of `bytes`, for an argv: the caller frees it.
+func mallocCString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar> {
+    let copy = malloc(bytes.count + 1)!.assumingMemoryBound(to: CChar.self)
+    bytes.withUnsafeBytes { source in
+        if let base = source.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: bytes.count) }
+    }
+    copy[bytes.count] = 0
+    return copy
+}
+
 /// A path's bytes as a `FilePath`, byte for byte.
 func filePath(_ bytes: [UInt8]) -> FilePath {
     withCPath(bytes) { FilePath(platformString: $0) }
