@@ -3,11 +3,18 @@
 // else is inline there.
 #define _GNU_SOURCE 1
 #include <fcntl.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "CInotifyCommand.h"
+
+static pthread_mutex_t getopt_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void cic_getopt_lock(void) { pthread_mutex_lock(&getopt_mutex); }
+
+void cic_getopt_unlock(void) { pthread_mutex_unlock(&getopt_mutex); }
 
 int cic_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 

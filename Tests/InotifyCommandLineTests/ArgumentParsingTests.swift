@@ -263,7 +263,7 @@ struct ArgumentParsingTests {
         #expect(options.operands == words(["d"]))
     }
 
-    @Test(.disabled(if: underThreadSanitizer, "ThreadSanitizer does not see swift_once (on Linux, once_slow) as synchronization, so the first uses of Getopt's global lock from several threads at once, right after another thread ran its lazy initializer, were reported as a race (the block reported was allocated inside once_slow); the test runs in the plain and AddressSanitizer suites"))
+    @Test
     func parsesFromManyTasksAtOnceEachGetTheirOwnResult() async {
         let results = await withTaskGroup(of: (Int, ParsedArguments<WaitOptions>).self) { group in
             for index in 0..<64 {

@@ -35,6 +35,12 @@ static inline void cic_getopt_reset(void) {
     optopt = 0;
 }
 
+/// getopt_long keeps its scan in globals, so one parse runs at a time. A C
+/// mutex, statically initialised: a Swift global would be made lazily, under
+/// swift_once, which ThreadSanitizer does not see as synchronization.
+void cic_getopt_lock(void);
+void cic_getopt_unlock(void);
+
 /// For the tests, which drive the executable: glibc declares these only
 /// under _GNU_SOURCE, so they are defined in CInotifyCommand.c, which alone
 /// sees it (in this header it would change glibc's types for the module).

@@ -28,18 +28,18 @@ enum Getopt {
         case failed(GetoptError)
     }
 
-    /// getopt_long keeps its scan in globals (optind and glibc's own
-    /// position inside a cluster), so one parse runs at a time; the tests
-    /// parse from many threads.
-    private static let scan = Lock(())
-
     /// Parses `arguments` (without the program name) with `table`, handing
     /// each option to `take` as it is found, as inotifywait handles each one
     /// before it reads the next: `take` returns false to stop there.
     static func parse(
         arguments: [[UInt8]], table: GetoptTable, take: (GivenOption) -> Bool
     ) -> Outcome {
-        scan.withLock { _ in parseAlone(arguments: arguments, table: table, take: take) }
+        // getopt_long keeps its scan in globals (optind and glibc's own
+        // position inside a cluster), so one parse runs at a time; the tests
+        // parse from many threads.
+        cic_getopt_lock()
+        defer { cic_getopt_unlock() }
+        return parseAlone(arguments: arguments, table: table, take: take)
     }
 
     private static func parseAlone(
