@@ -4,12 +4,15 @@ import SystemPackage
 
 /// The file `$INOTIFY_CHANGES` names: the current batch's JSON lines, in a
 /// directory of the run's own (mode 0700) under `$TMPDIR`, removed at the
-/// end. Each batch is written beside it and renamed over it, so that a
-/// command still reading the last one (a restart's old process) keeps
-/// reading what it was given.
+/// end. Each run has a file of its own (`changes.N.jsonl`), made new, and the
+/// last run's is removed once the next is written: replacing a file by a
+/// rename (or truncating one) has ext4 start its writeback at once
+/// (`auto_da_alloc`), which cost 240 µs of every run's start.
 final class ChangesFile {
     let directory: [UInt8]
-    let path: [UInt8]
+    /// The current run's file.
+    private(set) var path: [UInt8]
+    private var generation = 0
 
     /// Nil after printing why the directory could not be made.
     init?(program: String) {
@@ -24,7 +27,11 @@ final class ChangesFile {
             return nil
         }
         directory = Array(template.dropLast())
-        path = directory + Array("/changes.jsonl".utf8)
+        path = Self.file(in: directory, generation: 0)
+    }
+
+    private static func file(in directory: [UInt8], generation: Int) -> [UInt8] {
+        directory + Array("/changes.\(generation).jsonl".utf8)
     }
 
     /// The file's directory as a path below `root` (as given), for leaving
@@ -41,19 +48,24 @@ final class ChangesFile {
         return path + Array(ownReal.string.dropFirst(base.count).utf8)
     }
 
-    /// Replaces the contents with `lines`; the errno of a failure.
+    /// Writes `lines` to a new file, which becomes ``path``, and removes the
+    /// last run's; the errno of a failure (``path`` is then the new file's,
+    /// empty or short).
     func write(_ lines: [UInt8]) -> CInt? {
-        let staging = directory + Array("/changes.jsonl.new".utf8)
-        let opened = withCPath(staging) { Syscalls.open($0, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: 0o600) }
-        guard case .success(let fd) = opened else {
-            if case .failure(let errno) = opened { return errno.rawValue }
-            return EIO
+        let previous = generation > 0 ? path : nil
+        generation += 1
+        path = Self.file(in: directory, generation: generation)
+        defer { if let previous { _ = withCPath(previous) { unlink($0) } } }
+        let opened = withCPath(path) {
+            Syscalls.open($0, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o600)
         }
-        let failure = lines.withUnsafeBytes { writeAll(fd, $0) }
-        _ = Syscalls.close(fd)
-        if let failure { return failure }
-        let renamed = withCPath(staging) { from in withCPath(path) { to in Glibc.rename(from, to) } }
-        return renamed == 0 ? nil : errno
+        switch opened {
+        case .failure(let errno): return errno.rawValue
+        case .success(let fd):
+            let failure = lines.withUnsafeBytes { writeAll(fd, $0) }
+            _ = Syscalls.close(fd)
+            return failure
+        }
     }
 
     /// The file opened for reading: the command's standard input with `--stdin`.
@@ -63,7 +75,7 @@ final class ChangesFile {
 
     /// Removes the file and its directory.
     func remove() {
-        for file in [path, directory + Array("/changes.jsonl.new".utf8)] { _ = withCPath(file) { unlink($0) } }
+        _ = withCPath(path) { unlink($0) }
         _ = withCPath(directory) { rmdir($0) }
     }
 }
