@@ -59,7 +59,7 @@ extension Fanotify {
 
     /// The path a file identifier record names: its handle's path, joined
     /// with its name when it has one other than `.` (see
-    /// ``path(of:mount:)-(FileHandle,_)``). A name that is not one path
+    /// ``path(of:mount:)-(Fanotify.FileHandle,_)``). A name that is not one path
     /// component is refused (`EINVAL`).
     public static func path(of fileID: FileID, mount: FileDescriptor) throws(Error) -> FilePath {
         let directory = try path(of: fileID.handle, mount: mount)
