@@ -125,6 +125,32 @@ struct FanotifyKernelTests {
         }
     }
 
+    @Test("an inode mark's ignore mask (FAN_MARK_IGNORE, which a directory's needs with FAN_MARK_IGNORED_SURV_MODIFY) hides the creations in it from a filesystem mark, until it is removed")
+    func ignoreMask() throws {
+        let directory = try TemporaryDirectory("fanotify", in: "/dev/shm")
+        let quiet = try directory.makeDirectory(uniqueName("quiet"))
+        let group = try Self.group()
+        try group.addMark(directory.path, on: .filesystem, mask: [.create])
+        let unsaid = #expect(throws: Fanotify.Error.self) {
+            try group.addMark(quiet, mask: [.create], flags: [.ignore])
+        }
+        #expect(unsaid?.errno == .isDirectory && unsaid?.advice.contains(".ignoredSurvivesModify") == true)
+        try group.addMark(quiet, mask: [.create], flags: [.ignore, .ignoredSurvivesModify])
+        let hidden = uniqueName("hidden"), shown = uniqueName("shown"), again = uniqueName("again")
+        let names = [hidden, shown, again].map { Array($0.utf8) }
+        let relevant: (Fanotify.Event) -> Bool = { event in event.directoryEntry?.name.map(names.contains) ?? false }
+        try Files.touch(quiet.appending(hidden))
+        try Files.touch(directory.appending(shown))
+        // Events come in order: once `shown` is read, `hidden` would have been read before it.
+        let first = try group.readUntil(relevant: relevant, done: { $0.contains { $0.directoryEntry?.name == names[1] } })
+        #expect(!first.contains { $0.directoryEntry?.name == names[0] }, "\(first)")
+
+        try group.removeMark(quiet, mask: [.create], flags: [.ignore, .ignoredSurvivesModify])
+        try Files.touch(quiet.appending(again))
+        let second = try group.readUntil(relevant: relevant, done: { !$0.isEmpty })
+        #expect(second.first?.directoryEntry?.name == names[2])
+    }
+
     @Test("a mount mark asking for FAN_CREATE is refused, with the advice to use a filesystem mark")
     func mountMarkRefusesDirectoryEntryEvents() throws {
         let directory = try TemporaryDirectory("fanotify")

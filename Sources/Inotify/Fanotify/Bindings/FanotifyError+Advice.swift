@@ -140,6 +140,9 @@ extension Fanotify.Error {
                 + " is used up: remove marks, raise it, or make the group with .unlimitedMarks (as root)"
         case .noSuchFileOrDirectory:
             return "Check that the path exists; removing a mask that no mark holds also gives this"
+        case .isDirectory:
+            return ".ignore (FAN_MARK_IGNORE) on a directory needs .ignoredSurvivesModify"
+                + " (FAN_MARK_IGNORE_SURV): a directory's ignore mask cannot be cleared by a modification"
         case .notDirectory:
             return "The flags have .onlyDir (FAN_MARK_ONLYDIR) but the path is not a directory"
         case .fileExists:

@@ -47,7 +47,7 @@ extension Fanotify {
         /// The corresponding C constant is `FAN_MARK_EVICTABLE`.
         public static let evictable = MarkFlags(rawValue: Fanotify.FAN_MARK_EVICTABLE)
         /// The mask is the ignore mask, obeying `FAN_ONDIR` and `FAN_EVENT_ON_CHILD`
-        /// (Linux 6.0); on a mount or filesystem it needs ``ignoredSurvivesModify``.
+        /// (Linux 6.0); on a mount, a filesystem or a directory it needs ``ignoredSurvivesModify``.
         /// The corresponding C constant is `FAN_MARK_IGNORE`.
         public static let ignore = MarkFlags(rawValue: Fanotify.FAN_MARK_IGNORE)
     }
