@@ -50,6 +50,12 @@ let package = Package(
             ],
             swiftSettings: swift6
         ),
+        // Any bytes through the fanotify decoder, both forms: they must agree.
+        .executableTarget(
+            name: "fanotify-decoder",
+            dependencies: ["FuzzSupport", .product(name: "Inotify", package: "swift-inotify")],
+            swiftSettings: swift6
+        ),
         // EventMask(parsing:) and the command line's -e list: names to masks and back.
         commandLineTarget("event-mask"),
         // --format against a reference reading of it, and --timefmt.

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <stdlib.h>
 #include <sys/vfs.h>
 #include "CInotify.h"
 
@@ -53,3 +54,19 @@ int cinotify_siginfo_signo(const void *info) {
 }
 
 const char *cinotify_errno_name(int code) { return strerrorname_np(code); }
+
+int cinotify_open_by_handle_at(int mount_fd, int type, const void *bytes, unsigned int count, int flags) {
+    struct file_handle *handle = malloc(sizeof(struct file_handle) + count);
+    if (handle == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    handle->handle_bytes = count;
+    handle->handle_type = type;
+    memcpy(handle->f_handle, bytes, count);
+    int fd = open_by_handle_at(mount_fd, handle, flags);
+    int saved = errno;
+    free(handle);
+    errno = saved;
+    return fd;
+}

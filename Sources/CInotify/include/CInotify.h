@@ -1,7 +1,7 @@
 #ifndef C_INOTIFY_H
 #define C_INOTIFY_H
 
-// What Swift cannot import from <sys/inotify.h> and friends by itself:
+// What Swift cannot import from <sys/inotify.h>, <sys/fanotify.h> and friends by itself:
 // macros composed of other macros (IN_ALL_EVENTS, IN_CLOSE, IN_MOVE), eventfd,
 // ioctl(2), which is variadic, getdents64, which glibc declares only
 // under _GNU_SOURCE, statfs(2) and signalfd(2), whose headers Swift's Glibc
@@ -15,6 +15,44 @@
 #include <sys/eventfd.h>
 #include <limits.h>
 #include <sys/prctl.h>
+#include <sys/fanotify.h>
+
+// fanotify(7) constants newer than the C library's <linux/fanotify.h>, with
+// the kernel's values (include/uapi/linux/fanotify.h), so that the Swift
+// constants can be held against this header whichever the build machine has.
+#ifndef FAN_PRE_ACCESS
+#define FAN_PRE_ACCESS 0x00100000
+#endif
+#ifndef FAN_MNT_ATTACH
+#define FAN_MNT_ATTACH 0x01000000
+#endif
+#ifndef FAN_MNT_DETACH
+#define FAN_MNT_DETACH 0x02000000
+#endif
+#ifndef FAN_REPORT_FD_ERROR
+#define FAN_REPORT_FD_ERROR 0x00002000
+#endif
+#ifndef FAN_REPORT_MNT
+#define FAN_REPORT_MNT 0x00004000
+#endif
+#ifndef FAN_MARK_EVICTABLE
+#define FAN_MARK_EVICTABLE 0x00000200
+#endif
+#ifndef FAN_MARK_IGNORE
+#define FAN_MARK_IGNORE 0x00000400
+#endif
+#ifndef FAN_MARK_MNTNS
+#define FAN_MARK_MNTNS 0x00000110
+#endif
+#ifndef FAN_EVENT_INFO_TYPE_RANGE
+#define FAN_EVENT_INFO_TYPE_RANGE 6
+#endif
+#ifndef FAN_EVENT_INFO_TYPE_MNT
+#define FAN_EVENT_INFO_TYPE_MNT 7
+#endif
+#ifndef FAN_INFO
+#define FAN_INFO 0x20
+#endif
 
 /// Names the calling thread (prctl(PR_SET_NAME), 15 bytes at most).
 static inline int cinotify_set_thread_name(const char *name) {
@@ -63,6 +101,25 @@ int cinotify_siginfo_signo(const void *info);
 /// The symbolic name of an errno ("EIO"), or NULL where glibc has none
 /// (strerrorname_np, a GNU extension, hence CInotify.c).
 const char *cinotify_errno_name(int code);
+
+/// open_by_handle_at(2) of the handle `bytes` (`count` of them) of type
+/// `type`, as a fanotify file identifier record carries it, against the
+/// mount open as `mount_fd`; -1 with errno set. Defined in CInotify.c:
+/// struct file_handle and the call are declared only under _GNU_SOURCE.
+int cinotify_open_by_handle_at(int mount_fd, int type, const void *bytes, unsigned int count, int flags);
+
+/// fanotify_init(2).
+static inline int cinotify_fanotify_init(unsigned int flags, unsigned int event_f_flags) {
+    return fanotify_init(flags, event_f_flags);
+}
+
+/// fanotify_mark(2). `path` may be NULL (the object open as `dirfd`).
+static inline int cinotify_fanotify_mark(int fd, unsigned int flags, uint64_t mask, int dirfd, const char *path) {
+    return fanotify_mark(fd, flags, mask, dirfd, path);
+}
+
+/// sizeof(struct fanotify_event_metadata).
+static inline size_t cinotify_fanotify_metadata_size(void) { return sizeof(struct fanotify_event_metadata); }
 
 static inline int cinotify_eventfd(unsigned int initval, int flags) {
     return eventfd(initval, flags);

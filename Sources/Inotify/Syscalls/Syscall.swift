@@ -26,4 +26,10 @@ enum Syscall: String, Hashable, Sendable, CaseIterable {
     case daemon
     /// dup2(2).
     case dup2
+    /// fanotify_init(2) and fanotify_mark(2).
+    case fanotifyInit, fanotifyMark
+    /// open_by_handle_at(2).
+    case openByHandle
+    /// readlink(2).
+    case readlink
 }
