@@ -64,7 +64,7 @@ final class RunLoop {
             if case .failure(let errno) = fds.withUnsafeMutableBufferPointer({ Syscalls.poll($0, timeoutMilliseconds: timeout) }) {
                 printError("\(program): poll: \(errnoText(errno.rawValue))")
                 exitStatus = 1
-                stopAll(immediately: true)
+                killAll()
                 return 1
             }
             if fds[0].revents != 0 { takeSignal() }
@@ -156,7 +156,7 @@ final class RunLoop {
     }
 
     /// At a second SIGINT or SIGTERM, or a failure: everything killed now.
-    private func stopAll(immediately: Bool) {
+    private func killAll() {
         guard let process = current ?? stopping?.process else { return }
         process.signalGroup(SIGKILL)
         stopping = (process, ContinuousClock.now, true)
@@ -192,7 +192,7 @@ final class RunLoop {
             // SIGINT, SIGTERM, SIGHUP: stop the command as a restart does,
             // then end; a second one does not wait.
             if exitStatus != nil {
-                stopAll(immediately: true)
+                killAll()
                 return
             }
             // The status a shell gives a process a signal ended.
