@@ -141,4 +141,30 @@ struct SettledTests {
         await player.value
         #expect(batch.changes.map(\.description) == ["created a", "created b"])
     }
+
+    @Test("with a quiet window of 0, a batch held for a lock is looked at again no sooner than shortestLookAgain: it does not spin")
+    func heldWithoutSpinning() async throws {
+        let dir = try TemporaryDirectory("settled-spin")
+        try dir.makeDirectory(".git")
+        let lock = try dir.createFile(".git/index.lock")
+        let watcher = try TreeWatcher(root: dir.path)
+        defer { watcher.close() }
+        var batches = watcher.settled(quiet: .zero, lockLimit: .seconds(600)).makeAsyncIterator()
+        let batcher = batches.batcher
+        try dir.createFile("a")
+        let looks = Task {
+            _ = await eventually(timeout: .seconds(60)) { batcher.heldForLockForTesting >= 1 }
+            let first = ContinuousClock.now
+            _ = await eventually(timeout: .seconds(60)) { batcher.heldForLockForTesting >= 11 }
+            let elapsed = ContinuousClock.now - first
+            try Files.unlink(lock)
+            return elapsed
+        }
+        let batch = try #require(try await batches.next())
+        // Ten looks after the first, each at least shortestLookAgain after
+        // the one before: a lower bound, which no slowness can break.
+        let elapsed = try await looks.value
+        #expect(elapsed >= SettledChanges.Batcher.shortestLookAgain * 10, "\(elapsed)")
+        #expect(batch.changes.map(\.description).contains("created a"), "\(batch.changes)")
+    }
 }

@@ -131,6 +131,9 @@ public struct SettledChanges: AsyncSequence, Sendable {
             case wait(until: ContinuousClock.Instant)
         }
 
+        /// The least time between two looks at a batch that is held.
+        static let shortestLookAgain: Duration = .milliseconds(5)
+
         func step(now: ContinuousClock.Instant) -> Step {
             // Changes the watcher has and this has not taken yet (its task
             // kept from running): the tree is not quiet.
@@ -161,24 +164,28 @@ public struct SettledChanges: AsyncSequence, Sendable {
                 }
                 let quietAt = last.advanced(by: quiet)
                 let due = Swift.min(quietAt, first.advanced(by: maxWait))
+                // How soon to look again while held: never at once, which
+                // with a quiet window of 0 would spin for as long as a lock
+                // is held or the watcher lags.
+                let again = now.advanced(by: Swift.max(quiet, Self.shortestLookAgain))
                 if now < due && !state.ended { return .wait(until: due) }
                 if !state.ended && now < first.advanced(by: lockLimit) {
                     if lockHeld == true {
                         state.heldForLock += 1
                         state.lockSeen = true
-                        return .wait(until: now.advanced(by: quiet))
+                        return .wait(until: again)
                     }
                     if state.lockSeen && (waiting || !caughtUp || now < quietAt) {
                         // The lock went, but what its holder did may still be
                         // on its way (the kernel's queue, the watcher): the
                         // batch closes once the tree is quiet, past maxWait.
-                        return .wait(until: Swift.max(quietAt, now.advanced(by: quiet / 2)))
+                        return .wait(until: Swift.max(quietAt, again))
                     }
                 }
                 // Quiet by the clock, but changes wait to be taken: not
                 // quiet yet (the maximum wait still closes the batch).
                 if waiting && !state.ended && now < first.advanced(by: maxWait) {
-                    return .wait(until: Swift.min(now.advanced(by: quiet), first.advanced(by: maxWait)))
+                    return .wait(until: Swift.min(again, first.advanced(by: maxWait)))
                 }
                 let batch = SettledBatch(state.effect)
                 state.effect = NetEffect()
