@@ -5,6 +5,20 @@ import Synchronization
 import SystemPackage
 import Testing
 
+/// The harness's set-up, handed to a thread with a descriptor table of its
+/// own and waited for: safe to share, since only that thread runs it while
+/// the harness's thread waits (``withOwnDescriptorTable(_:)``).
+private final class SetUp: @unchecked Sendable {
+    let dir: TemporaryDirectory
+    var prepare: ((TemporaryDirectory) throws -> Void)?
+
+    init(dir: TemporaryDirectory) {
+        self.dir = dir
+    }
+
+    func run() throws { try prepare?(dir) }
+}
+
 /// A tree engine on a temporary directory, driven by the test's own reads:
 /// deterministic, single-threaded.
 final class EngineHarness {
@@ -15,7 +29,17 @@ final class EngineHarness {
     init(_ label: String = "tree", in base: String? = nil, options: TreeWatcher.Options = .init(),
          prepare: (TemporaryDirectory) throws -> Void = { _ in }) throws {
         dir = try TemporaryDirectory(label, in: base)
-        try prepare(dir)
+        // From a descriptor table of its own: a child another test spawns
+        // meanwhile would hold the files' descriptors, and their CLOSE_WRITE
+        // would come after the watch is added, as a change (seen under
+        // AddressSanitizer in a full run: a rename test got one).
+        let setUp = SetUp(dir: dir)
+        try withoutActuallyEscaping(prepare) { prepare in
+            setUp.prepare = prepare
+            // Let go before the block ends: the closure must not outlive it.
+            defer { setUp.prepare = nil }
+            try withOwnDescriptorTable { try setUp.run() }
+        }
         inotify = try Inotify(flags: .nonBlocking)
         engine = try TreeEngine(inotify: inotify, root: dir.path, options: options)
     }
