@@ -29,6 +29,20 @@ struct NetEffectTests {
         ]) == ["modified main.rs"])
     }
 
+    @Test("a file closed after it was deleted (its CLOSE_WRITE after the DELETE) stays deleted, or absent if it was new")
+    func closedAfterDeletion() {
+        #expect(Self.net([
+            Self.change(.created, "4913"), Self.change(.deleted, "4913"), Self.change(.closedAfterWrite, "4913"),
+        ]) == [])
+        #expect(Self.net([
+            Self.change(.deleted, "old"), Self.change(.closedAfterWrite, "old"), Self.change(.attributesChanged, "old"),
+        ]) == ["deleted old"])
+        // Made again after: that one's writes count.
+        #expect(Self.net([
+            Self.change(.deleted, "f"), Self.change(.created, "f"), Self.change(.closedAfterWrite, "f"),
+        ]) == ["modified f"])
+    }
+
     @Test("a save through a temporary file renamed onto the original is one modified")
     func renameOntoSave() {
         #expect(Self.net([

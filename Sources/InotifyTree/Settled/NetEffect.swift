@@ -53,6 +53,11 @@ struct NetEffect {
     /// Origins (paths before the burst) that a rename may have replaced
     /// (the kernel does not say whether anything was there).
     private var maybeReplaced = Set<FilePath>()
+    /// Paths whose entry the burst removed, with nothing placed there
+    /// since: a write or an attribute change that comes for one later is
+    /// the unlinked file's (open when it was deleted, closed after), not
+    /// a new entry's.
+    private var removedHere = Set<FilePath>()
     /// An overflow or a rescan came: changes may be missing.
     private(set) var needsResync = false
     /// What the burst said that is not a change to an entry: directories
@@ -112,12 +117,14 @@ struct NetEffect {
 
     private mutating func place(_ entry: Entry, at path: FilePath) {
         setEntry(entry, at: path)
+        removedHere.remove(path)
         if case .original(let from) = entry.origin {
             if from == path { departed.remove(from) } else { departed.insert(from) }
         }
     }
 
     private mutating func touch(_ path: FilePath, isDirectory: Bool, _ change: (inout Entry) -> Void) {
+        if entries[path] == nil && removedHere.contains(path) { return }
         var entry = entries[path] ?? Entry(origin: origin(of: path) ?? .new, isDirectory: isDirectory)
         change(&entry)
         place(entry, at: path)
@@ -151,6 +158,7 @@ struct NetEffect {
 
     /// The entry at `path` and everything below it are gone.
     private mutating func remove(_ path: FilePath, isDirectory: Bool) {
+        removedHere.insert(path)
         let top = origin(of: path)
         for below in descendants(of: path) {
             let entry = removeEntry(at: below)!
