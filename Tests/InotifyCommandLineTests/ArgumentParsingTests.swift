@@ -20,9 +20,9 @@ struct ArgumentParsingTests {
         .daemon: Effect(context: ["-o", "log"]) { $0.daemon && $0.monitor && $0.syslog },
         .syslog: Effect { $0.syslog },
         .noDereference: Effect { $0.noDereference },
-        .inotify: Effect(changesNothing: true) { _ in true },
-        .fanotify: Effect(changesNothing: true) { _ in true },
-        .filesystem: Effect(changesNothing: true) { _ in true },
+        .inotify: Effect(changesNothing: true) { $0.backend == .inotify },
+        .fanotify: Effect { $0.backend == .fanotify && !$0.filesystem },
+        .filesystem: Effect { $0.backend == .fanotify && $0.filesystem },
         .format: Effect("%w %e") { $0.format == Array("%w %e".utf8) },
         .noNewline: Effect(context: ["--format", "%w"]) { $0.noNewline },
         .timefmt: Effect("%H", context: ["--format", "%w"]) { $0.timefmt == "%H" },
@@ -47,9 +47,9 @@ struct ArgumentParsingTests {
         .descending: Effect("Moved_To") { $0.sort == StatsTable.Sort(key: .event(.movedTo), ascending: false) },
         .recursive: Effect { $0.recursive },
         .noDereference: Effect { $0.noDereference },
-        .inotify: Effect(changesNothing: true) { _ in true },
-        .fanotify: Effect(changesNothing: true) { _ in true },
-        .filesystem: Effect(changesNothing: true) { _ in true },
+        .inotify: Effect(changesNothing: true) { $0.backend == .inotify },
+        .fanotify: Effect { $0.backend == .fanotify && !$0.filesystem },
+        .filesystem: Effect { $0.backend == .fanotify && $0.filesystem },
         .fromFile: Effect("list") { $0.fromFile == Array("list".utf8) },
         .gitIgnore: Effect(context: ["-r"]) { $0.gitIgnore },
         .exclude: Effect("x") { $0.patterns == [Pattern(.exclude, Array("x".utf8))] },
@@ -65,11 +65,59 @@ struct ArgumentParsingTests {
     ]
 
     @Test func everyOptionOfWaitIsTakenInEverySpelling() {
-        expectEverySpelling(.wait, neutral: "I", effects: Self.waitEffects, operands: \.operands, parse: WaitOptions.parse)
+        expectEverySpelling(.wait, neutral: "I", effects: Self.waitEffects, operands: \.operands) {
+            WaitOptions.parse(program: $0, arguments: $1)
+        }
     }
 
     @Test func everyOptionOfStatsIsTakenInEverySpelling() {
-        expectEverySpelling(.stats, neutral: "I", effects: Self.statsEffects, operands: \.operands, parse: StatsOptions.parse)
+        expectEverySpelling(.stats, neutral: "I", effects: Self.statsEffects, operands: \.operands) {
+            StatsOptions.parse(program: $0, arguments: $1)
+        }
+    }
+
+    /// fsnotifywait takes inotifywait's options, with fanotify the default:
+    /// there -F changes nothing and -I does.
+    static func fanotifyDefault<Options: SharedOptions>(_ effects: [OptionKey: Effect<Options>]) -> [OptionKey: Effect<Options>] {
+        var twin = effects
+        twin[.inotify] = Effect { $0.backend == .inotify && !$0.filesystem }
+        twin[.fanotify] = Effect(changesNothing: true) { $0.backend == .fanotify && !$0.filesystem }
+        twin[.timeout] = Effect("-5") { $0.timeout == -5 }
+        return twin
+    }
+
+    @Test func everyOptionOfFsnotifywaitIsTakenInEverySpelling() {
+        expectEverySpelling(.fsnotifywait, neutral: "F", effects: Self.fanotifyDefault(Self.waitEffects),
+                            operands: \.operands) { WaitOptions.parse(program: $0, arguments: $1, command: .fsnotifywait) }
+    }
+
+    @Test func everyOptionOfFsnotifywatchIsTakenInEverySpelling() {
+        expectEverySpelling(.fsnotifywatch, neutral: "F", effects: Self.fanotifyDefault(Self.statsEffects),
+                            operands: \.operands) { StatsOptions.parse(program: $0, arguments: $1, command: .fsnotifywatch) }
+    }
+
+    @Test func theLastOfInotifyAndFanotifyWins() {
+        func backend(_ arguments: [String], _ command: Command) -> (Backend, Bool)? {
+            guard case .run(let options) = WaitOptions.parse(program: "p", arguments: words(arguments + ["d"]), command: command)
+            else { return nil }
+            return (options.backend, options.filesystem)
+        }
+        #expect(backend([], .wait)! == (.inotify, false))
+        #expect(backend([], .fsnotifywait)! == (.fanotify, false))
+        #expect(backend(["-F", "-I"], .wait)! == (.inotify, false))
+        #expect(backend(["-I", "-F"], .wait)! == (.fanotify, false))
+        #expect(backend(["-I"], .fsnotifywait)! == (.inotify, false))
+        #expect(backend(["-S"], .wait)! == (.fanotify, true))
+        #expect(backend(["-S", "-I"], .fsnotifywait)! == (.inotify, true))
+    }
+
+    @Test func aNegativeTimeoutIsAProbeOnlyForTheFanotifyTwins() {
+        #expect(WaitOptions.parse(program: "p", arguments: words(["-t", "-1", "d"]))
+            == .refused(UsageError("'-1' is not a valid timeout value: it cannot be negative (0 waits forever).")))
+        guard case .run(let options) = WaitOptions.parse(program: "p", arguments: words(["-t", "-1", "d"]),
+                                                         command: .fsnotifywait)
+        else { Issue.record("refused"); return }
+        #expect(options.timeout == -1)
     }
 
     @Test func everyOptionOfEventsIsTakenInEverySpelling() {

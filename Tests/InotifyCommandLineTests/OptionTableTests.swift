@@ -112,16 +112,21 @@ struct OptionTableTests {
             #expect(help.contains("  \(spec.command.rawValue)  "))
             #expect(help.contains(spec.summary))
         }
-        for name in ["inotifywait", "inotifywatch"] { #expect(help.contains(name)) }
+        for name in ["inotifywait", "inotifywatch", "fsnotifywait", "fsnotifywatch"] { #expect(help.contains(name)) }
     }
 
     @Test func programNamesLeadToTheirCommands() {
         #expect(CommandSpec.command(linkedAs: "inotifywait") == .wait)
         #expect(CommandSpec.command(linkedAs: "inotifywatch") == .stats)
+        #expect(CommandSpec.command(linkedAs: "fsnotifywait") == .fsnotifywait)
+        #expect(CommandSpec.command(linkedAs: "fsnotifywatch") == .fsnotifywatch)
         #expect(CommandSpec.command(linkedAs: "inotify") == nil)
         for command in Command.allCases { #expect(CommandSpec.spec(command).command == command) }
         let timeout = OptionSpec.table.first { $0.key == .timeout }!
-        #expect(timeout.programNames == ["inotify wait", "inotifywait", "inotify stats", "inotifywatch"])
+        #expect(timeout.programNames == [
+            "inotify wait", "inotifywait", "inotify stats", "inotifywatch", "inotify fsnotifywait", "fsnotifywait",
+            "inotify fsnotifywatch", "fsnotifywatch",
+        ])
     }
 
     @Test func eachRowIsOneOption() {

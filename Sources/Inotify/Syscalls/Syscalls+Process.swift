@@ -19,4 +19,10 @@ extension Syscalls {
     package static func duplicate(_ fd: CInt, onto target: CInt) -> Result<Void, Errno> {
         call(.dup2, .descriptor(fd)) { dup2(fd, target) }.map { _ in () }
     }
+
+    /// getpid(2): which process this is (after ``daemonize(keepingWorkingDirectory:)``,
+    /// the child's).
+    package static func processID() -> pid_t {
+        getpid()
+    }
 }

@@ -1,7 +1,7 @@
 /// The subcommands of `inotify`. What each is called and how its help
 /// begins is in ``CommandSpec``.
 enum Command: String, CaseIterable, Sendable, Hashable {
-    case wait, stats, events, run
+    case wait, stats, events, run, fsnotifywait, fsnotifywatch
 }
 
 /// One command as plain data: the names it runs under and the parts of its
@@ -23,6 +23,16 @@ struct CommandSpec: Sendable {
     let exitStatuses: [HelpRow]
     /// The exit status after `--help`: inotifywait and inotifywatch exit 1.
     let helpStatus: Int32
+    /// The command whose rows of the table it takes, where it is another's
+    /// twin (fsnotifywait is inotifywait with fanotify as the default): a
+    /// row's help for the twin is its help for this one, unless the row
+    /// says otherwise.
+    var sharesOptionsOf: Command? = nil
+    /// What watches unless -I, -F or -S say otherwise.
+    var backend = Backend.inotify
+    /// Whether a negative -t sets up the watches and exits 1 (inotify-tools
+    /// 4's probe of fanotify), rather than being refused.
+    var negativeTimeoutProbes = false
 
     /// A name and its explanation, a line of help.
     struct HelpRow: Sendable {
@@ -43,6 +53,8 @@ struct CommandSpec: Sendable {
         case .stats: stats
         case .events: events
         case .run: run
+        case .fsnotifywait: fsnotifywait
+        case .fsnotifywatch: fsnotifywatch
         }
     }
 
@@ -109,6 +121,38 @@ struct CommandSpec: Sendable {
             HelpRow(name: "status", text: "with --exit-after-run: the command's own (128+N if signal N ended it)"),
         ],
         helpStatus: 0)
+
+    private static let fsnotifywait = CommandSpec(
+        command: .fsnotifywait,
+        programNames: ["inotify fsnotifywait", "fsnotifywait"],
+        summary: "Wait for events, with fanotify; a drop-in fsnotifywait (inotify-tools 4)",
+        usage: wait.usage,
+        description: "Waits for events on the paths and prints them, as inotify wait does, with fanotify: a mark on "
+            + "each path (-S: on the filesystem it is on), names from the events' own records. Without -m it exits "
+            + "after the first event. -I watches with inotify instead.",
+        operands: wait.operands,
+        listsEventNames: true,
+        exitStatuses: wait.exitStatuses,
+        helpStatus: 1,
+        sharesOptionsOf: .wait,
+        backend: .fanotify,
+        negativeTimeoutProbes: true)
+
+    private static let fsnotifywatch = CommandSpec(
+        command: .fsnotifywatch,
+        programNames: ["inotify fsnotifywatch", "fsnotifywatch"],
+        summary: "Count events per file, with fanotify; a drop-in fsnotifywatch (inotify-tools 4)",
+        usage: stats.usage,
+        description: "Counts events per file until --timeout passes or it is interrupted (SIGINT, SIGTERM), then "
+            + "prints a table, as inotify stats does, with fanotify: a mark on each path (-S: on the filesystem it "
+            + "is on), a row per file. SIGUSR1 prints the table so far. -I watches with inotify instead.",
+        operands: stats.operands,
+        listsEventNames: true,
+        exitStatuses: stats.exitStatuses,
+        helpStatus: 1,
+        sharesOptionsOf: .stats,
+        backend: .fanotify,
+        negativeTimeoutProbes: true)
 
     private static let excludedPath = HelpRow(
         name: "@<path>", text: "Do not watch <path> (with -r: nor anything below it).")

@@ -38,8 +38,9 @@ enum HelpText {
     static func renderTop() -> String {
         let commands = CommandSpec.all.map { (left: $0.command.rawValue, text: $0.summary) }
         let links = CommandSpec.all.flatMap(\.linkNames)
-        let description = "Linux inotify(7) from the command line. Also answers to the names "
-            + links.joined(separator: " and ") + " (ln -s inotify \(links.first ?? "")), as that tool."
+        let description = "Linux inotify(7) and fanotify(7) from the command line. Also answers to the names "
+            + links.dropLast().joined(separator: ", ") + " and \(links.last ?? "")"
+            + " (ln -s inotify \(links.first ?? "")), as that tool."
         return [
             "USAGE: inotify <subcommand> [options] path...",
             wrap(description, indent: 0),

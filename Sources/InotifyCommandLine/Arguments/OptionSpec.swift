@@ -50,8 +50,9 @@ struct OptionSpec: Sendable, Hashable {
     let short: Character?
     let argument: OptionArgument
     /// The commands that have the option, each with the option's help line
-    /// there (a command counts events where another prints them).
-    let help: [Command: String]
+    /// there (a command counts events where another prints them), as the
+    /// row gives them; ``help`` adds the twins (``CommandSpec/sharesOptionsOf``).
+    let ownHelp: [Command: String]
     /// The spellings inotifywait and inotifywatch accept for the same option
     /// (`-t`, `--timeout`); empty for one of this tool's own.
     let inotifyTools: [String]
@@ -64,8 +65,19 @@ struct OptionSpec: Sendable, Hashable {
         self.long = long
         self.short = short
         self.argument = argument
-        self.help = help
+        self.ownHelp = help
         self.inotifyTools = inotifyTools
+    }
+
+    /// The commands that have the option, each with its help line there:
+    /// the row's own, and for a command that shares another's options (fsnotifywait
+    /// wait's) the other's, where the row does not say otherwise.
+    var help: [Command: String] {
+        var all = ownHelp
+        for command in Command.allCases where all[command] == nil {
+            if let twin = CommandSpec.spec(command).sharesOptionsOf, let text = ownHelp[twin] { all[command] = text }
+        }
+        return all
     }
 
     /// The commands the option belongs to, in ``Command`` order.

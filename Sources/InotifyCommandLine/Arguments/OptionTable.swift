@@ -49,6 +49,10 @@ extension OptionSpec {
             help: [
                 .wait: "Give up after <seconds> without an event (exit status 2); 0 waits forever.",
                 .stats: "Stop after <seconds>; 0 runs until interrupted.",
+                .fsnotifywait: "Give up after <seconds> without an event (exit status 2); 0 waits forever; a "
+                    + "negative number sets up the watches, then exits 1: inotify-tools' probe of fanotify.",
+                .fsnotifywatch: "Stop after <seconds>; 0 runs until interrupted; a negative number sets up the "
+                    + "watches, then exits 1: inotify-tools' probe of fanotify.",
             ],
             inotifyTools: ["-t", "--timeout"]),
         OptionSpec(
@@ -96,20 +100,31 @@ extension OptionSpec {
             inotifyTools: ["-P", "--no-dereference"]),
         OptionSpec(
             .inotify, "inotify", "I",
-            help: [.wait: "Use inotify: the only back end.", .stats: "Use inotify: the only back end."],
+            help: [
+                .wait: "Watch with inotify (the default): a watch on each path, with -r on each directory.",
+                .stats: "Watch with inotify (the default): a watch on each path, with -r on each directory.",
+                .fsnotifywait: "Watch with inotify instead of fanotify, as inotifywait does.",
+                .fsnotifywatch: "Watch with inotify instead of fanotify, as inotifywatch does.",
+            ],
             inotifyTools: ["-I", "--inotify"]),
         OptionSpec(
             .fanotify, "fanotify", "F",
             help: [
-                .wait: "Accepted, and uses inotify, as Debian's inotify-tools does.",
-                .stats: "Accepted, and uses inotify, as Debian's inotify-tools does.",
+                .wait: "Watch with fanotify, as fsnotifywait does: a mark on each path; names come from the "
+                    + "events' records.",
+                .stats: "Watch with fanotify, as fsnotifywatch does: a mark on each path, a row per file.",
+                .fsnotifywait: "Watch with fanotify (the default): a mark on each path; names come from the "
+                    + "events' records.",
+                .fsnotifywatch: "Watch with fanotify (the default): a mark on each path, a row per file.",
             ],
             inotifyTools: ["-F", "--fanotify"]),
         OptionSpec(
             .filesystem, "filesystem", "S",
             help: [
-                .wait: "Accepted, and uses inotify, as Debian's inotify-tools does.",
-                .stats: "Accepted, and uses inotify, as Debian's inotify-tools does.",
+                .wait: "Watch the whole filesystem each path is on: a fanotify filesystem mark (implies -F; "
+                    + "needs CAP_SYS_ADMIN).",
+                .stats: "Count events on the whole filesystem each path is on: a fanotify filesystem mark "
+                    + "(implies -F; needs CAP_SYS_ADMIN).",
             ],
             inotifyTools: ["-S", "--filesystem"]),
         OptionSpec(

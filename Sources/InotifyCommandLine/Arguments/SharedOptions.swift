@@ -12,6 +12,13 @@ protocol SharedOptions {
     var patterns: [Pattern] { get set }
     var gitIgnore: Bool { get set }
     var help: Bool { get set }
+    /// inotify or fanotify: the command's default, then `-I`, `-F`, `-S`.
+    var backend: Backend { get set }
+    /// `-S`: a fanotify mark on the whole filesystem each path is on.
+    var filesystem: Bool { get set }
+    /// Whether a negative `-t` is inotify-tools 4's probe (fsnotifywait,
+    /// fsnotifywatch) rather than an error.
+    var negativeTimeoutProbes: Bool { get set }
 }
 
 /// The refusal of `--gitignore` alone, which both commands give.
@@ -25,10 +32,15 @@ extension SharedOptions {
         case .help: help = true
         case .recursive: recursive = true
         case .noDereference: noDereference = true
-        // Accepted as inotify-tools 3.22 accepts them: -F and -S ask for
-        // fanotify, which Debian's build (like this one) does not use.
-        case .inotify, .fanotify, .filesystem: break
-        case .timeout: timeout = try Timeout.parse(option.text)
+        // As inotify-tools 4: the last of -I and -F wins; -S asks for
+        // fanotify too, and stays asked for after a later -I, which it then
+        // has no meaning for.
+        case .inotify: backend = .inotify
+        case .fanotify: backend = .fanotify
+        case .filesystem:
+            filesystem = true
+            backend = .fanotify
+        case .timeout: timeout = try Timeout.parse(option.text, negativeProbes: negativeTimeoutProbes)
         case .event: events.formUnion(try EventList.parseOption(option.text))
         case .gitIgnore: gitIgnore = true
         case .fromFile:
@@ -50,6 +62,9 @@ extension SharedOptions {
         _ command: Command, arguments: [[UInt8]],
         own: (inout Self, GivenOption) throws(UsageError) -> Void
     ) -> Result<Getopt.Outcome, UsageError> {
+        let spec = CommandSpec.spec(command)
+        backend = spec.backend
+        negativeTimeoutProbes = spec.negativeTimeoutProbes
         var refusal: UsageError? = nil
         let outcome = Getopt.parse(arguments: arguments, table: GetoptTable(for: command)) { option in
             do throws(UsageError) {

@@ -15,15 +15,21 @@ struct StatsOptions: SharedOptions, Sendable, Equatable {
     var patterns: [Pattern] = []
     var gitIgnore = false
     var help = false
+    var backend = Backend.inotify
+    var filesystem = false
+    var negativeTimeoutProbes = false
     var operands: [[UInt8]] = []
 
     /// Parses and checks the arguments, as inotifywatch does: options in the
     /// order given until one is refused, then getopt's refusal, then what
     /// cannot go together.
-    static func parse(program: String, arguments: [[UInt8]]) -> ParsedArguments<StatsOptions> {
+    /// `command` is stats or its fanotify twin, whose default backend it takes.
+    static func parse(
+        program: String, arguments: [[UInt8]], command: Command = .stats
+    ) -> ParsedArguments<StatsOptions> {
         var options = StatsOptions()
         let outcome: Getopt.Outcome
-        switch options.takeOptions(.stats, arguments: arguments, own: { options, option throws(UsageError) in
+        switch options.takeOptions(command, arguments: arguments, own: { options, option throws(UsageError) in
             try options.applyOwn(option)
         }) {
         case .failure(let refusal): return .refused(refusal)

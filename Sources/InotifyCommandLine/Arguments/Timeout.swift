@@ -1,10 +1,15 @@
 import Glibc
 
-/// `-t/--timeout`: whole seconds, as strtol reads them. inotify-tools takes a
-/// negative number as "wait forever"; here it is refused, since a script that
-/// computes a negative timeout has a bug the tool should not hide.
+/// `-t/--timeout`: whole seconds, as strtol reads them. inotify-tools 3 takes
+/// a negative number as "wait forever"; here it is refused, since a script
+/// that computes a negative timeout has a bug the tool should not hide. For
+/// fsnotifywait and fsnotifywatch it is inotify-tools 4's probe of fanotify
+/// (set up the watches, then exit 1 saying so): `negativeProbes` takes it.
 enum Timeout {
-    static func parse(_ text: String) throws(UsageError) -> Int {
+    /// What inotify-tools 4 says after setting up the watches for a negative timeout.
+    static let probeMessage = "Negative timeout specified - abort!"
+
+    static func parse(_ text: String, negativeProbes: Bool = false) throws(UsageError) -> Int {
         guard !text.isEmpty else {
             throw UsageError("The provided value is not a valid timeout value.")
         }
@@ -21,9 +26,15 @@ enum Timeout {
         guard value != Int.min else {
             throw UsageError("'\(text)' is not a valid timeout value.\nPlease specify a long int value.")
         }
-        guard value >= 0 else {
+        guard value >= 0 || negativeProbes else {
             throw UsageError("'\(text)' is not a valid timeout value: it cannot be negative (0 waits forever).")
         }
         return value
+    }
+
+    /// The end of a run with a negative timeout, once the watches are set up.
+    static func probeEnd() -> Int32 {
+        printError(probeMessage)
+        return 1
     }
 }

@@ -23,15 +23,21 @@ struct WaitOptions: SharedOptions, Sendable, Equatable {
     var null = false
     var gitIgnore = false
     var help = false
+    var backend = Backend.inotify
+    var filesystem = false
+    var negativeTimeoutProbes = false
     var operands: [[UInt8]] = []
 
     /// Parses and checks the arguments, as inotifywait does: options in the
     /// order given until one is refused, then what cannot go together, whose
     /// message follows getopt's if getopt refused an option.
-    static func parse(program: String, arguments: [[UInt8]]) -> ParsedArguments<WaitOptions> {
+    /// `command` is wait or its fanotify twin, whose default backend it takes.
+    static func parse(
+        program: String, arguments: [[UInt8]], command: Command = .wait
+    ) -> ParsedArguments<WaitOptions> {
         var options = WaitOptions()
         let outcome: Getopt.Outcome
-        switch options.takeOptions(.wait, arguments: arguments, own: { options, option throws(UsageError) in
+        switch options.takeOptions(command, arguments: arguments, own: { options, option throws(UsageError) in
             try options.applyOwn(option)
         }) {
         case .failure(let refusal): return .refused(refusal)

@@ -20,7 +20,7 @@ enum EventsCommand {
         var out = OutputBuffer(descriptor: 1)
         var seen = 0
         var failed = false
-        let stop = watch.run(
+        let stop = watch.readEvents(
             timeout: 0,
             handle: { event, _ in
                 out.append(event.makeEvent().description)

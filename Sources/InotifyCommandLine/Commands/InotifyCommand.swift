@@ -36,6 +36,8 @@ public enum InotifyCommand {
         case .stats: StatsCommand.run(program: program, arguments: arguments)
         case .events: EventsCommand.run(program: program, arguments: arguments)
         case .run: RunCommand.run(program: program, arguments: arguments)
+        case .fsnotifywait: WaitCommand.run(program: program, arguments: arguments, command: .fsnotifywait)
+        case .fsnotifywatch: StatsCommand.run(program: program, arguments: arguments, command: .fsnotifywatch)
         }
     }
 

@@ -3,15 +3,17 @@ import Glibc
 import InotifyTree
 import Synchronization
 
-/// `inotify stats`: inotifywatch, drop-in. Counts events per watched path
-/// until the timeout or SIGINT/SIGTERM/SIGHUP, then prints the table; SIGUSR1
-/// prints it without stopping.
+/// `inotify stats`: inotifywatch, drop-in; and with fanotify (`-F`, `-S`, or
+/// called as fsnotifywatch), fsnotifywatch, a row per file. Counts events per
+/// watched path until the timeout or SIGINT/SIGTERM/SIGHUP, then prints the
+/// table; SIGUSR1 prints it without stopping.
 enum StatsCommand {
-    static func run(program: String, arguments: [[UInt8]]) -> Int32 {
+    /// Runs as `command`: `stats`, or its fanotify twin `fsnotifywatch`.
+    static func run(program: String, arguments: [[UInt8]], command: Command = .stats) -> Int32 {
         let options: StatsOptions
-        switch StatsOptions.parse(program: program, arguments: arguments) {
+        switch StatsOptions.parse(program: program, arguments: arguments, command: command) {
         case .run(let parsed): options = parsed
-        case .help: return HelpText.show(.stats, program: program)
+        case .help: return HelpText.show(command, program: program)
         case .refused(let refusal): return refusal.report()
         }
         guard let filter = Pattern.filter(options.patterns) else { return 1 }
@@ -25,17 +27,25 @@ enum StatsCommand {
             return 1
         }
         let events = options.events.isEmpty ? Inotify.EventMask.allEvents : options.events
+        let marks = FanotifyMarks(options)
         guard let list = PathList.make(operands: options.operands, fromFile: options.fromFile) else { return 1 }
         guard !list.watch.isEmpty else {
             printError("No files specified to watch!")
             return 1
         }
         let diagnostics = Diagnostics(syslog: false, identity: "inotifywatch")
-        guard diagnostics.canMakeInstance() else { return 1 }
+        let group: Fanotify?
+        if marks != nil {
+            guard let made = FanotifyWatch.makeGroup(diagnostics: diagnostics) else { return 1 }
+            group = made
+        } else {
+            guard diagnostics.canMakeInstance() else { return 1 }
+            group = nil
+        }
         diagnostics.say("Establishing watches...")
         diagnostics.warnAboutProcFiles(list.watch)
         let settings = Settings(options: options, events: events, signals: signals, diagnostics: diagnostics)
-        if options.recursive && list.watch.contains(where: isDirectory) {
+        if options.recursive && marks == nil && list.watch.contains(where: isDirectory) {
             if options.verbose > 0 { for root in list.watch { diagnostics.say("Setting up watch(es) on \(display(root))") } }
             guard let set = TreeWatchSet(roots: list.watch, mask: events, excluded: list.exclude,
                                          gitIgnore: options.gitIgnore, diagnostics: diagnostics,
@@ -46,13 +56,28 @@ enum StatsCommand {
                 diagnostics.say("Total of \(set.watchers.reduce(0) { $0 + $1.watcher.watchedDirectories }) watches.")
             }
             settings.announce()
+            if options.timeout < 0 { return Timeout.probeEnd() }
             return blockingAwait { await runTree(set, list.watch, settings) }
         }
-        guard let watch = RawWatch(paths: list.watch, mask: events, noDereference: options.noDereference,
-                                   diagnostics: diagnostics, failureVerb: "Failed to watch")
-        else { return 1 }
-        if options.verbose > 0 { diagnostics.say("Total of \(watch.watched.count) watches.") }
+        let watch: any PathWatch
+        if let group {
+            if marks == .filesystem, let first = list.watch.first {
+                diagnostics.say("Setting up filesystem watch on \(display(first))")
+            }
+            guard let made = FanotifyWatch(group: group, paths: list.watch, mask: events, filesystem: marks == .filesystem,
+                                           noDereference: options.noDereference, diagnostics: diagnostics,
+                                           failureVerb: "Failed to watch")
+            else { return 1 }
+            watch = made
+        } else {
+            guard let made = RawWatch(paths: list.watch, mask: events, noDereference: options.noDereference,
+                                      diagnostics: diagnostics, failureVerb: "Failed to watch")
+            else { return 1 }
+            watch = made
+        }
+        if options.verbose > 0 { diagnostics.say("Total of \(watch.rows.count) watches.") }
         settings.announce()
+        if options.timeout < 0 { return Timeout.probeEnd() }
         return runRaw(watch, filter, settings)
     }
 
@@ -90,20 +115,28 @@ enum StatsCommand {
 
     // MARK: Watching paths themselves
 
-    private static func runRaw(_ watch: RawWatch, _ filter: PathFilter, _ settings: Settings) -> Int32 {
+    private static func runRaw(_ watch: any PathWatch, _ filter: PathFilter, _ settings: Settings) -> Int32 {
         var table = StatsTable()
-        for (_, path) in watch.watched.sorted(by: { $0.key < $1.key }) { table.add(path) }
+        for path in watch.rows { table.add(path) }
         var scratch: [UInt8] = []
+        var row: [UInt8] = []
         let deadline = settings.options.timeout > 0 ? Clock.now + Int64(settings.options.timeout) * 1000 : Int64.max
         while true {
             let left = deadline == Int64.max ? 0 : max(1, deadline - Clock.now)
             let stop = watch.run(
                 timeout: left, restartsOnEvent: false, signals: settings.signals,
-                handle: { event, watched in
-                    if !event.mask.isDisjoint(with: settings.events),
-                        filter.reports(watched: watched, name: event.name, scratch: &scratch)
-                    {
-                        table.record(watched, mask: event.mask)
+                handle: { line in
+                    guard !line.mask.isDisjoint(with: settings.events),
+                        filter.reports(watched: line.watched, name: line.name, scratch: &scratch)
+                    else { return true }
+                    if watch.countsPerFile {
+                        // fsnotifywatch's row is the file's path, inotifywatch's the watch's.
+                        row.removeAll(keepingCapacity: true)
+                        row.append(contentsOf: line.watched)
+                        row.append(contentsOf: line.name)
+                        row.withUnsafeBytes { table.record($0, mask: line.mask) }
+                    } else {
+                        table.record(line.watched, mask: line.mask)
                     }
                     return true
                 },

@@ -3,15 +3,17 @@ import Inotify
 import InotifyTree
 import Synchronization
 
-/// `inotify wait`: inotifywait, drop-in. Exit status 0 when an event asked
+/// `inotify wait`: inotifywait, drop-in; and with fanotify (`-F`, `-S`, or
+/// called as fsnotifywait), fsnotifywait. Exit status 0 when an event asked
 /// for came, 1 on error or when the event was one not asked for (the watch
 /// deleted or unmounted), 2 on timeout.
 enum WaitCommand {
-    static func run(program: String, arguments: [[UInt8]]) -> Int32 {
+    /// Runs as `command`: `wait`, or its fanotify twin `fsnotifywait`.
+    static func run(program: String, arguments: [[UInt8]], command: Command = .wait) -> Int32 {
         let options: WaitOptions
-        switch WaitOptions.parse(program: program, arguments: arguments) {
+        switch WaitOptions.parse(program: program, arguments: arguments, command: command) {
         case .run(let parsed): options = parsed
-        case .help: return HelpText.show(.wait, program: program)
+        case .help: return HelpText.show(command, program: program)
         case .refused(let refusal): return refusal.report()
         }
         guard let filter = Pattern.filter(options.patterns) else { return 1 }
@@ -21,6 +23,9 @@ enum WaitCommand {
             // As inotifywait: the tree follows creations and renames.
             mask.formUnion([.create, .movedTo, .movedFrom])
         }
+        let marks = FanotifyMarks(options)
+        // As fsnotifywait: an event on a directory is one asked for.
+        if marks != nil { mask.insert(.isDir) }
         guard let list = PathList.make(operands: options.operands, fromFile: options.fromFile) else { return 1 }
         guard !list.watch.isEmpty else {
             printError("No files specified to watch!")
@@ -28,26 +33,51 @@ enum WaitCommand {
         }
         guard let output = OutputTarget.open(outFile: options.outFile, daemon: options.daemon) else { return 1 }
         let diagnostics = Diagnostics(syslog: options.syslog, identity: "inotifywait")
-        guard diagnostics.canMakeInstance() else { return 1 }
+        // inotify-tools makes its instance, or its fanotify group, before it says anything.
+        let group: Fanotify?
+        if marks != nil {
+            guard let made = FanotifyWatch.makeGroup(diagnostics: diagnostics) else { return 1 }
+            group = made
+        } else {
+            guard diagnostics.canMakeInstance() else { return 1 }
+            group = nil
+        }
         if options.quiet == 0 {
-            diagnostics.say(options.recursive
-                ? "Setting up watches.  Beware: since -r was given, this may take a while!"
-                : "Setting up watches.")
+            if marks == .filesystem {
+                diagnostics.say("Setting up filesystem watches.")
+            } else {
+                diagnostics.say(options.recursive
+                    ? "Setting up watches.  Beware: since -r was given, this may take a while!"
+                    : "Setting up watches.")
+            }
         }
         if options.quiet < 2 { diagnostics.warnAboutProcFiles(list.watch) }
-        let settings = Settings(options: options, asked: asked, mask: mask, descriptor: output, diagnostics: diagnostics)
-        if options.recursive && list.watch.contains(where: isDirectory) {
+        let settings = Settings(
+            options: options, asked: asked, mask: mask, descriptor: output, diagnostics: diagnostics,
+            backend: marks == nil ? .inotify : .fanotify)
+        if options.recursive && marks == nil && list.watch.contains(where: isDirectory) {
             guard let set = TreeWatchSet(roots: list.watch, mask: mask, excluded: list.exclude,
                                          gitIgnore: options.gitIgnore, diagnostics: diagnostics,
                                          noDereference: options.noDereference)
             else { return 1 }
             if options.quiet == 0 { diagnostics.say("Watches established.") }
+            if options.timeout < 0 { return Timeout.probeEnd() }
             return blockingAwait { await runTree(set, settings) }
         }
-        guard let watch = RawWatch(paths: list.watch, mask: mask, noDereference: options.noDereference,
-                                   diagnostics: diagnostics)
-        else { return 1 }
+        let watch: any PathWatch
+        if let group {
+            guard let made = FanotifyWatch(group: group, paths: list.watch, mask: mask, filesystem: marks == .filesystem,
+                                           noDereference: options.noDereference, diagnostics: diagnostics)
+            else { return 1 }
+            watch = made
+        } else {
+            guard let made = RawWatch(paths: list.watch, mask: mask, noDereference: options.noDereference,
+                                      diagnostics: diagnostics)
+            else { return 1 }
+            watch = made
+        }
         if options.quiet == 0 { diagnostics.say("Watches established.") }
+        if options.timeout < 0 { return Timeout.probeEnd() }
         return runRaw(watch, filter, settings)
     }
 
@@ -60,31 +90,35 @@ enum WaitCommand {
         let mask: Inotify.EventMask
         let descriptor: CInt
         let diagnostics: Diagnostics
+        /// What watches the paths (without -r).
+        var backend = Backend.inotify
     }
 
     // MARK: Watching paths themselves
 
-    private static func runRaw(_ watch: RawWatch, _ filter: PathFilter, _ settings: Settings) -> Int32 {
+    private static func runRaw(_ watch: any PathWatch, _ filter: PathFilter, _ settings: Settings) -> Int32 {
         var printer = Printer(settings.options)
         var out = OutputBuffer(descriptor: settings.descriptor)
         var scratch: [UInt8] = []
         var status: Int32 = 0
         var writeFailed = false
         let stop = watch.run(
-            timeout: Int64(settings.options.timeout) * 1000,
-            handle: { event, watched in
-                let line = EventLine(watched: watched, name: event.name, mask: event.mask, cookie: event.cookie)
+            timeout: Int64(settings.options.timeout) * 1000, restartsOnEvent: true, signals: nil,
+            handle: { line in
                 // A notice takes the place of the event's line, asked for or not.
                 let notice = printer.writesNotices ? Notice(kernelMask: line.mask) : nil
                 if let notice { printer.appendNotice(line, notice, to: &out.bytes) }
-                if event.mask.contains(.queueOverflow) {
-                    settings.diagnostics.say(Messages.overflow(recursive: false))
+                if line.mask.contains(.queueOverflow) {
+                    settings.diagnostics.say(Messages.overflow(recursive: false, backend: settings.backend))
+                    // fanotify's overflow is a line in every format: with
+                    // the kernel's records lost, it is all that says so.
+                    if notice == nil && settings.backend == .fanotify { printer.append(line, to: &out.bytes) }
                     return true
                 }
-                guard filter.reports(watched: watched, name: event.name, scratch: &scratch) else { return true }
+                guard filter.reports(watched: line.watched, name: line.name, scratch: &scratch) else { return true }
                 if notice == nil && !line.mask.isDisjoint(with: settings.asked) { printer.append(line, to: &out.bytes) }
                 guard settings.options.monitor else {
-                    status = event.mask.isDisjoint(with: settings.mask) ? 1 : 0
+                    status = line.mask.isDisjoint(with: settings.mask) ? 1 : 0
                     return false
                 }
                 return true

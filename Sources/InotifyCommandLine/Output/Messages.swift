@@ -2,10 +2,22 @@ import InotifyTree
 
 /// Messages inotify-tools has no words for, in one place.
 enum Messages {
-    static func overflow(recursive: Bool) -> String {
+    static func overflow(recursive: Bool, backend: Backend = .inotify) -> String {
         "The kernel's event queue overflowed: events were lost"
-            + (recursive ? "; the tree is rescanned." : ". Raise fs.inotify.max_queued_events, or read faster.")
+            + (recursive ? "; the tree is rescanned." : ". Raise fs.\(backend == .inotify ? "inotify" : "fanotify")"
+                + ".max_queued_events, or read faster.")
     }
+
+    /// What to do when the kernel refuses fanotify.
+    static let fanotifyNeedsPrivilege =
+        "fanotify needs CAP_SYS_ADMIN for this (a filesystem mark, -S, always): run as root, or pass -I to use inotify."
+
+    /// Said once, unprivileged: the directories outside the watched ones
+    /// are named from their handles, which open_by_handle_at(2) opens only
+    /// with CAP_DAC_READ_SEARCH.
+    static let fanotifyUnnamedDirectory =
+        "Events in directories other than the watched ones are printed without their directory (an empty %w): "
+            + "naming one from its handle needs CAP_DAC_READ_SEARCH; run as root, or pass -I to use inotify."
 
     static func rescanned(_ root: String) -> String {
         "Rescanned \(root) after the overflow: watches are current again; changes made meanwhile were not reported."

@@ -1,24 +1,9 @@
 import Glibc
 import Inotify
 
-/// Watches the given paths themselves (no recursion) and hands each event to
-/// the command with the path it was watched under. One thread, one poll: the
-/// inotify descriptor and, when given, a signalfd; events decoded in place
-/// from a 64 KiB read, nothing allocated per event.
-final class RawWatch {
-    enum Stop: Equatable {
-        /// The handler asked to stop.
-        case done
-        /// No event came within the timeout.
-        case timedOut
-        /// A signal arrived on the signalfd.
-        case signal(CInt)
-        /// Every watch is gone (deleted, unmounted): nothing more can come.
-        case nothingLeft
-        /// Reading failed; the message was printed.
-        case failed
-    }
-
+/// Watches the given paths themselves (no recursion) with inotify, and
+/// hands each event to the command with the path it was watched under.
+final class RawWatch: PathWatch {
     let inotify: Inotify
     /// wd -> `%w`: the path as given, with `/` after a directory.
     private(set) var watched: [Int32: [UInt8]] = [:]
@@ -62,63 +47,45 @@ final class RawWatch {
         return name
     }
 
-    /// Reads until `handle` returns false, the timeout passes (`timeout`
-    /// milliseconds, 0 for never; restarted by every read when
-    /// `restartsOnEvent`, as inotifywait's is), or a signal comes. `batchEnd`
-    /// runs after each read's events.
+    var rows: [[UInt8]] { watched.sorted { $0.key < $1.key }.map(\.value) }
+
+    var countsPerFile: Bool { false }
+
     func run(
+        timeout: Int64, restartsOnEvent: Bool, signals: CInt?,
+        handle: (EventLine) -> Bool, batchEnd: () -> Bool
+    ) -> WatchStop {
+        readEvents(timeout: timeout, restartsOnEvent: restartsOnEvent, signals: signals, handle: { event, watched in
+            handle(EventLine(watched: watched, name: event.name, mask: event.mask, cookie: event.cookie))
+        }, batchEnd: batchEnd)
+    }
+
+    /// ``run(timeout:restartsOnEvent:signals:handle:batchEnd:)`` with each
+    /// kernel event as it is, beside the path it was watched under.
+    func readEvents(
         timeout: Int64, restartsOnEvent: Bool = true, signals: CInt? = nil,
-        handle: (Inotify.RawEvent, UnsafeRawBufferPointer) -> Bool,
-        batchEnd: () -> Bool
-    ) -> Stop {
-        let fd = inotify.fileDescriptor.rawValue
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 8)
-        defer { buffer.deallocate() }
-        var deadline = timeout > 0 ? Clock.now + timeout : Int64.max
-        var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
-        if let signals { descriptors.append(pollfd(fd: signals, events: Int16(POLLIN), revents: 0)) }
-        while true {
-            let wait = deadline == Int64.max ? -1 : Int(max(0, deadline - Clock.now))
-            switch descriptors.withUnsafeMutableBufferPointer({ Syscalls.poll($0, timeoutMilliseconds: wait) }) {
-            case .success(0): return .timedOut
-            case .success: break
-            case .failure(let errno):
-                printError("Couldn't wait for inotify events: \(errnoText(errno.rawValue))")
-                return .failed
-            }
-            if descriptors.count > 1, descriptors[1].revents != 0 {
-                switch Syscalls.readSignal(descriptors[1].fd) {
-                case .success(let signal): return .signal(signal)
-                case .failure(let errno):
-                    printError("Couldn't read a signal: \(errnoText(errno.rawValue))")
-                    return .failed
-                }
-            }
-            let count: Int
-            switch Syscalls.read(fd, buffer) {
-            case .success(let read): count = read
-            case .failure(.resourceTemporarilyUnavailable): continue  // nothing after all: poll again
-            case .failure(let errno):
-                printError("Couldn't read inotify events: \(errnoText(errno.rawValue))")
-                return .failed
-            }
-            if restartsOnEvent && timeout > 0 { deadline = Clock.now + timeout }
-            var cursor = Inotify.EventCursor(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        handle: (Inotify.RawEvent, UnsafeRawBufferPointer) -> Bool, batchEnd: () -> Bool
+    ) -> WatchStop {
+        ReadLoop.run(
+            inotify.fileDescriptor.rawValue, interface: "inotify", timeout: timeout,
+            restartsOnEvent: restartsOnEvent, signals: signals
+        ) { bytes in
+            var cursor = Inotify.EventCursor(bytes)
             do {
                 while let event = try cursor.next() {
                     let keepGoing = withWatchedPath(event.wd) { handle(event, $0) }
                     if event.mask.contains(.ignored) { watched[event.wd] = nil }
                     if !keepGoing {
                         _ = batchEnd()
-                        return .done
+                        return .stop(.done)
                     }
                 }
             } catch {
                 printError("inotify returned malformed events: \(error)")
-                return .failed
+                return .stop(.failed)
             }
-            if !batchEnd() { return .done }
-            if watched.isEmpty { return .nothingLeft }
+            if !batchEnd() { return .stop(.done) }
+            return watched.isEmpty ? .stop(.nothingLeft) : .more
         }
     }
 
@@ -126,9 +93,4 @@ final class RawWatch {
         guard let path = watched[wd] else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         return path.withUnsafeBytes(body)
     }
-}
-
-/// Monotonic milliseconds.
-enum Clock {
-    static var now: Int64 { Syscalls.monotonicMilliseconds() }
 }

@@ -8,8 +8,8 @@ import Glibc
 import Inotify
 import SystemPackage
 
-enum Directory {
-    enum EntryKind: Sendable { case directory, symbolicLink, other, unknown }
+package enum Directory {
+    package enum EntryKind: Sendable { case directory, symbolicLink, other, unknown }
 
     /// Calls `body` with each entry of the directory open as `fd` except `.`
     /// and `..`: its name's bytes (valid during the call only), its type and
@@ -18,7 +18,7 @@ enum Directory {
     /// no array of entries. Returns the errno of getdents64 if it failed, and
     /// how many getdents64 calls were made (each queues an IN_ACCESS on the
     /// directory, which the watcher must know to tell its own events).
-    static func forEachEntry<E: Error>(
+    package static func forEachEntry<E: Error>(
         of fd: CInt, buffer: UnsafeMutableRawBufferPointer,
         _ body: (UnsafeRawBufferPointer, EntryKind, UInt64) throws(E) -> Void
     ) throws(E) -> (failure: Errno?, reads: Int) {
@@ -56,7 +56,7 @@ enum Directory {
     }
 
     /// The size of the buffer for ``forEachEntry(of:buffer:_:)``: what glibc's opendir uses.
-    static let listingBufferSize = 32 * 1024
+    package static let listingBufferSize = 32 * 1024
 
     private static func isDotOrDotDot(_ name: UnsafeRawBufferPointer) -> Bool {
         (name.count == 1 || name.count == 2) && name.allSatisfy { $0 == UInt8(ascii: ".") }
