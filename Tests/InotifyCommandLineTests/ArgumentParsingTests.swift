@@ -156,7 +156,11 @@ struct ArgumentParsingTests {
             } else {
                 Issue.record("--\(option.long) was not taken: \(canonical)", sourceLocation: sourceLocation)
             }
-            for variant in Spellings.variants(of: option, value: effect.value, in: table, neutral: neutral) {
+            // -I, -F and -S choose what watches, the last one winning: none
+            // of them is neutral in a cluster with another.
+            let backendChoice: Set<OptionKey> = [.inotify, .fanotify, .filesystem]
+            let clusterWith = backendChoice.contains(option.key) ? nil : neutral
+            for variant in Spellings.variants(of: option, value: effect.value, in: table, neutral: clusterWith) {
                 let parsed = parse("p", words(effect.context + variant + ["d"]))
                 #expect(parsed == canonical, "\(variant)", sourceLocation: sourceLocation)
             }

@@ -1,3 +1,4 @@
+import Glibc
 import Inotify
 @testable import InotifyCommandLine
 import InotifyTestSupport
@@ -174,10 +175,12 @@ struct OptionTableTests {
 
     @Test(.enabled(if: Tools.inotifywait != nil && Tools.inotifywatch != nil,
                    "inotify-tools is not installed (apt-get install inotify-tools)"),
-          arguments: [Command.wait, .stats])
+          arguments: [Command.wait, .stats, .fsnotifywait, .fsnotifywatch])
     func inotifyToolsTakeExactlyTheSpellingsTheTableGivesThem(_ command: Command) throws {
-        let tool = command == .wait ? "inotifywait" : "inotifywatch"
-        let reference = (command == .wait ? Tools.inotifywait : Tools.inotifywatch) ?? ""
+        let tool = CommandSpec.spec(command).linkNames[0]
+        // inotify-tools' fsnotify tools are its inotify tools under other names.
+        let reference = "/usr/bin/" + tool
+        try #require(access(reference, X_OK) == 0, "\(reference) is not installed")
         let temp = try TemporaryDirectory("cli")
         for row in OptionSpec.options(of: command) {
             for spelling in row.spellings {

@@ -61,7 +61,7 @@ struct CommandSpec: Sendable {
     private static let wait = CommandSpec(
         command: .wait,
         programNames: ["inotify wait", "inotifywait"],
-        summary: "Wait for events; a drop-in inotifywait (with -r that misses nothing)",
+        summary: "Wait for events; a drop-in inotifywait (-r misses nothing)",
         usage: "[options] path... [@excluded-path...]",
         description: "Waits for events on the paths and prints them. Without -m it exits after the first event.",
         operands: [excludedPath],
@@ -91,7 +91,7 @@ struct CommandSpec: Sendable {
     private static let events = CommandSpec(
         command: .events,
         programNames: ["inotify events"],
-        summary: "Print the raw kernel events, one per line, as py-inotify prints them",
+        summary: "Print the raw kernel events as py-inotify prints them",
         usage: "[options] path...",
         description: "Prints every event the kernel sends for the paths, one per line, as py-inotify prints "
             + "them: Event(wd=1, mask=256, cookie=0, len=16, name='f'). Nothing is filtered, merged or "
@@ -104,7 +104,7 @@ struct CommandSpec: Sendable {
     private static let run = CommandSpec(
         command: .run,
         programNames: ["inotify run"],
-        summary: "Run a command at start and again each time the tree's changes settle",
+        summary: "Run a command, and again each time the tree's changes settle",
         usage: "[options] [path...] -- command [argument...]",
         description: "Runs the command, then watches the paths (default: the current directory) recursively "
             + "and runs it again after each settled batch of changes: the net effect of a burst (an editor's "
@@ -125,7 +125,7 @@ struct CommandSpec: Sendable {
     private static let fsnotifywait = CommandSpec(
         command: .fsnotifywait,
         programNames: ["inotify fsnotifywait", "fsnotifywait"],
-        summary: "Wait for events, with fanotify; a drop-in fsnotifywait (inotify-tools 4)",
+        summary: "Wait for events with fanotify; a drop-in fsnotifywait",
         usage: wait.usage,
         description: "Waits for events on the paths and prints them, as inotify wait does, with fanotify: a mark on "
             + "each path (-S: on the filesystem it is on), names from the events' own records. Without -m it exits "
@@ -141,7 +141,7 @@ struct CommandSpec: Sendable {
     private static let fsnotifywatch = CommandSpec(
         command: .fsnotifywatch,
         programNames: ["inotify fsnotifywatch", "fsnotifywatch"],
-        summary: "Count events per file, with fanotify; a drop-in fsnotifywatch (inotify-tools 4)",
+        summary: "Count events per file with fanotify; a drop-in fsnotifywatch",
         usage: stats.usage,
         description: "Counts events per file until --timeout passes or it is interrupted (SIGINT, SIGTERM), then "
             + "prints a table, as inotify stats does, with fanotify: a mark on each path (-S: on the filesystem it "

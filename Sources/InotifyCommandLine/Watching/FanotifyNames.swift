@@ -114,13 +114,17 @@ final class FanotifyNames {
         // A watched file: its own identifier, whatever directory it is in now.
         if let object, let index = marked.firstIndex(where: { !$0.isDirectory && Self.same($0.id, object) }) {
             let path = marked[index].printed
-            // Named as inotify-tools names it, the directory apart from the
-            // name the record gives (the file's name now); a path without a
-            // directory part is inotifywait's `%w` with no name.
-            if !name.isEmpty, let part = Self.directoryPart(path), !part.isEmpty {
-                return part.withUnsafeBytes { body($0, name, index) }
+            // Split as inotify-tools splits it, after the path's last `/`,
+            // the name the record gives (the file's name now) in place of
+            // the path's own where there is one; a path without a `/` is
+            // inotifywait's `%w`, with no name.
+            guard let part = Self.directoryPart(path) else {
+                return path.withUnsafeBytes { body($0, UnsafeRawBufferPointer(start: nil, count: 0), index) }
             }
-            return path.withUnsafeBytes { body($0, UnsafeRawBufferPointer(start: nil, count: 0), index) }
+            return path.withUnsafeBytes { whole in
+                let directory = UnsafeRawBufferPointer(rebasing: whole[..<part.count])
+                return body(directory, name.isEmpty ? UnsafeRawBufferPointer(rebasing: whole[part.count...]) : name, index)
+            }
         }
         guard let directory else { return body(UnsafeRawBufferPointer(start: nil, count: 0), name, nil) }
         if let index = marked.firstIndex(where: { $0.isDirectory && Self.same($0.id, directory) }) {
