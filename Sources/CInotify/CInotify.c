@@ -70,31 +70,3 @@ int cinotify_open_by_handle_at(int mount_fd, int type, const void *bytes, unsign
     errno = saved;
     return fd;
 }
-
-int cinotify_name_to_handle_at(int dirfd, const char *path, void *bytes, unsigned int *count, int *type, int flags) {
-    struct file_handle *handle = malloc(sizeof(struct file_handle) + *count);
-    if (handle == NULL) {
-        errno = ENOMEM;
-        return -1;
-    }
-    handle->handle_bytes = *count;
-    int mount_id = 0;
-    int result = name_to_handle_at(dirfd, path, handle, &mount_id, flags);
-    if (result == 0) {
-        memcpy(bytes, handle->f_handle, handle->handle_bytes);
-        *count = handle->handle_bytes;
-        *type = handle->handle_type;
-    }
-    int saved = errno;
-    free(handle);
-    errno = saved;
-    return result;
-}
-
-int cinotify_filesystem_id(int fd, int *first, int *second) {
-    struct statfs info;
-    if (fstatfs(fd, &info) != 0) return -1;
-    *first = info.f_fsid.__val[0];
-    *second = info.f_fsid.__val[1];
-    return 0;
-}

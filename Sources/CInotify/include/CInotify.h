@@ -108,17 +108,6 @@ const char *cinotify_errno_name(int code);
 /// struct file_handle and the call are declared only under _GNU_SOURCE.
 int cinotify_open_by_handle_at(int mount_fd, int type, const void *bytes, unsigned int count, int flags);
 
-/// name_to_handle_at(2) of `path` in the directory open as `dirfd`: the
-/// handle's bytes into `bytes` (room for `*count`; `*count` becomes their
-/// number), its type into `*type`; `flags` AT_SYMLINK_FOLLOW or 0. 0, or -1
-/// with errno set. Defined in CInotify.c: struct file_handle is declared
-/// only under _GNU_SOURCE.
-int cinotify_name_to_handle_at(int dirfd, const char *path, void *bytes, unsigned int *count, int *type, int flags);
-
-/// fstatfs(2)'s f_fsid of an open descriptor, the filesystem's id a fanotify
-/// file identifier record carries, as two ints. 0, or -1 with errno set.
-int cinotify_filesystem_id(int fd, int *first, int *second);
-
 /// fanotify_init(2).
 static inline int cinotify_fanotify_init(unsigned int flags, unsigned int event_f_flags) {
     return fanotify_init(flags, event_f_flags);

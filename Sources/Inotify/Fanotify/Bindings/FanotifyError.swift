@@ -20,10 +20,6 @@ extension Fanotify {
             case openByHandle = "open_by_handle_at"
             /// Reading the path of an open descriptor: `readlink`.
             case readLink = "readlink"
-            /// Reading a file's handle: `name_to_handle_at`.
-            case nameToHandle = "name_to_handle_at"
-            /// Reading a filesystem's id: `fstatfs`.
-            case statfs = "fstatfs"
             /// Reading event names: ``EventMask/init(parsing:)``.
             case parse = "parse"
         }
