@@ -61,6 +61,18 @@ extension Fanotify {
         }
     }
 
+    /// How many bytes of events wait in the group's queue (FIONREAD): 0
+    /// when a read would find none. The corresponding C call is
+    /// `ioctl(fd, FIONREAD)`.
+    public func queuedByteCount() throws(Error) -> Int {
+        try use(.read) { (fd) throws(Error) -> Int in
+            switch Syscalls.bytesQueued(fd) {
+            case .success(let count): return count
+            case .failure(let errno): throw Error(.read, errno: errno, value: "FIONREAD")
+            }
+        }
+    }
+
     /// Decodes what a read returned, each event owning its descriptors. On a
     /// fault, the events made so far go away, closing theirs; the events
     /// past the fault cannot be read, nor their descriptors found.
