@@ -10,20 +10,46 @@ import SystemPackage
 // bit is a change, in the order they can happen in.
 
 extension FanotifyEngine {
-    /// The changes `events` make, in order; after an overflow, what follows
-    /// it in the read waits for the rescan (``needsRescan``).
-    func process(_ events: [Fanotify.Event]) -> [Change] {
+    /// The changes `events` make, in order: one read, after which
+    /// `queuedAfter` events were still queued. After an overflow, what
+    /// follows it in the read waits for the rescan (``needsRescan``).
+    func process(_ events: [Fanotify.Event], queuedAfter: Int) -> [Change] {
+        position = readCount
+        readCount += UInt64(events.count)
+        queuedBefore = readCount + UInt64(queuedAfter)
         var changes: [Change] = []
         for event in events {
             if finished || needsRescan { break }
+            position += 1
             apply(event, into: &changes)
         }
-        for (event, path, target) in lateDeletions {
-            if let target { tree.remove(target) }
-            report(.deleted, path, isDirectory: true, event, into: &changes)
-        }
-        lateDeletions.removeAll()
+        tellLateDeletions(into: &changes) { $0.due <= readCount }
         return changes
+    }
+
+    /// Tells the late deletions `isDue` picks, in the order they came.
+    func tellLateDeletions(into changes: inout [Change], where isDue: (LateDeletion) -> Bool) {
+        guard lateDeletions.contains(where: isDue) else { return }
+        var kept: [LateDeletion] = []
+        let all = lateDeletions
+        lateDeletions = []
+        for late in all {
+            guard isDue(late) else {
+                kept.append(late)
+                continue
+            }
+            if late.isDirectory, let target = late.target { tree.remove(target) }
+            guard let directoryPath = tree.path(of: late.directory) else { continue }
+            report(.deleted, directoryPath.appending(name: late.name), isDirectory: late.isDirectory, late.event, into: &changes)
+        }
+        lateDeletions = kept + lateDeletions
+    }
+
+    /// Before something takes the name `name` in `directory`: a deletion of
+    /// it that came late happened before.
+    private func nameTaken(_ name: EventName, in directory: HandleTree.Key, into changes: inout [Change]) {
+        guard !lateDeletions.isEmpty else { return }
+        tellLateDeletions(into: &changes) { $0.directory == directory && $0.name == name }
     }
 
     /// The bits of an entry's event, in the order they can happen in, and
@@ -55,18 +81,21 @@ extension FanotifyEngine {
             return
         }
         let isDirectory = event.mask.contains(.onDir)
-        guard let name = entry.name, name != [UInt8(ascii: ".")] else {
+        let isItself = entry.name == nil || entry.name == [UInt8(ascii: ".")]
+        // The root's own end and move are never superseded: no listing tells them.
+        if isSuperseded(directory) && !(isItself && directory == tree.root) { return }
+        guard let name = entry.name, !isItself else {
             applyToItself(event, directory, at: directoryPath, into: &changes)
             return
         }
         let path = directoryPath.appending(name: EventName(name))
         let target = event.fileID(Fanotify.FAN_EVENT_INFO_TYPE_FID).map(HandleTree.Key.init)
+        if event.mask.contains(.create) { nameTaken(EventName(name), in: directory, into: &changes) }
         for (bit, kind) in Self.entryBits where event.mask.contains(bit) {
-            if kind == .deleted && isDirectory && event.mask.contains(.create) {
-                // Made and removed by one thread, merged by the kernel into
-                // the creation's place: what that thread did inside it comes
-                // after in the queue, so the deletion is told after the read.
-                lateDeletions.append((event, path, target))
+            if kind == .deleted && !event.mask.subtracting([.delete, .onDir]).isEmpty {
+                lateDeletions.append(LateDeletion(
+                    event: event, directory: directory, name: EventName(name), target: target,
+                    isDirectory: isDirectory, due: queuedBefore))
                 continue
             }
             if isDirectory, let target {
@@ -91,9 +120,18 @@ extension FanotifyEngine {
         else { return }
         let isDirectory = event.mask.contains(.onDir)
         let target = event.fileID(Fanotify.FAN_EVENT_INFO_TYPE_FID)
-        let oldPath = tree.path(of: HandleTree.Key(old)).map { $0.appending(name: EventName(oldName)) }
+        let oldParent = HandleTree.Key(old)
+        var oldPath = tree.path(of: oldParent).map { $0.appending(name: EventName(oldName)) }
         let newParent = HandleTree.Key(new)
-        let newPath = tree.path(of: newParent).map { $0.appending(name: EventName(newName)) }
+        var newPath = tree.path(of: newParent).map { $0.appending(name: EventName(newName)) }
+        // A side a later listing found the outcome of is told as outside
+        // the tree: the listing reported what is there now.
+        let oldSuperseded = oldPath != nil && isSuperseded(oldParent)
+        let newSuperseded = newPath != nil && isSuperseded(newParent)
+        if oldSuperseded && newSuperseded { return }
+        if oldSuperseded { oldPath = nil }
+        if newSuperseded { newPath = nil }
+        if newPath != nil { nameTaken(EventName(newName), in: newParent, into: &changes) }
         let excluded = newPath.map { path in
             isDirectory && filter.excludesDirectory(name: EventName(newName), path: { path })
         } ?? true
@@ -107,17 +145,22 @@ extension FanotifyEngine {
             } else if tree.contains(key) {
                 tree.place(key, in: newParent, name: EventName(newName))
             } else {
-                // An excluded directory renamed to a name that is not: listed now.
-                listMovedIn(target, in: newParent, name: EventName(newName), at: to, reporting: false, into: &changes)
+                // An excluded directory renamed to a name that is not: listed now,
+                // what it holds found by scan, as for one moved in.
+                listMovedIn(target, in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
             }
         case (let from?, nil):
             report(.movedOut, from, isDirectory: isDirectory, event, into: &changes)
-            if isDirectory, let target { tree.remove(HandleTree.Key(target)) }
+            guard isDirectory, let target else { return }
+            let key = HandleTree.Key(target)
+            // Where a listing placed it since, it stays.
+            if !newSuperseded || tree.nodes[key]?.parent == oldParent { tree.remove(key) }
         case (nil, let to?):
             report(.movedIn, to, isDirectory: isDirectory, event, into: &changes)
-            if isDirectory, !excluded, let target {
-                listMovedIn(target, in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
-            }
+            guard isDirectory, !excluded, let target else { return }
+            // Placed by a listing since: where it found it is where it is.
+            if oldSuperseded && tree.contains(HandleTree.Key(target)) { return }
+            listMovedIn(target, in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
         case (nil, nil):
             return
         }
@@ -132,6 +175,7 @@ extension FanotifyEngine {
         let isRoot = directory == tree.root
         if isRoot {
             if event.mask.contains(.deleteSelf) {
+                tellLateDeletions(into: &changes) { _ in true }
                 finished = true
                 changes.append(Change(.rootDeleted, path: path, root: root, isDirectory: true, isSelfEvent: true, raw: .fanotify(event)))
                 return
@@ -201,6 +245,11 @@ extension FanotifyEngine {
     ) {
         let key = HandleTree.Key(target)
         tree.place(key, in: parent, name: name)
+        // Even where it cannot be listed (gone already), what was queued
+        // about its inside until now is past: it was not seen to be there.
+        let start = streamEnd
+        listedAt[key] = start
+        latestListing = max(latestListing, start)
         guard let mount = mountDescriptor(for: target.fsid) else {
             changes.append(unwatched(path, reason: "no descriptor of its filesystem to open it by handle"))
             return
@@ -215,7 +264,7 @@ extension FanotifyEngine {
             return
         }
         defer { DirectoryDescriptor.close(fd.rawValue) }
-        list(fd.rawValue, key: key, path: path, reporting: reporting, into: &changes)
+        list(fd.rawValue, key: key, path: path, reporting: reporting, superseding: true, into: &changes)
     }
 
     /// A descriptor of a directory on the filesystem `fsid`, which is all

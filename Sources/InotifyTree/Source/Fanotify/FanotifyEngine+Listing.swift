@@ -20,10 +20,18 @@ extension FanotifyEngine {
     /// below it, placing every directory in the tree; with `reporting`,
     /// each entry found is a `created` change found by scan. What cannot be
     /// listed or marked is an `unwatched` change. Does not close `fd`.
+    /// With `superseding`, each directory listed supersedes the events
+    /// about it queued before the listing began (``isSuperseded(_:)``).
     func list(
-        _ fd: CInt, key: HandleTree.Key, path: FilePath, reporting: Bool, into changes: inout [Change]
+        _ fd: CInt, key: HandleTree.Key, path: FilePath, reporting: Bool, superseding: Bool = false,
+        into changes: inout [Change]
     ) {
         listingThreads.insert(Syscalls.threadID())
+        let start = streamEnd
+        if superseding {
+            listedAt[key] = start
+            latestListing = max(latestListing, start)
+        }
         var stack = [Frame(fd: fd, key: key, path: path, subdirectories: entries(of: fd, at: path, reporting: reporting, into: &changes))]
         while !stack.isEmpty {
             guard let name = stack[stack.count - 1].subdirectories.popLast() else {
@@ -62,6 +70,7 @@ extension FanotifyEngine {
                 continue
             }
             tree.place(childKey, in: parent.key, name: name)
+            if superseding { listedAt[childKey] = start }
             let below = entries(of: childFD, at: childPath, reporting: reporting, into: &changes)
             stack.append(Frame(fd: childFD, key: childKey, path: childPath, subdirectories: below))
         }
@@ -92,7 +101,9 @@ extension FanotifyEngine {
                 subdirectories.append(name)
             }
         }
-        if let failure = outcome.failure {
+        // A directory deleted since it was opened lists as ENOENT: its
+        // deletion is queued, and says so.
+        if let failure = outcome.failure, failure != .noSuchFileOrDirectory {
             changes.append(unwatched(path, reason: "cannot be listed: \(failure)"))
         }
         // Listed first to last: the stack pops the last.

@@ -27,6 +27,8 @@ extension FanotifyEngine {
         }
         defer { DirectoryDescriptor.close(rootFD.rawValue) }
         tree = HandleTree(root: rootKey)
+        listedAt.removeAll()
+        supersededBefore = streamEnd
         list(rootFD.rawValue, key: rootKey, path: FilePath(), reporting: false, into: &changes)
         changes.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
         return changes

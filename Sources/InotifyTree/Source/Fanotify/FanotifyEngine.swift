@@ -45,9 +45,40 @@ final class FanotifyEngine {
     /// fall out.
     var unplaced: [Fanotify.Event] = []
     static let unplacedLimit = 64
-    /// Directories made and removed within one merged event: their removal,
-    /// told once the rest of the read is.
-    var lateDeletions: [(event: Fanotify.Event, path: FilePath, target: HandleTree.Key?)] = []
+    /// Events read so far: where an event stands in the stream. (Counted
+    /// in events, as FIONREAD tells the queue: ``Fanotify/queuedEventCount()``.)
+    var readCount: UInt64 = 0
+    /// Where the stream stood when the current read returned: everything
+    /// queued before then.
+    var queuedBefore: UInt64 = 0
+    /// Where the event being applied ends in the stream.
+    var position: UInt64 = 0
+    /// A listing supersedes the events queued before it began: what they
+    /// did is in what it found. For the whole tree (the first listing, a
+    /// rescan), where that was:
+    var supersededBefore: UInt64 = 0
+    /// And for directories listed because they came in from outside: each
+    /// one's listing's start, until the stream has passed the latest.
+    var listedAt: [HandleTree.Key: UInt64] = [:]
+    var latestListing: UInt64 = 0
+    /// Deletions the kernel merged into an earlier event (``LateDeletion``).
+    var lateDeletions: [LateDeletion] = []
+
+    /// A deletion that came as one bit of an earlier event of the same
+    /// thread about the same entry and object (fanotify merges an event
+    /// into any recent one with the same information, not only the last):
+    /// it happened after that event's place, and before the read that
+    /// returned it. So it is told once everything queued before that read
+    /// has been (``due``), or before anything takes its name meanwhile;
+    /// a directory stays known until then, for what was done inside it.
+    struct LateDeletion {
+        let event: Fanotify.Event
+        let directory: HandleTree.Key
+        let name: EventName
+        let target: HandleTree.Key?
+        let isDirectory: Bool
+        let due: UInt64
+    }
     /// Where directories are listed, one at a time.
     let listingBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Directory.listingBufferSize, alignment: 8)
 
@@ -74,7 +105,23 @@ final class FanotifyEngine {
         tree = HandleTree(root: HandleTree.Key(rootID))
         try group.addMark(FilePath(), in: FileDescriptor(rawValue: rootFD), on: .filesystem, mask: mask)
         marked.insert(rootID.fsid)
+        supersededBefore = streamEnd
         list(rootFD, key: tree.root, path: FilePath(), reporting: false, into: &startupChanges)
+    }
+
+    /// Where the stream ends now: what was read, and what waits in the queue.
+    var streamEnd: UInt64 { readCount + UInt64((try? group.queuedEventCount()) ?? 0) }
+
+    /// Whether the event being applied, about the directory `key`, was
+    /// queued before a listing that found what it did.
+    func isSuperseded(_ key: HandleTree.Key) -> Bool {
+        if position <= supersededBefore { return true }
+        guard !listedAt.isEmpty else { return false }
+        if position > latestListing {
+            listedAt.removeAll()
+            return false
+        }
+        return listedAt[key].map { position <= $0 } ?? false
     }
 
     /// The events asked of the kernel: what the tree's structure needs,

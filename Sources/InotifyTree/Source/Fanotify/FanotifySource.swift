@@ -119,7 +119,8 @@ public struct FanotifySource: ChangeSource {
             stopped = true
             return nil
         }
-        let changes = engine.process(events)
+        let queuedAfter = (try? engine.group.queuedEventCount()) ?? 0
+        let changes = engine.process(events, queuedAfter: queuedAfter)
         return ChangeBatch(changes, needsRescan: engine.needsRescan)
     }
 
