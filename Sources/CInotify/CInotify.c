@@ -70,3 +70,36 @@ int cinotify_open_by_handle_at(int mount_fd, int type, const void *bytes, unsign
     errno = saved;
     return fd;
 }
+
+int cinotify_name_to_handle_at(int directory, const char *path, int flags, int *type, void *bytes, unsigned int *count) {
+    struct file_handle *handle = malloc(sizeof(struct file_handle) + *count);
+    if (handle == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    handle->handle_bytes = *count;
+    int mount_id = 0;
+    int result = name_to_handle_at(directory, path, handle, &mount_id, flags);
+    int saved = errno;
+    if (result == 0) {
+        *type = handle->handle_type;
+        memcpy(bytes, handle->f_handle, handle->handle_bytes);
+    }
+    // On EOVERFLOW the kernel writes the size it needs.
+    *count = handle->handle_bytes;
+    free(handle);
+    errno = saved;
+    return result;
+}
+
+int cinotify_filesystem_id(int fd, int *first, int *second) {
+    struct statfs info;
+    if (fstatfs(fd, &info) != 0) return -1;
+    *first = info.f_fsid.__val[0];
+    *second = info.f_fsid.__val[1];
+    return 0;
+}
+
+int cinotify_thread_id(void) { return (int)gettid(); }
+
+int cinotify_at_empty_path(void) { return AT_EMPTY_PATH; }

@@ -63,6 +63,9 @@ extension TreeWatcher {
         /// which choose the global excludes file and where the repository is
         /// searched for; nil for the process's own environment.
         public var gitEnvironment: [String: String]? = nil
+        /// What watches the tree: inotify (the default), fanotify, or
+        /// fanotify where it can be had (``SourceKind``).
+        public var source = SourceKind.inotify
         /// What to do at the watch limit.
         public var onWatchLimit = LimitPolicy.fail
         /// How long a MOVED_FROM waits for its MOVED_TO before it is reported as

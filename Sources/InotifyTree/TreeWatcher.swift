@@ -17,6 +17,9 @@ public final class TreeWatcher: Sendable {
     /// The options it was made with; for a watcher made from a source, the
     /// defaults but for ``Options/changeBufferLimit``.
     public let options: Options
+    /// Which source watches the tree, and why: what
+    /// ``Options/source`` asked for, or what the probe of `.automatic` found.
+    public let sourceChoice: SourceChoice
     /// Stops the source; internal for tests, which reach the inotify
     /// instance behind an ``InotifySource`` through it.
     let control: any ChangeSourceControl
@@ -29,7 +32,8 @@ public final class TreeWatcher: Sendable {
     /// `.fail` limit policy, when the watch limit is reached (the error names
     /// the directory and fs.inotify.max_user_watches).
     public convenience init(root: FilePath, options: Options = Options()) throws {
-        try self.init(source: InotifySource(root: root, options: options), options: options)
+        let (source, choice) = try Self.makeSource(root: root, options: options)
+        try self.init(source: source, options: options, choice: choice)
     }
 
     /// Reports what `source` says, from a thread of the watcher's own, which
@@ -39,12 +43,13 @@ public final class TreeWatcher: Sendable {
     public convenience init(source: sending any ChangeSource, changeBufferLimit: Int = Options().changeBufferLimit) throws {
         var options = Options()
         options.changeBufferLimit = changeBufferLimit
-        try self.init(source: source, options: options)
+        try self.init(source: source, options: options, choice: SourceChoice(kind: nil, reason: "given"))
     }
 
-    private init(source: sending any ChangeSource, options: Options) throws {
+    private init(source: sending any ChangeSource, options: Options, choice: SourceChoice) throws {
         self.root = source.root
         self.options = options
+        sourceChoice = choice
         let control = source.control
         self.control = control
         let channel = ChangeChannel(limit: options.changeBufferLimit)

@@ -76,7 +76,7 @@ final class RebuildingCollector: Sendable {
                     state.value.withLock { state in
                         if let disk { state.tree.resync(disk) } else { state.tree.apply(change) }
                         state.count += 1
-                        if tracing { state.trace.append("\(change) \(change.inotifyEvents.map { "\($0.wd):\($0.mask):\($0.cookie):\($0.name)" })") }
+                        if tracing { state.trace.append("\(change) \(change.inotifyEvents.map { "\($0.wd):\($0.mask):\($0.cookie):\($0.name)" }) \(change.fanotifyEvent.map { "\($0)" } ?? "")") }
                         if change.kind == .created, change.path.string.hasPrefix("mark-") { state.marks.insert(change.path.string) }
                     }
                 }
@@ -142,13 +142,14 @@ struct ChurnTruthTests {
         }
     }
 
-    func run(base: String?, readsAtEveryListing: Bool = false) async throws {
+    func run(base: String?, readsAtEveryListing: Bool = false, source: TreeWatcher.SourceKind = .inotify) async throws {
         print("churn seed \(Self.seed) (CHURN_SEED to repeat), \(Self.writers) writers x \(Self.operations) operations")
         let dir = try TemporaryDirectory("churn", in: base)
         let outside = try TemporaryDirectory("churn-outside", in: base)
         let root = dir.path
         var options = TreeWatcher.Options()
         if readsAtEveryListing { options.scanReadThreshold = 0 }
+        options.source = source
         let watcher = try TreeWatcher(root: root, options: options)
         let collector = RebuildingCollector(watcher, root: root)
         defer {
@@ -160,7 +161,9 @@ struct ChurnTruthTests {
         try await settle(watcher, collector, root: root, round: &round)
 
         let disk = DiskTree(walking: root)
-        let watched = Files.kernelWatchedInodes(watcher.inotify.fileDescriptor)
+        // fanotify has no watch per directory: its one mark, and the tree
+        // rebuilt from its changes, are what there is to check.
+        let watched = source == .fanotify ? Array(disk.directoryInodes) : Files.kernelWatchedInodes(watcher.inotify.fileDescriptor)
         let watchedSet = Set(watched)
         let outsideTree = watchedSet.subtracting(disk.directoryInodes)
         let unwatched = disk.directoryInodes.subtracting(watchedSet)
@@ -170,7 +173,7 @@ struct ChurnTruthTests {
         #expect(outsideTree.isEmpty, "\(outsideTree.count) watches on directories outside the tree (\(context))")
         #expect(unwatched.isEmpty, "\(unwatched.count) of the tree's directories have no watch (\(context))")
         #expect(watched.count == watchedSet.count, "\(watched.count - watchedSet.count) inodes watched twice (\(context))")
-        #expect(await eventually { watcher.watchedDirectories == diskDirectories },
+        #expect(await eventually { watcher.watchedDirectories == (source == .fanotify ? 1 : diskDirectories) },
                 "the watcher counts \(watcher.watchedDirectories) watched directories (\(context))")
         let missing = disk.entries.filter { rebuilt.entries[$0.key] != $0.value }.keys.sorted()
         let extra = rebuilt.entries.filter { disk.entries[$0.key] == nil }.keys.sorted()
@@ -191,6 +194,19 @@ struct ChurnTruthTests {
     @Test("the same churn, with every listing reading the kernel's queue into memory first (positions stay exact)")
     func churnReadingAtEveryListing() async throws {
         try await run(base: Files.tmpfsBase, readsAtEveryListing: true)
+    }
+
+    @Test("the same churn watched by fanotify: its changes rebuild the tree (/tmp)",
+          .enabled(if: FanotifyTreeAvailability.available, "fanotify is not permitted (not root) or lacks what the source needs"))
+    func churnByFanotify() async throws {
+        try await run(base: nil, source: .fanotify)
+    }
+
+    @Test("the same churn watched by fanotify on tmpfs",
+          .enabled(if: FanotifyTreeAvailability.available && Files.tmpfsBase != nil,
+                   "fanotify is not permitted, or /dev/shm is not a tmpfs here"))
+    func churnByFanotifyOnTmpfs() async throws {
+        try await run(base: Files.tmpfsBase, source: .fanotify)
     }
 
     @Test("the same churn on tmpfs",

@@ -82,6 +82,10 @@ long long cinotify_filesystem_type_of_fd(int fd);
 /// the directory of openat(2) and fstatat(2) and in /proc/self/fd paths.
 int cinotify_o_path(void);
 
+/// AT_EMPTY_PATH, which glibc defines only under _GNU_SOURCE: the call is
+/// about the object its descriptor argument holds.
+int cinotify_at_empty_path(void);
+
 /// unshare(CLONE_FS): the calling thread gets a working directory of its own,
 /// which its fchdir(2) then changes for it alone. 0, or -1 with errno set.
 /// Defined in CInotify.c: unshare is declared only under _GNU_SOURCE.
@@ -107,6 +111,21 @@ const char *cinotify_errno_name(int code);
 /// mount open as `mount_fd`; -1 with errno set. Defined in CInotify.c:
 /// struct file_handle and the call are declared only under _GNU_SOURCE.
 int cinotify_open_by_handle_at(int mount_fd, int type, const void *bytes, unsigned int count, int flags);
+
+/// name_to_handle_at(2) of `path` in `directory` (`""` with AT_EMPTY_PATH in
+/// `flags` for the object `directory` is): the handle's type in `type`, its
+/// bytes in `bytes` (room for `*count`; on return, how many), as a fanotify
+/// file identifier record carries them; -1 with errno set (EOVERFLOW when
+/// `*count` is too small, which then says how many are needed).
+int cinotify_name_to_handle_at(int directory, const char *path, int flags, int *type, void *bytes, unsigned int *count);
+
+/// fstatfs(2)'s f_fsid of an open descriptor, the filesystem id fanotify
+/// records carry, in `first` and `second`; -1 with errno set.
+int cinotify_filesystem_id(int fd, int *first, int *second);
+
+/// gettid(2): the calling thread's id, which fanotify reports as an event's
+/// pid with FAN_REPORT_TID.
+int cinotify_thread_id(void);
 
 /// fanotify_init(2).
 static inline int cinotify_fanotify_init(unsigned int flags, unsigned int event_f_flags) {

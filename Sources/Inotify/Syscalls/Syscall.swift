@@ -30,6 +30,8 @@ enum Syscall: String, Hashable, Sendable, CaseIterable {
     case fanotifyInit, fanotifyMark
     /// open_by_handle_at(2).
     case openByHandle
+    /// name_to_handle_at(2).
+    case nameToHandle
     /// readlink(2).
     case readlink
 }

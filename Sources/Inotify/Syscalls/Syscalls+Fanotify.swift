@@ -28,6 +28,36 @@ extension Syscalls {
         })
     }
 
+    /// name_to_handle_at(2) of `path` in `directory` (an empty path with
+    /// AT_EMPTY_PATH for the object open as `directory`): the handle's type
+    /// and bytes, as fanotify's records carry them.
+    package static func nameToHandle(
+        _ path: UnsafePointer<CChar>, in directory: CInt, flags: CInt
+    ) -> Result<(type: CInt, bytes: [UInt8]), Errno> {
+        // MAX_HANDLE_SZ: no filesystem's handle is longer.
+        var count: UInt32 = 128
+        var type: CInt = 0
+        var bytes = [UInt8](repeating: 0, count: Int(count))
+        let result = bytes.withUnsafeMutableBytes { buffer in
+            call(.nameToHandle, directory == AT_FDCWD ? .name(path) : .descriptor(directory)) {
+                cinotify_name_to_handle_at(directory, path, flags, &type, buffer.baseAddress, &count)
+            }
+        }
+        return result.map { _ in (type, Array(bytes.prefix(Int(count)))) }
+    }
+
+    /// fstatfs(2)'s f_fsid of an open descriptor.
+    package static func filesystemID(_ fd: CInt) -> Result<(CInt, CInt), Errno> {
+        var first: CInt = 0
+        var second: CInt = 0
+        return call(.statfs, .descriptor(fd)) { cinotify_filesystem_id(fd, &first, &second) }.map { _ in (first, second) }
+    }
+
+    /// gettid(2).
+    package static func threadID() -> CInt {
+        cinotify_thread_id()
+    }
+
     /// readlink(2) of `path`: the link's target, exactly; longer than
     /// PATH_MAX is ENAMETOOLONG.
     static func readLink(_ path: UnsafePointer<CChar>) -> Result<FilePath, Errno> {

@@ -8,6 +8,17 @@ extension Change {
         /// inotify's events (an ``InotifySource``'s): one, or the two halves
         /// of a rename.
         case inotify(InotifyEvents)
+        /// fanotify's event (a ``FanotifySource``'s): the one the change
+        /// comes from, a rename's two places in it. Not encoded by
+        /// `Codable`, which keeps only inotify's events.
+        case fanotify(Fanotify.Event)
+    }
+
+    /// The fanotify event a change comes from; nil for a change from
+    /// another source, or from no event.
+    public var fanotifyEvent: Fanotify.Event? {
+        if case .fanotify(let event) = raw { return event }
+        return nil
     }
 
     /// inotify's events a change comes from; empty for a change from

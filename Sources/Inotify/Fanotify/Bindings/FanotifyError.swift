@@ -18,6 +18,8 @@ extension Fanotify {
             case close = "close"
             /// Opening a file handle: `open_by_handle_at`.
             case openByHandle = "open_by_handle_at"
+            /// Making a file handle of a path: `name_to_handle_at`.
+            case nameToHandle = "name_to_handle_at"
             /// Reading the path of an open descriptor: `readlink`.
             case readLink = "readlink"
             /// Reading event names: ``EventMask/init(parsing:)``.

@@ -72,6 +72,35 @@ extension Fanotify {
         return directory.appending(component)
     }
 
+    /// The file identifier of the object open as `descriptor`: its
+    /// filesystem's id (fstatfs(2)'s `f_fsid`) and its handle
+    /// (name_to_handle_at(2)), as an event's record carries them for it, of
+    /// type `FAN_EVENT_INFO_TYPE_FID`. What lets a watcher know the objects
+    /// that events name without resolving each event's handle.
+    ///
+    /// Throws ``Error``: `EOPNOTSUPP` for a filesystem that cannot make file
+    /// handles (which fanotify cannot report file identifiers for either).
+    public static func fileID(of descriptor: FileDescriptor) throws(Error) -> FileID {
+        let fsid: (CInt, CInt)
+        switch Syscalls.filesystemID(descriptor.rawValue) {
+        case .success(let id): fsid = id
+        case .failure(let errno):
+            throw Error(.nameToHandle, errno: errno, value: "fd \(descriptor.rawValue)", advice: "fstatfs failed")
+        }
+        switch Syscalls.nameToHandle("", in: descriptor.rawValue, flags: cinotify_at_empty_path()) {
+        case .success(let handle):
+            return FileID(
+                type: Fanotify.FAN_EVENT_INFO_TYPE_FID, fsid: FilesystemID(first: fsid.0, second: fsid.1),
+                handle: FileHandle(type: handle.type, bytes: handle.bytes))
+        case .failure(let errno):
+            throw Error(
+                .nameToHandle, errno: errno, value: "fd \(descriptor.rawValue)",
+                advice: errno == .notSupported
+                    ? "The filesystem cannot make file handles: fanotify cannot report file identifiers on it"
+                    : nil)
+        }
+    }
+
     private static func handleAdvice(_ errno: Errno) -> String? {
         switch errno {
         case .staleNFSFileHandle:

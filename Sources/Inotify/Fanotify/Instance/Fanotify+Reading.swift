@@ -61,6 +61,26 @@ extension Fanotify {
         }
     }
 
+    /// What FIONREAD says of the group's queue: 0 when a read would find
+    /// nothing. The kernel counts FAN_EVENT_METADATA_LEN (24) bytes per
+    /// event, whatever its info records add (so far as 6.18, measured:
+    /// 15 events, 360 bytes said, 1,204 read): divided by 24, it is how many
+    /// events wait. The corresponding C call is `ioctl(fd, FIONREAD)`.
+    public func queuedByteCount() throws(Error) -> Int {
+        try use(.read) { (fd) throws(Error) -> Int in
+            switch Syscalls.bytesQueued(fd) {
+            case .success(let count): return count
+            case .failure(let errno): throw Error(.read, errno: errno, value: "FIONREAD")
+            }
+        }
+    }
+
+    /// How many events wait in the group's queue: FIONREAD's count over
+    /// the 24 bytes it counts per event (``queuedByteCount()``).
+    public func queuedEventCount() throws(Error) -> Int {
+        try queuedByteCount() / Fanotify.FAN_EVENT_METADATA_LEN
+    }
+
     /// Decodes what a read returned, each event owning its descriptors. On a
     /// fault, the events made so far go away, closing theirs; the events
     /// past the fault cannot be read, nor their descriptors found.

@@ -1,0 +1,249 @@
+import Foundation
+@testable import Inotify
+@testable import InotifyTree
+import InotifyTestSupport
+import SystemPackage
+import Testing
+
+/// Whether a fanotify source can be had here, and why not.
+enum FanotifyTreeAvailability {
+    static let reason: String? = {
+        do {
+            let group = try Fanotify(flags: FanotifyEngine.groupFlags)
+            try group.close()
+            return nil
+        } catch let error as Fanotify.Error where error.errno == .notPermitted {
+            return "fanotify is not permitted here (EPERM): run the tests as root"
+        } catch {
+            return "a fanotify group reporting names and targets cannot be made: \(error)"
+        }
+    }()
+
+    static var available: Bool {
+        if let reason { print("fanotify tree tests skipped: \(reason)") }
+        return reason == nil
+    }
+}
+
+extension TreeWatcher.Options {
+    static func with(_ source: TreeWatcher.SourceKind) -> TreeWatcher.Options {
+        var options = TreeWatcher.Options()
+        options.source = source
+        return options
+    }
+}
+
+/// A fanotify source driven by the test's own thread: deterministic.
+struct SourceDriver {
+    var source: FanotifySource
+
+    init(root: FilePath, options: TreeWatcher.Options = .with(.fanotify)) throws {
+        source = try FanotifySource(root: root, options: options)
+    }
+
+    /// Changes until `predicate` holds for all seen so far (rescans done as
+    /// the watcher does them), or the test fails after `timeout`.
+    mutating func changes(
+        timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
+        until predicate: ([Change]) -> Bool
+    ) throws -> [Change] {
+        var all: [Change] = []
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            guard let batch = try source.next(waitingAtMost: .milliseconds(50)) else { break }
+            all += batch.changes
+            if batch.needsRescan { all += try source.rescan() }
+            if predicate(all) { return all }
+        }
+        Issue.record("condition not met within \(timeout); changes: \(all)", sourceLocation: sourceLocation)
+        return all
+    }
+}
+
+@Suite(
+    "The fanotify source: one mark for the whole tree",
+    .enabled(if: FanotifyTreeAvailability.available, "fanotify is not permitted (not root) or lacks what the source needs"),
+    .timeLimit(.minutes(5)))
+struct FanotifySourceTests {
+    @Test("a tree of 300 directories is watched with one filesystem mark, and the watcher says so")
+    func oneMark() throws {
+        let dir = try TemporaryDirectory("fan-one-mark")
+        for index in 0..<100 { try dir.makeDirectory("d\(index)/e/f") }
+        let watcher = try TreeWatcher(root: dir.path, options: .with(.fanotify))
+        defer { watcher.close() }
+        #expect(watcher.watchedDirectories == 1)
+        #expect(watcher.sourceChoice.kind == .fanotify)
+        let source = try FanotifySource(root: dir.path)
+        #expect(source.directoryCount == 301)
+        #expect(source.watchCount == 1)
+    }
+
+    @Test("creates, writes, attribute changes and deletes, with the kernel's event as the raw record")
+    func entryChanges() throws {
+        let dir = try TemporaryDirectory("fan-entries")
+        _ = try dir.makeDirectory("sub")
+        var driver = try SourceDriver(root: dir.path)
+        try dir.createFile("sub/f", contents: "x")
+        try Files.chmod(dir.appending("sub/f"), 0o600)
+        try Files.unlink(dir.appending("sub/f"))
+        let changes = try driver.changes { $0.contains { $0.kind == .deleted } }
+        let kinds = changes.filter { $0.path == "sub/f" }.map(\.kind)
+        #expect(kinds.first == .created)
+        #expect(kinds.contains(.modified))
+        #expect(kinds.contains(.attributesChanged))
+        #expect(kinds.contains(.closedAfterWrite))
+        #expect(kinds.last == .deleted)
+        #expect(changes.allSatisfy { $0.fanotifyEvent != nil && $0.inotifyEvents.isEmpty })
+    }
+
+    @Test("1,000 nested directories and their files made in a tight loop are all reported, with one mark and no listing")
+    func nestedCreationRace() async throws {
+        let dir = try TemporaryDirectory("fan-race")
+        let watcher = try TreeWatcher(root: dir.path, options: .with(.fanotify))
+        let collector = Collector(watcher)
+        defer {
+            collector.stop()
+            watcher.close()
+        }
+        let root = dir.path
+        try await onThread { CreationRaceTests.race(in: root, count: 1000) }
+        let expected = CreationRaceTests.expectedPaths(1000)
+        let complete = await collector.wait {
+            expected.isSubset(of: Set($0.filter { $0.kind.isCreated }.map(\.path)))
+        }
+        let created = collector.changes.filter { $0.kind.isCreated }
+        #expect(complete, "missed \(expected.subtracting(created.map(\.path)).count) of \(expected.count)")
+        #expect(created.allSatisfy { !$0.foundByScan }, "a creation was found by listing, not reported")
+        #expect(watcher.watchedDirectories == 1)
+    }
+
+    @Test("renames within the tree, into it (its contents found by listing) and out of it; a renamed directory's changes come under its new path")
+    func renames() throws {
+        let dir = try TemporaryDirectory("fan-renames")
+        let outside = try TemporaryDirectory("fan-renames-outside")
+        try dir.makeDirectory("a/b")
+        try outside.makeDirectory("in/deep")
+        try Files.touch(outside.appending("in/deep/file"))
+        var driver = try SourceDriver(root: dir.path)
+        try Files.rename(dir.appending("a"), dir.appending("c"))
+        try Files.touch(dir.appending("c/b/new"))
+        try Files.rename(outside.appending("in"), dir.appending("in"))
+        try Files.touch(dir.appending("in/deep/later"))
+        try Files.rename(dir.appending("c"), outside.appending("c"))
+        try Files.touch(outside.appending("c/b/unseen"))
+        try Files.touch(dir.appending("end"))
+        let changes = try driver.changes { $0.contains { $0.path == "end" } }
+        let said = changes.map(\.description)
+        #expect(said.contains("moved a/ -> c/"))
+        #expect(said.contains("created c/b/new"))
+        #expect(said.contains("movedIn in/"))
+        #expect(said.contains("created in/deep/ (scan)"))
+        #expect(said.contains("created in/deep/file (scan)"))
+        // Made before the source read the move in: its listing found it.
+        #expect(said.contains("created in/deep/later (scan)"))
+        #expect(said.contains("movedOut c/"))
+        #expect(!said.contains { $0.contains("unseen") })
+        #expect(driver.source.directoryCount == 3, "root, in, in/deep: \(said)")
+    }
+
+    @Test("what happens elsewhere on the same filesystem is not reported")
+    func elsewhereIgnored() throws {
+        let dir = try TemporaryDirectory("fan-mine")
+        let other = try TemporaryDirectory("fan-other")
+        var driver = try SourceDriver(root: dir.path)
+        for index in 0..<50 { try Files.touch(other.appending("x\(index)")) }
+        try Files.touch(dir.appending("mine"))
+        let changes = try driver.changes { $0.contains { $0.path == "mine" } }
+        #expect(changes.allSatisfy { $0.path == "mine" }, "\(changes)")
+    }
+
+    @Test("its own listing of a directory moved in is not reported, even with opens and reads asked for")
+    func ownListingNotReported() throws {
+        let dir = try TemporaryDirectory("fan-own")
+        let outside = try TemporaryDirectory("fan-own-outside")
+        try outside.makeDirectory("in/a/b")
+        var options = TreeWatcher.Options.with(.fanotify)
+        options.reported = .all
+        var driver = try SourceDriver(root: dir.path, options: options)
+        try Files.rename(outside.appending("in"), dir.appending("in"))
+        try Files.touch(dir.appending("end"))
+        let changes = try driver.changes { $0.contains { $0.path == "end" && $0.kind == .closedAfterWrite } }
+        let other = changes.filter { [.opened, .accessed, .closedWithoutWrite].contains($0.kind) && $0.path != "end" }
+        #expect(other.isEmpty, "\(other)")
+        #expect(changes.contains { $0.description == "created in/a/b/ (scan)" })
+    }
+
+    @Test("an overflow of the group's queue is told in band, and the rescan after it knows the tree again")
+    func overflowThenRescan() throws {
+        let dir = try TemporaryDirectory("fan-overflow")
+        var driver = try SourceDriver(root: dir.path)
+        // More events than the queue holds (16,384 by default), none read meanwhile.
+        let queued = Files.sysctl("fs/fanotify/max_queued_events") ?? 16384
+        let root = dir.path
+        try withOwnDescriptorTable {
+            try Files.mkdir(root.appending("d"))
+            for index in 0..<(queued + 1000) { try Files.touch(root.appending("d/f\(index)")) }
+        }
+        try Files.rename(dir.appending("d"), dir.appending("e"))
+        let changes = try driver.changes { $0.contains { $0.kind == .rescanned } }
+        #expect(changes.contains { $0.kind == .overflow })
+        #expect(driver.source.directoryCount == 2)
+        try Files.touch(dir.appending("e/after"))
+        let after = try driver.changes { $0.contains { $0.path == "e/after" } }
+        #expect(after.contains { $0.description == "created e/after" })
+    }
+
+    @Test("the root's deletion is its last change")
+    func rootDeleted() throws {
+        let dir = try TemporaryDirectory("fan-root")
+        let root = try dir.makeDirectory("root")
+        try dir.makeDirectory("root/sub")
+        var driver = try SourceDriver(root: root)
+        try Files.removeTree(root)
+        let changes = try driver.changes { $0.contains { $0.kind == .rootDeleted } }
+        #expect(changes.map(\.description).contains("deleted sub/"))
+        #expect(try driver.source.next() == nil)
+    }
+
+    @Test("excluded directories are not known: nothing in them is reported, until one is renamed to a name not excluded")
+    func excludedDirectories() throws {
+        let dir = try TemporaryDirectory("fan-excluded")
+        try dir.makeDirectory("node_modules/pkg")
+        var options = TreeWatcher.Options.with(.fanotify)
+        options.excludeDirectories = ["node_modules"]
+        var driver = try SourceDriver(root: dir.path, options: options)
+        try Files.touch(dir.appending("node_modules/pkg/hidden"))
+        try Files.rename(dir.appending("node_modules"), dir.appending("vendor"))
+        try Files.touch(dir.appending("vendor/pkg/seen"))
+        let changes = try driver.changes { $0.contains { $0.path == "vendor/pkg/seen" } }
+        #expect(!changes.contains { $0.path.string.hasPrefix("node_modules/") }, "\(changes)")
+        #expect(changes.contains { $0.description == "moved node_modules/ -> vendor/" })
+        // What it holds is new to the consumer: found by listing it.
+        #expect(changes.contains { $0.description == "created vendor/pkg/hidden (scan)" })
+    }
+
+    @Test("automatic takes fanotify where it can be had, and inotify for git's rules, saying why; fanotify asked for with them is refused")
+    func automaticChoice() throws {
+        let dir = try TemporaryDirectory("fan-choice")
+        let automatic = try TreeWatcher(root: dir.path, options: .with(.automatic))
+        defer { automatic.close() }
+        #expect(automatic.sourceChoice.kind == .fanotify)
+        var options = TreeWatcher.Options.with(.automatic)
+        options.gitIgnore = true
+        let git = try TreeWatcher(root: dir.path, options: options)
+        defer { git.close() }
+        #expect(git.sourceChoice.kind == .inotify)
+        #expect(git.sourceChoice.reason.contains("gitIgnore"))
+        options.source = .fanotify
+        #expect(throws: FanotifySource.Unsupported(option: "gitIgnore")) { _ = try TreeWatcher(root: dir.path, options: options) }
+    }
+
+    @Test("a missing root is the error the inotify source gives, naming the path")
+    func missingRoot() throws {
+        let dir = try TemporaryDirectory("fan-missing")
+        let missing = dir.appending("nope")
+        let error = #expect(throws: Inotify.Error.self) { _ = try FanotifySource(root: missing) }
+        #expect(error?.errno == .noSuchFileOrDirectory)
+        #expect(error?.path == missing)
+    }
+}
