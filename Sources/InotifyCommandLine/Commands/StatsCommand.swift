@@ -49,8 +49,10 @@ enum StatsCommand {
             if options.verbose > 0 { for root in list.watch { diagnostics.say("Setting up watch(es) on \(display(root))") } }
             guard let set = TreeWatchSet(roots: list.watch, mask: events, excluded: list.exclude,
                                          gitIgnore: options.gitIgnore, diagnostics: diagnostics,
-                                         noDereference: options.noDereference, failureVerb: "Failed to watch")
+                                         noDereference: options.noDereference, failureVerb: "Failed to watch",
+                                         source: options.treeSource)
             else { return 1 }
+            set.sayInotifyFallbacks(diagnostics)
             if options.verbose > 0 {
                 for root in list.watch { diagnostics.say("OK, \(display(root)) is now being watched.") }
                 diagnostics.say("Total of \(set.watchers.reduce(0) { $0 + $1.watcher.watchedDirectories }) watches.")

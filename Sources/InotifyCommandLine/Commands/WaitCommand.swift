@@ -58,8 +58,9 @@ enum WaitCommand {
         if options.recursive && marks == nil && list.watch.contains(where: isDirectory) {
             guard let set = TreeWatchSet(roots: list.watch, mask: mask, excluded: list.exclude,
                                          gitIgnore: options.gitIgnore, diagnostics: diagnostics,
-                                         noDereference: options.noDereference)
+                                         noDereference: options.noDereference, source: options.treeSource)
             else { return 1 }
+            if options.quiet == 0 { set.sayInotifyFallbacks(diagnostics) }
             if options.quiet == 0 { diagnostics.say("Watches established.") }
             if options.timeout < 0 { return Timeout.probeEnd() }
             return blockingAwait { await runTree(set, settings) }

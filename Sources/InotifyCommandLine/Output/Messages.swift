@@ -8,6 +8,11 @@ enum Messages {
                 + ".max_queued_events, or read faster.")
     }
 
+    /// fanotify asked for with -r, and the tree watched with inotify.
+    static func treeWithInotify(_ root: String, reason: String) -> String {
+        "Watching \(root) with inotify: \(reason)."
+    }
+
     /// What to do when the kernel refuses fanotify.
     static let fanotifyNeedsPrivilege =
         "fanotify needs CAP_SYS_ADMIN for this (a filesystem mark, -S, always): run as root, or pass -I to use inotify."

@@ -70,10 +70,18 @@ final class FanotifyNames {
     }
 
     /// Learns `path`, watched: its identifier, and a descriptor of its
-    /// filesystem; throws what name_to_handle_at(2), statfs(2) or stat(2) refused.
+    /// filesystem; throws what open(2), fstat(2), fstatfs(2) or
+    /// name_to_handle_at(2) refused.
     func add(_ path: [UInt8], followingLinks: Bool) throws(Fanotify.Error) {
-        let id = try Fanotify.fileID(of: filePath(path), followingLinks: followingLinks)
-        let status = withCPath(path) { Syscalls.status(of: $0, followingLinks: followingLinks) }
+        // O_PATH reads nothing, so it queues no event.
+        let flags = Syscalls.pathOnly | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
+        let opened = withCPath(path) { Syscalls.open($0, flags: flags) }
+        guard case .success(let fd) = opened else {
+            throw Fanotify.Error(.nameToHandle, errno: opened.errno ?? .noSuchFileOrDirectory, path: filePath(path))
+        }
+        defer { _ = Syscalls.close(fd) }
+        let id = try Fanotify.fileID(of: FileDescriptor(rawValue: fd))
+        let status = Syscalls.status(fd)
         guard case .success(let info) = status else {
             throw Fanotify.Error(.nameToHandle, errno: status.errno ?? .noSuchFileOrDirectory, path: filePath(path))
         }

@@ -15,15 +15,17 @@ final class TreeWatchSet: Sendable {
     /// the path as given, with no `/` after it.
     let leaves: Set<[UInt8]>
 
-    /// Watches every root with inotify (the kinds of change the events of
-    /// `mask` are), a root that is not a directory by itself (``LeafSource``,
-    /// not following a link with `noDereference`); nil after printing why
-    /// one could not be watched.
+    /// Watches every root with `source` (inotify, or with `.automatic`
+    /// fanotify's filesystem mark where it can be had), for the kinds of
+    /// change the events of `mask` are; a root that is not a directory by
+    /// itself (``LeafSource``, not following a link with `noDereference`);
+    /// nil after printing why one could not be watched.
     init?(
         roots: [[UInt8]], mask: Inotify.EventMask, excluded: [[UInt8]], gitIgnore: Bool, diagnostics: Diagnostics,
-        noDereference: Bool = false, failureVerb: String = "Couldn't watch"
+        noDereference: Bool = false, failureVerb: String = "Couldn't watch", source: TreeWatcher.SourceKind = .inotify
     ) {
         var options = TreeWatcher.Options()
+        options.source = source
         options.gitIgnore = gitIgnore
         options.reported = Change.Kinds(inotifyMask: mask)
         options.reportSelfEvents = true
@@ -62,6 +64,14 @@ final class TreeWatchSet: Sendable {
     init(watchers: [(root: [UInt8], watcher: TreeWatcher)]) {
         self.watchers = watchers
         leaves = []
+    }
+
+    /// Says, for each root a `.automatic` source watches with inotify, why
+    /// fanotify could not watch it.
+    func sayInotifyFallbacks(_ diagnostics: Diagnostics) {
+        for entry in watchers where entry.watcher.options.source == .automatic && entry.watcher.sourceChoice.kind == .inotify {
+            diagnostics.say(Messages.treeWithInotify(display(entry.root), reason: entry.watcher.sourceChoice.reason))
+        }
     }
 
     /// The lines of `root`'s changes: `%w` with `/` after a directory.
