@@ -227,6 +227,23 @@ struct FsnotifyWaitTests {
         #expect(result.err == "Setting up filesystem watches.\nWatches established.\n")
     }
 
+    /// -r goes through the tree watcher with one filesystem mark, not a
+    /// mark per directory, and misses nothing in a directory made meanwhile.
+    @Test func recursiveIsOneFilesystemMark() throws {
+        let temp = try TemporaryDirectory("fsn")
+        for path in ["t", "t/a", "t/a/b"] { try Files.mkdir(temp.appending(path)) }
+        let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "1", "-e", "create", "t"], directory: temp.path.string)
+        #expect(process.waitFor(stderr: "Watches established."))
+        #expect(process.kernelMarkCount() == 1)
+        #expect(process.kernelWatchCount() == 0)
+        try Files.mkdir(temp.appending("t/a/b/new"))
+        try Files.touch(temp.appending("t/a/b/new/f"))
+        #expect(process.waitFor(stdout: "t/a/b/new/ CREATE f\n"))
+        let result = process.finish()
+        #expect(result.out == "t/a/b/ CREATE,ISDIR new\nt/a/b/new/ CREATE f\n")
+        #expect(!result.err.contains("with inotify"))
+    }
+
     /// fanotify's overflow, in band: a line in inotifywait's formats, a
     /// notice with --json, beside the message on standard error.
     @Test("FAN_Q_OVERFLOW reaches the output: a Q_OVERFLOW line, or the JSON notice", arguments: [false, true])
@@ -265,6 +282,30 @@ struct FsnotifyUnprivilegedTests {
         #expect(result.status == 1)
         #expect(result.err.contains("Couldn't add filesystem watch t: Operation not permitted\n"
             + "fanotify needs CAP_SYS_ADMIN for this (a filesystem mark, -S, always): run as root, or pass -I to use inotify.\n"))
+    }
+}
+
+/// -r without the privilege a filesystem mark needs: the tree is watched
+/// with inotify, as inotify-tools' fsnotifywait -r works unprivileged, and
+/// what fanotify lacked is said.
+@Suite(.enabled(if: AsNobody.available, "needs root and setpriv(1) (util-linux) to run a command as nobody"))
+struct FsnotifyUnprivilegedTreeTests {
+    @Test func recursiveFallsBackToInotifyAndSaysWhy() throws {
+        let temp = try TemporaryDirectory("fsn-perm")
+        try Files.chmod(temp.path, 0o755)
+        for path in ["t", "t/a"] {
+            try Files.mkdir(temp.appending(path))
+            guard chown(temp.appending(path).string, 65534, 65534) == 0 else { throw Errno(rawValue: errno) }
+        }
+        let process = try AsNobody.start(["fsnotifywait", "-m", "-r", "-t", "1", "-e", "create", "t"],
+                                         directory: temp.path.string)
+        #expect(process.waitFor(stderr: "Watches established."))
+        try Files.touch(temp.appending("t/a/f"))
+        #expect(process.waitFor(stdout: "t/a/ CREATE f\n"))
+        let result = process.finish()
+        #expect(result.err.contains("Watching t with inotify: fanotify cannot be had: "))
+        #expect(result.err.contains("(EPERM)"))
+        #expect(result.status == 2)
     }
 }
 
