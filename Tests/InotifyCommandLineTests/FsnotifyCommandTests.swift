@@ -251,6 +251,11 @@ struct FsnotifyWaitTests {
         let limit = try #require(FanotifyHere.queueLimit)
         let temp = try TemporaryDirectory("fsn")
         try Files.mkdir(temp.appending("d"))
+        // On a filesystem of its own where it can be: a filesystem mark of
+        // another test (a tree's fanotify source) is not flooded by its files.
+        let mounted = TmpfsMount.permitted
+        if mounted { try TmpfsMount.mount(at: temp.appending("d")) }
+        defer { if mounted { try? TmpfsMount.unmount(temp.appending("d")) } }
         let process = try Tools.start("fsnotifywait", ["-m", "-e", "create"] + (json ? ["--json"] : []) + ["d"],
                                       directory: temp.path.string)
         #expect(process.waitFor(stderr: "Watches established."))

@@ -10,7 +10,9 @@ import SystemPackage
 /// event is named as the event named it, and nothing reads
 /// /proc/self/fd, so no path ever ends in " (deleted)".
 ///
-/// The directory is a path given to watch, as given (`dir/`), when the
+/// A watched file is known by its own identifier (the FID record), its path
+/// as given split after its last `/`, with the record's name where it has
+/// one. The directory is a path given to watch, as given (`dir/`), when the
 /// record's handle is that path's; any other directory (a subdirectory's
 /// own events, everything under `-S`) is named from its handle by walking
 /// up with `..` to a watched directory, or to the top of the filesystem
@@ -55,8 +57,6 @@ final class FanotifyNames {
     private var byInode: [InodeKey: [UInt8]] = [:]
     /// A directory that could not be named for want of a capability was said.
     private var saidUnnamed = false
-    /// The bytes of the last `%w` made by a walk or a join.
-    private var scratch: [UInt8] = []
 
     /// Kept at most: past it, the next walk starts afresh.
     static let cacheLimit = 65_536
