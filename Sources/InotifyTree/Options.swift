@@ -66,6 +66,17 @@ extension TreeWatcher {
         /// What watches the tree: inotify (the default), fanotify, or
         /// fanotify where it can be had (``SourceKind``).
         public var source = SourceKind.inotify
+        /// With the fanotify source: ready as soon as its mark is made, in
+        /// milliseconds whatever the tree's size, the tree listed on the
+        /// watcher's thread afterwards (to learn its directories' handles)
+        /// and what is done meanwhile applied after that listing. Off by
+        /// default, and ready only once listed: a directory that is there at
+        /// the start and is renamed, moved out or deleted before that
+        /// listing reaches it has what was done inside it meanwhile reported
+        /// under its new path, or not at all (no handle of an event leads to
+        /// it any more), where a watcher ready after its listing misses
+        /// nothing. The inotify source ignores it.
+        public var readyBeforeListing = false
         /// What to do at the watch limit.
         public var onWatchLimit = LimitPolicy.fail
         /// How long a MOVED_FROM waits for its MOVED_TO before it is reported as

@@ -76,6 +76,14 @@ struct FanotifySourceTests {
         let source = try FanotifySource(root: dir.path)
         #expect(source.directoryCount == 301)
         #expect(source.watchCount == 1)
+        // Ready before any listing: the first next() lists the tree.
+        var options = TreeWatcher.Options.with(.fanotify)
+        options.readyBeforeListing = true
+        var early = try FanotifySource(root: dir.path, options: options)
+        #expect(early.directoryCount == 1)
+        _ = try early.next(waitingAtMost: .zero)
+        #expect(early.directoryCount == 301)
+        #expect(early.watchCount == 1)
     }
 
     @Test("creates, writes, attribute changes and deletes, with the kernel's event as the raw record")
@@ -83,9 +91,16 @@ struct FanotifySourceTests {
         let dir = try TemporaryDirectory("fan-entries")
         _ = try dir.makeDirectory("sub")
         var driver = try SourceDriver(root: dir.path)
-        try dir.createFile("sub/f", contents: "x")
-        try Files.chmod(dir.appending("sub/f"), 0o600)
-        try Files.unlink(dir.appending("sub/f"))
+        // From a descriptor table of its own: a child another test spawns
+        // meanwhile would hold the file open, and its CLOSE_WRITE would come
+        // after its deletion.
+        let file = dir.appending("sub/f")
+        try withOwnDescriptorTable {
+            try Files.touch(file)
+            try Files.write(file, "x")
+            try Files.chmod(file, 0o600)
+            try Files.unlink(file)
+        }
         let changes = try driver.changes { $0.contains { $0.kind == .deleted } }
         let kinds = changes.filter { $0.path == "sub/f" }.map(\.kind)
         #expect(kinds.first == .created)
@@ -191,6 +206,33 @@ struct FanotifySourceTests {
         try Files.touch(dir.appending("e/after"))
         let after = try driver.changes { $0.contains { $0.path == "e/after" } }
         #expect(after.contains { $0.description == "created e/after" })
+    }
+
+    @Test("ready before its listing: what is done between the start and the first listing is reported (a directory made, filled, renamed; a file made and removed in one that was there)")
+    func beforeTheFirstListing() throws {
+        let dir = try TemporaryDirectory("fan-first")
+        try dir.makeDirectory("old/inner")
+        var options = TreeWatcher.Options.with(.fanotify)
+        options.readyBeforeListing = true
+        var driver = try SourceDriver(root: dir.path, options: options)
+        let root = dir.path
+        try withOwnDescriptorTable {
+            try Files.mkdir(root.appending("new"))
+            try Files.touch(root.appending("new/f"))
+            try Files.rename(root.appending("new"), root.appending("renamed"))
+            try Files.touch(root.appending("old/inner/g"))
+            try Files.unlink(root.appending("old/inner/g"))
+            try Files.touch(root.appending("end"))
+        }
+        // The removal comes merged into the creation's event, and is told
+        // once what was queued before that read has been (the filesystem's
+        // other writers may have queued more meanwhile): waited for.
+        let said = try driver.changes {
+            $0.contains { $0.path == "end" } && $0.contains { $0.description == "deleted old/inner/g" }
+        }.map(\.description)
+        for expected in ["created new/", "created new/f", "moved new/ -> renamed/", "created old/inner/g", "deleted old/inner/g"] {
+            #expect(said.contains(expected), "\(said)")
+        }
     }
 
     @Test("the root's deletion is its last change")

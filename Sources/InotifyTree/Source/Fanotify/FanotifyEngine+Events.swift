@@ -145,8 +145,9 @@ extension FanotifyEngine {
             } else if tree.contains(key) {
                 tree.place(key, in: newParent, name: EventName(newName))
             } else {
-                // An excluded directory renamed to a name that is not: listed now,
-                // what it holds found by scan, as for one moved in.
+                // Not held: excluded until this rename, or made where a
+                // listing had already passed. Listed now, what it holds
+                // found by scan, as for one moved in.
                 listMovedIn(target, in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
             }
         case (let from?, nil):

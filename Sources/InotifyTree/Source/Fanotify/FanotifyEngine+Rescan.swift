@@ -4,6 +4,7 @@ import SystemPackage
 
 // After an overflow the tree is known afresh: the root reached by its handle
 // (wherever it is now), every directory below it listed and placed again.
+// The first listing reaches it the same way.
 
 extension FanotifyEngine {
     /// Lists the whole tree again; ends with `rescanned`, or with
@@ -14,17 +15,7 @@ extension FanotifyEngine {
         lateDeletions.removeAll()
         var changes: [Change] = []
         let rootKey = tree.root
-        guard let mount = mountDescriptor(for: rootKey.fsid) else {
-            return rootGone(&changes)
-        }
-        defer { DirectoryDescriptor.close(mount) }
-        let rootFD: FileDescriptor
-        do {
-            rootFD = try Fanotify.open(
-                rootKey.handle, mount: FileDescriptor(rawValue: mount), flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        } catch {
-            return rootGone(&changes)
-        }
+        guard let rootFD = openRootByHandle() else { return rootGone(&changes) }
         defer { DirectoryDescriptor.close(rootFD.rawValue) }
         tree = HandleTree(root: rootKey)
         listedAt.removeAll()
@@ -34,7 +25,16 @@ extension FanotifyEngine {
         return changes
     }
 
-    private func rootGone(_ changes: inout [Change]) -> [Change] {
+    /// The root, open for listing by its handle, wherever it is now; nil
+    /// when it is gone.
+    func openRootByHandle() -> FileDescriptor? {
+        guard let mount = mountDescriptor(for: tree.root.fsid) else { return nil }
+        defer { DirectoryDescriptor.close(mount) }
+        return try? Fanotify.open(
+            tree.root.handle, mount: FileDescriptor(rawValue: mount), flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    func rootGone(_ changes: inout [Change]) -> [Change] {
         finished = true
         changes.append(Change(.rootDeleted, path: FilePath(), root: root, isDirectory: true, isSelfEvent: true))
         return changes

@@ -34,9 +34,6 @@ final class FanotifyEngine {
     var finished = false
     /// The group's queue overflowed: the rest of the read waits for the rescan.
     var needsRescan = false
-    /// Directories that could not be listed or marked, found by the first
-    /// listing: the first changes the consumer sees.
-    var startupChanges: [Change] = []
     /// Recent events about a directory the tree does not hold. A directory
     /// is visible before its creation is queued (mkdir(2) tells fanotify
     /// after making it), so something made in it at once can be queued
@@ -92,21 +89,40 @@ final class FanotifyEngine {
         listingBuffer.deallocate()
     }
 
-    /// Marks the root's filesystem and lists the tree: ready when it returns.
+    /// Marks the root's filesystem: ready when it returns, whatever the
+    /// tree's size. The tree is listed by the first ``listFirst()``.
     init(group: Fanotify, root: FilePath, options: TreeWatcher.Options) throws {
         self.group = group
         self.root = root
         self.options = options
         filter = ChangeFilter(options)
         mask = Self.mask(for: options.reported)
+        // O_PATH: reaching the root opens nothing, so it queues no event.
         let rootFD = try Self.openRoot(root)
         defer { DirectoryDescriptor.close(rootFD) }
         let rootID = try Fanotify.fileID(of: FileDescriptor(rawValue: rootFD))
         tree = HandleTree(root: HandleTree.Key(rootID))
-        try group.addMark(FilePath(), in: FileDescriptor(rawValue: rootFD), on: .filesystem, mask: mask)
+        try group.addMark(".", in: FileDescriptor(rawValue: rootFD), on: .filesystem, mask: mask)
         marked.insert(rootID.fsid)
-        supersededBefore = streamEnd
-        list(rootFD, key: tree.root, path: FilePath(), reporting: false, into: &startupChanges)
+    }
+
+    /// Whether the tree is still to be listed (``listFirst()``).
+    var needsFirstListing = true
+    /// What the first listing could not list, until the first batch.
+    var firstListing: [Change]?
+
+    /// Lists the tree, every directory placed by its handle, after the mark:
+    /// events queued meanwhile are applied after it, in order (or, where the
+    /// source is ready only once it is done, those queued before it began
+    /// are superseded). What it cannot list is an `unwatched` change; a root
+    /// gone already ends the source.
+    func listFirst() -> [Change] {
+        needsFirstListing = false
+        var changes: [Change] = []
+        guard let rootFD = openRootByHandle() else { return rootGone(&changes) }
+        defer { DirectoryDescriptor.close(rootFD.rawValue) }
+        list(rootFD.rawValue, key: tree.root, path: FilePath(), reporting: false, into: &changes)
+        return changes
     }
 
     /// Where the stream ends now: what was read, and what waits in the queue.
@@ -136,11 +152,11 @@ final class FanotifyEngine {
         return mask
     }
 
-    /// The root, open for listing; a missing root or one that is not a
+    /// The root, reached (O_PATH); a missing root or one that is not a
     /// directory is the error inotify's source gives for it.
     private static func openRoot(_ root: FilePath) throws -> CInt {
         let opened = root.withPlatformString {
-            DirectoryDescriptor.open($0, in: AT_FDCWD, forListing: true, follow: true)
+            DirectoryDescriptor.open($0, in: AT_FDCWD, forListing: false, follow: true)
         }
         switch opened {
         case .success(let fd): return fd

@@ -19,7 +19,6 @@ public struct FanotifySource: ChangeSource {
     /// The root as given.
     public let root: FilePath
     private let engine: FanotifyEngine
-    private var startup: [Change]?
     private var stopped = false
     private let reading = InotifySource.ReadProgress()
 
@@ -41,8 +40,11 @@ public struct FanotifySource: ChangeSource {
     }
 
     /// Marks the filesystem of `root` (and of any filesystem mounted below
-    /// it) and lists the tree, on a thread of its own: ready when it
-    /// returns. Throws ``Unsupported`` for an option it does not follow,
+    /// it) and lists the tree to learn its directories' handles, on a
+    /// thread of its own: ready when it returns, and every change from then
+    /// on reported. With ``TreeWatcher/Options/readyBeforeListing``, ready
+    /// once the mark is made, in milliseconds whatever the tree's size, and
+    /// listed by the first ``next()``. Throws ``Unsupported`` for an option it does not follow,
     /// `Fanotify.Error` where fanotify cannot be had (EPERM without
     /// CAP_SYS_ADMIN, EINVAL on a kernel without the reports it needs, a
     /// filesystem without file handles), `Inotify.Error` for a root that is
@@ -50,17 +52,26 @@ public struct FanotifySource: ChangeSource {
     public init(root: FilePath, options: TreeWatcher.Options = TreeWatcher.Options()) throws {
         if let unsupported = Self.unsupportedOption(in: options) { throw unsupported }
         let group = try Fanotify(flags: FanotifyEngine.groupFlags)
-        let built: HandOff<FanotifyEngine>
         do {
-            built = try ScanThread.run { HandOff(try FanotifyEngine(group: group, root: root, options: options)) }
+            if options.readyBeforeListing {
+                engine = try FanotifyEngine(group: group, root: root, options: options)
+            } else {
+                // Listed on a thread of its own: its opens and reads are
+                // told apart by that thread's id, which no caller's can be.
+                let built = try ScanThread.run {
+                    let engine = try FanotifyEngine(group: group, root: root, options: options)
+                    engine.supersededBefore = engine.streamEnd
+                    engine.firstListing = engine.listFirst()
+                    return HandOff(engine)
+                }
+                guard let engine = built.take() else { fatalError("the first listing's engine was taken twice") }
+                self.engine = engine
+            }
         } catch {
             Control(group: group, reading: InotifySource.ReadProgress()).stop()
             throw error
         }
-        guard let engine = built.take() else { fatalError("the first listing's engine was taken twice") }
         self.root = root
-        self.engine = engine
-        startup = engine.startupChanges
     }
 
     /// Closes the group: a read waiting in ``next()`` wakes, and the source ends.
@@ -94,7 +105,7 @@ public struct FanotifySource: ChangeSource {
     /// How many directories the tree has now, as the source knows them.
     public var directoryCount: Int { engine.tree.count }
 
-    /// What the first listing had to report, then each read's changes; nil
+    /// What the first listing could not list, then each read's changes; nil
     /// once the root is gone or the group was closed.
     public mutating func next() throws -> ChangeBatch? {
         try next(waitingAtMost: .seconds(3600))
@@ -104,9 +115,10 @@ public struct FanotifySource: ChangeSource {
     /// (tests drive a source on their own thread with it).
     mutating func next(waitingAtMost timeout: Duration) throws -> ChangeBatch? {
         reading.inHand.store(false, ordering: .releasing)
-        if let startup {
-            self.startup = nil
-            if !startup.isEmpty { return ChangeBatch(startup) }
+        if engine.needsFirstListing { engine.firstListing = engine.listFirst() }
+        if let found = engine.firstListing {
+            engine.firstListing = nil
+            if !found.isEmpty { return ChangeBatch(found) }
         }
         if engine.needsRescan { return ChangeBatch(try rescan()) }
         if engine.finished || stopped { return nil }
