@@ -83,6 +83,14 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    registerSourceReadyBenchmarks(size: directories, tree: tree)
+    // 500,000 directories (a tree made once, about a minute, and 500,001
+    // inotify watches, which fs.inotify.max_user_watches must allow): with
+    // TREE_BENCH_LARGE=1 only.
+    if getenv("TREE_BENCH_LARGE") != nil {
+        registerSourceReadyBenchmarks(size: 500_000, tree: ScratchTree(directories: 500_000))
+    }
+
     // What following git's rules costs where they hide nothing: every
     // directory's .gitignore looked for (one failed open) and every
     // subdirectory judged. No repository and a home of no files, so that
@@ -100,6 +108,71 @@ let benchmarks: @Sendable () -> Void = {
             }
             benchmark.measurement(readyWall, wall)
             benchmark.measurement(readyCPU, cpu)
+        }
+    }
+}
+
+/// Ready time of each source on `tree`: inotify (a watch per directory),
+/// fanotify listing the tree before it is ready (the default), and fanotify
+/// ready once its mark is made (`readyBeforeListing`), whose wait for the
+/// listing is measured apart (`listed`).
+func registerSourceReadyBenchmarks(size: Int, tree: ScratchTree) {
+    let readyWall = BenchmarkMetric.custom("ready, wall (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    let readyCPU = BenchmarkMetric.custom("ready, cpu (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    let listedWall = BenchmarkMetric.custom("listed, wall (µs)", polarity: .prefersSmaller, useScalingFactor: false)
+    let configuration = Benchmark.Configuration(
+        metrics: [readyWall, readyCPU, listedWall, .peakMemoryResident],
+        maxDuration: .seconds(30), maxIterations: size > 100_000 ? 3 : 10,
+        setup: { tree.build() }
+    )
+    let label = size >= 1000 ? "\(size / 1000)k" : "\(size)"
+    if size != directories {
+        Benchmark("ready/TreeWatcher, \(label) directories", configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations {
+                let (wall, cpu) = try measure {
+                    try TreeWatcher(root: FilePath(tree.root))
+                } after: { watcher in
+                    precondition(watcher.watchedDirectories == size + 1)
+                    watcher.close()
+                }
+                benchmark.measurement(readyWall, wall)
+                benchmark.measurement(readyCPU, cpu)
+            }
+        }
+        Benchmark("ready/TreeWatcher fanotify, \(label) directories", configuration: configuration) { benchmark in
+            var options = TreeWatcher.Options()
+            options.source = .fanotify
+            for _ in benchmark.scaledIterations {
+                let (wall, cpu) = try measure {
+                    try TreeWatcher(root: FilePath(tree.root), options: options)
+                } after: { watcher in watcher.close() }
+                benchmark.measurement(readyWall, wall)
+                benchmark.measurement(readyCPU, cpu)
+            }
+        }
+    }
+    Benchmark("ready/TreeWatcher fanotify ready before listing, \(label) directories", configuration: configuration) {
+        benchmark in
+        var options = TreeWatcher.Options()
+        options.source = .fanotify
+        options.readyBeforeListing = true
+        for _ in benchmark.scaledIterations {
+            var made: FanotifySource?
+            let (wall, cpu) = try measure {
+                try FanotifySource(root: FilePath(tree.root), options: options)
+            } after: { made = $0 }
+            guard var source = made else { continue }
+            // The first next() lists the tree, then returns this file's creation.
+            let listing = creadloop_now_ns()
+            let marker = tree.root + "/listed-\(listing)"
+            close(open(marker, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644))
+            _ = try source.next()
+            benchmark.measurement(listedWall, Int(creadloop_now_ns() - listing) / 1000)
+            precondition(source.directoryCount == size + 1, "listed \(source.directoryCount)")
+            benchmark.measurement(readyWall, wall)
+            benchmark.measurement(readyCPU, cpu)
+            unlink(marker)
+            source.control.stop()
         }
     }
 }
@@ -143,14 +216,17 @@ func registerChurnBenchmarks() {
             let tree = try ChurnTree()
             let elsewhere = unrelated ? try ChurnTree() : nil
             var options = TreeWatcher.Options()
-            options.reported = .modified
+            options.reported = [.modified, .created]
             options.source = source
             let watcher = try TreeWatcher(root: tree.root, options: options)
             var changes = watcher.changes.makeAsyncIterator()
-            for _ in benchmark.scaledIterations {
-                let cpu = try await measureChurn(tree, alongside: elsewhere) {
-                    var seen = 0
-                    while seen < churnEvents, try await changes.next() != nil { seen += 1 }
+            // Until the file the writer makes last: fanotify merges a write
+            // into any recent one of the same file, not only the last
+            // event, so there are fewer changes than writes to count.
+            for round in benchmark.scaledIterations {
+                let marker = "end-\(round)-\(UInt64.random(in: 0...UInt64.max))"
+                let cpu = try await measureChurn(tree, alongside: elsewhere, marker: marker) {
+                    while let change = try await changes.next(), change.path.lastComponent?.string != marker {}
                 }
                 benchmark.measurement(metric, cpu)
             }
@@ -158,14 +234,15 @@ func registerChurnBenchmarks() {
     }
 }
 
-/// Runs the writer on a thread of its own while `consume` takes its events,
-/// and as many writes in `alongside`, unwatched, on another; returns the
-/// consumer's CPU per event in ns (the writers' own CPU left out).
+/// Runs the writer on a thread of its own while `consume` takes its events
+/// (the writer makes the file `marker` last, if given), and as many writes
+/// in `alongside`, unwatched, on another; returns the consumer's CPU per
+/// write in ns (the writers' own CPU left out).
 func measureChurn(
-    _ tree: ChurnTree, alongside: ChurnTree? = nil, _ consume: () async throws -> Void
+    _ tree: ChurnTree, alongside: ChurnTree? = nil, marker: String? = nil, _ consume: () async throws -> Void
 ) async throws -> Int {
     let start = creadloop_process_cpu_ns()
-    let writer = Task.detached { tree.write(churnEvents) }
+    let writer = Task.detached { tree.write(churnEvents, marker: marker) }
     let other = alongside.map { elsewhere in Task.detached { elsewhere.write(churnEvents) } }
     try await consume()
     let writerCPU = await writer.value + (await other?.value ?? 0)
@@ -201,7 +278,7 @@ final class ChurnTree: Sendable {
     /// `count` one-byte writes, cycling over the files so that no two
     /// neighbouring events are alike (the kernel would merge them). Returns
     /// the CPU time this took on its thread, in ns.
-    func write(_ count: Int) -> Int64 {
+    func write(_ count: Int, marker: String? = nil) -> Int64 {
         func threadCPU() -> Int64 {
             var now = timespec()
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
@@ -214,6 +291,7 @@ final class ChurnTree: Sendable {
             _ = Glibc.write(descriptors[index % descriptors.count], &byte, 1)
         }
         descriptors.forEach { _ = close($0) }
+        if let marker { close(open(root.appending(marker).string, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)) }
         return threadCPU() - start
     }
 }
