@@ -235,6 +235,24 @@ struct FanotifySourceTests {
         }
     }
 
+    @Test("listing a tree of 17,500 directories with opens and reads asked for does not overflow the queue with its own events")
+    func listingDoesNotOverflow() throws {
+        let dir = try TemporaryDirectory("fan-own-flood")
+        // An event per directory listed (its open, read and close, merged
+        // by the kernel): past the queue's 16,384.
+        for index in 0..<175 {
+            for inner in 0..<100 { try dir.makeDirectory("d\(index)/e\(inner)") }
+        }
+        var options = TreeWatcher.Options.with(.fanotify)
+        options.reported = .all
+        var driver = try SourceDriver(root: dir.path, options: options)
+        try Files.touch(dir.appending("end"))
+        let changes = try driver.changes(timeout: .seconds(60)) { $0.contains { $0.path == "end" && $0.kind == .closedAfterWrite } }
+        #expect(!changes.contains { $0.kind == .overflow || $0.kind == .rescanned }, "\(changes.filter { $0.kind == .overflow }.count) overflows")
+        #expect(!changes.contains { $0.path.string.hasPrefix("d") }, "the listing's own events were reported")
+        #expect(driver.source.directoryCount == 17_676)
+    }
+
     @Test("the root's deletion is its last change")
     func rootDeleted() throws {
         let dir = try TemporaryDirectory("fan-root")

@@ -14,16 +14,28 @@ extension FanotifyEngine {
     /// `queuedAfter` events were still queued. After an overflow, what
     /// follows it in the read waits for the rescan (``needsRescan``).
     func process(_ events: [Fanotify.Event], queuedAfter: Int) -> [Change] {
-        position = readCount
+        let first = readCount
         readCount += UInt64(events.count)
+        return process(events.enumerated().map { ($1, first + UInt64($0) + 1) }, queuedAfter: queuedAfter)
+    }
+
+    /// What a listing read ahead (``backlog``), in order.
+    func processBacklog() -> [Change] {
+        let events = backlog
+        backlog = []
+        return process(events, queuedAfter: (try? group.queuedEventCount()) ?? 0)
+    }
+
+    /// `events`, each with its place in the stream.
+    private func process(_ events: [(Fanotify.Event, UInt64)], queuedAfter: Int) -> [Change] {
         queuedBefore = readCount + UInt64(queuedAfter)
         var changes: [Change] = []
-        for event in events {
+        for (event, place) in events {
             if finished || needsRescan { break }
-            position += 1
+            position = place
             apply(event, into: &changes)
         }
-        tellLateDeletions(into: &changes) { $0.due <= readCount }
+        tellLateDeletions(into: &changes) { $0.due <= position }
         return changes
     }
 
@@ -61,7 +73,7 @@ extension FanotifyEngine {
     ]
 
     /// What a listing does to the directories it lists: never reported.
-    private static let listingEvents: Fanotify.EventMask = [.open, .access, .closeNoWrite, .onDir]
+    static let listingEvents: Fanotify.EventMask = [.open, .access, .closeNoWrite, .onDir]
 
     private func apply(_ event: Fanotify.Event, into changes: inout [Change]) {
         if event.mask.contains(.queueOverflow) {

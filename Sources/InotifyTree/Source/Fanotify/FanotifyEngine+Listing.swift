@@ -27,6 +27,7 @@ extension FanotifyEngine {
         into changes: inout [Change]
     ) {
         listingThreads.insert(Syscalls.threadID())
+        var listed = 0
         let start = streamEnd
         if superseding {
             listedAt[key] = start
@@ -71,8 +72,28 @@ extension FanotifyEngine {
             }
             tree.place(childKey, in: parent.key, name: name)
             if superseding { listedAt[childKey] = start }
+            listed += 1
+            if listed % 64 == 0 { readAhead() }
             let below = entries(of: childFD, at: childPath, reporting: reporting, into: &changes)
             stack.append(Frame(fd: childFD, key: childKey, path: childPath, subdirectories: below))
+        }
+    }
+
+    /// Reads the queue into ``backlog`` while it holds more than a few
+    /// thousand events: a listing that asks for opens and reads queues an
+    /// event per directory (its open, read and close, which the kernel
+    /// merges), which past 16,384 directories would overflow the queue and
+    /// have the tree listed again, and again. Its own are dropped here.
+    private func readAhead() {
+        guard (try? group.queuedEventCount()) ?? 0 > 4096 else { return }
+        while backlog.count < Self.backlogLimit {
+            guard let events = try? group.readEvents(timeout: .zero), !events.isEmpty else { return }
+            for event in events {
+                readCount += 1
+                if listingThreads.contains(event.pid) && event.mask.isSubset(of: Self.listingEvents) { continue }
+                backlog.append((event, readCount))
+            }
+            if (try? group.queuedEventCount()) ?? 0 < 1024 { return }
         }
     }
 

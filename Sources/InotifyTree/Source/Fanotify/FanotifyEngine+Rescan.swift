@@ -12,6 +12,8 @@ extension FanotifyEngine {
     func rescan() -> [Change] {
         needsRescan = false
         unplaced.removeAll()
+        // Read before this listing: what it finds supersedes them.
+        backlog.removeAll()
         lateDeletions.removeAll()
         var changes: [Change] = []
         let rootKey = tree.root

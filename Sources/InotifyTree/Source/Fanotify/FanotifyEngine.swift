@@ -48,7 +48,14 @@ final class FanotifyEngine {
     /// Where the stream stood when the current read returned: everything
     /// queued before then.
     var queuedBefore: UInt64 = 0
-    /// Where the event being applied ends in the stream.
+    /// Events a listing read from the queue (so that its own opens and
+    /// reads of directories cannot overflow it), to be
+    /// applied after it, each with its place in the stream; the listing's
+    /// own are dropped as they are read. At most ``backlogLimit``: past it,
+    /// the kernel's queue holds the rest, or overflows into a rescan.
+    var backlog: [(Fanotify.Event, UInt64)] = []
+    static let backlogLimit = 262_144
+    /// Where the event being applied stands in the stream.
     var position: UInt64 = 0
     /// A listing supersedes the events queued before it began: what they
     /// did is in what it found. For the whole tree (the first listing, a

@@ -122,6 +122,11 @@ public struct FanotifySource: ChangeSource {
         }
         if engine.needsRescan { return ChangeBatch(try rescan()) }
         if engine.finished || stopped { return nil }
+        if !engine.backlog.isEmpty {
+            reading.inHand.store(true, ordering: .releasing)
+            let changes = engine.processBacklog()
+            return ChangeBatch(changes, needsRescan: engine.needsRescan)
+        }
         if (try? engine.group.queuedByteCount()) ?? 0 > 0 { reading.inHand.store(true, ordering: .releasing) }
         let events: [Fanotify.Event]
         do {
