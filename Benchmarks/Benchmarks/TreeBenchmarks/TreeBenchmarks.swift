@@ -151,6 +151,19 @@ func registerSourceReadyBenchmarks(size: Int, tree: ScratchTree) {
             }
         }
     }
+    // Opens and reads asked for, which the listing itself makes.
+    Benchmark("ready/TreeWatcher fanotify, all kinds, \(label) directories", configuration: configuration) { benchmark in
+        var options = TreeWatcher.Options()
+        options.source = .fanotify
+        options.reported = .all
+        for _ in benchmark.scaledIterations {
+            let (wall, cpu) = try measure {
+                try TreeWatcher(root: FilePath(tree.root), options: options)
+            } after: { watcher in watcher.close() }
+            benchmark.measurement(readyWall, wall)
+            benchmark.measurement(readyCPU, cpu)
+        }
+    }
     Benchmark("ready/TreeWatcher fanotify ready before listing, \(label) directories", configuration: configuration) {
         benchmark in
         var options = TreeWatcher.Options()

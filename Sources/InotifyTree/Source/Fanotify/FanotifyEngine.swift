@@ -96,9 +96,10 @@ final class FanotifyEngine {
         listingBuffer.deallocate()
     }
 
-    /// Marks the root's filesystem: ready when it returns, whatever the
-    /// tree's size. The tree is listed by the first ``listFirst()``.
-    init(group: Fanotify, root: FilePath, options: TreeWatcher.Options) throws {
+    /// Marks the root's filesystem, and with `listing` lists the tree (what
+    /// it could not list kept in ``firstListing``); without, the tree is
+    /// listed by the first ``listFirst()``.
+    init(group: Fanotify, root: FilePath, options: TreeWatcher.Options, listing: Bool) throws {
         self.group = group
         self.root = root
         self.options = options
@@ -109,8 +110,19 @@ final class FanotifyEngine {
         defer { DirectoryDescriptor.close(rootFD) }
         let rootID = try Fanotify.fileID(of: FileDescriptor(rawValue: rootFD))
         tree = HandleTree(root: HandleTree.Key(rootID))
-        try group.addMark(".", in: FileDescriptor(rawValue: rootFD), on: .filesystem, mask: mask)
+        // What the listing does to each directory (open, read, close) costs
+        // the kernel an event per directory, which the listing then reads
+        // and drops: asked for only once it is done, where nothing from
+        // before its end is reported anyway.
+        let whileListing = listing ? mask.subtracting(Self.listingEvents.subtracting(.onDir)) : mask
+        try group.addMark(".", in: FileDescriptor(rawValue: rootFD), on: .filesystem, mask: whileListing)
         marked.insert(rootID.fsid)
+        guard listing else { return }
+        supersededBefore = streamEnd
+        firstListing = listFirst()
+        if whileListing != mask {
+            try group.addMark(".", in: FileDescriptor(rawValue: rootFD), on: .filesystem, mask: mask)
+        }
     }
 
     /// Whether the tree is still to be listed (``listFirst()``).

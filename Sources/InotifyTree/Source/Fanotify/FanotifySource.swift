@@ -54,15 +54,12 @@ public struct FanotifySource: ChangeSource {
         let group = try Fanotify(flags: FanotifyEngine.groupFlags)
         do {
             if options.readyBeforeListing {
-                engine = try FanotifyEngine(group: group, root: root, options: options)
+                engine = try FanotifyEngine(group: group, root: root, options: options, listing: false)
             } else {
                 // Listed on a thread of its own: its opens and reads are
                 // told apart by that thread's id, which no caller's can be.
                 let built = try ScanThread.run {
-                    let engine = try FanotifyEngine(group: group, root: root, options: options)
-                    engine.supersededBefore = engine.streamEnd
-                    engine.firstListing = engine.listFirst()
-                    return HandOff(engine)
+                    HandOff(try FanotifyEngine(group: group, root: root, options: options, listing: true))
                 }
                 guard let engine = built.take() else { fatalError("the first listing's engine was taken twice") }
                 self.engine = engine
