@@ -4,8 +4,8 @@ import SystemPackage
 /// Mounting a small tmpfs, for tests of what an unmount does to watches.
 /// Needs CAP_SYS_ADMIN: tests that use it are enabled only if `permitted`.
 public enum TmpfsMount {
-    public static func mount(at path: FilePath) throws {
-        guard Foundation.mount("tmpfs", path.string, "tmpfs", 0, "size=1m") == 0 else { throw Errno(rawValue: errno) }
+    public static func mount(at path: FilePath, size: String = "1m") throws {
+        guard Foundation.mount("tmpfs", path.string, "tmpfs", 0, "size=\(size)") == 0 else { throw Errno(rawValue: errno) }
     }
 
     /// Unmounts, trying again for up to 10 s while the mount is busy: a

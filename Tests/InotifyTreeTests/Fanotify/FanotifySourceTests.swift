@@ -25,6 +25,29 @@ enum FanotifyTreeAvailability {
     }
 }
 
+/// A tmpfs of the test's own: a filesystem mark on it sees only what the
+/// test does there. One on /tmp sees every other test's writes too, and in a
+/// full parallel run those overflow its queue.
+final class OwnFilesystem {
+    private let mountPoint: TemporaryDirectory
+
+    init(_ label: String) throws {
+        mountPoint = try TemporaryDirectory(label)
+        try TmpfsMount.mount(at: mountPoint.path, size: "512m")
+    }
+
+    /// A new directory on it.
+    func directory(_ label: String) throws -> TemporaryDirectory {
+        try TemporaryDirectory(label, in: mountPoint.path.string)
+    }
+
+    deinit {
+        // Lazily where still busy (a child another test spawned holding a
+        // descriptor of it): never left mounted.
+        if (try? TmpfsMount.unmount(mountPoint.path)) == nil { umount2(mountPoint.path.string, Int32(MNT_DETACH)) }
+    }
+}
+
 extension TreeWatcher.Options {
     static func with(_ source: TreeWatcher.SourceKind) -> TreeWatcher.Options {
         var options = TreeWatcher.Options()
@@ -63,11 +86,13 @@ struct SourceDriver {
 @Suite(
     "The fanotify source: one mark for the whole tree",
     .enabled(if: FanotifyTreeAvailability.available, "fanotify is not permitted (not root) or lacks what the source needs"),
+    .enabled(if: TmpfsMount.permitted, "each test mounts a tmpfs of its own, which needs CAP_SYS_ADMIN"),
     .timeLimit(.minutes(5)))
 struct FanotifySourceTests {
     @Test("a tree of 300 directories is watched with one filesystem mark, and the watcher says so")
     func oneMark() throws {
-        let dir = try TemporaryDirectory("fan-one-mark")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-one-mark")
         for index in 0..<100 { try dir.makeDirectory("d\(index)/e/f") }
         let watcher = try TreeWatcher(root: dir.path, options: .with(.fanotify))
         defer { watcher.close() }
@@ -88,7 +113,8 @@ struct FanotifySourceTests {
 
     @Test("creates, writes, attribute changes and deletes, with the kernel's event as the raw record")
     func entryChanges() throws {
-        let dir = try TemporaryDirectory("fan-entries")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-entries")
         _ = try dir.makeDirectory("sub")
         var driver = try SourceDriver(root: dir.path)
         // From a descriptor table of its own: a child another test spawns
@@ -113,7 +139,8 @@ struct FanotifySourceTests {
 
     @Test("1,000 nested directories and their files made in a tight loop are all reported, with one mark and no listing")
     func nestedCreationRace() async throws {
-        let dir = try TemporaryDirectory("fan-race")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-race")
         let watcher = try TreeWatcher(root: dir.path, options: .with(.fanotify))
         let collector = Collector(watcher)
         defer {
@@ -134,8 +161,9 @@ struct FanotifySourceTests {
 
     @Test("renames within the tree, into it (its contents found by listing) and out of it; a renamed directory's changes come under its new path")
     func renames() throws {
-        let dir = try TemporaryDirectory("fan-renames")
-        let outside = try TemporaryDirectory("fan-renames-outside")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-renames")
+        let outside = try fs.directory("fan-renames-outside")
         try dir.makeDirectory("a/b")
         try outside.makeDirectory("in/deep")
         try Files.touch(outside.appending("in/deep/file"))
@@ -163,8 +191,9 @@ struct FanotifySourceTests {
 
     @Test("what happens elsewhere on the same filesystem is not reported")
     func elsewhereIgnored() throws {
-        let dir = try TemporaryDirectory("fan-mine")
-        let other = try TemporaryDirectory("fan-other")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-mine")
+        let other = try fs.directory("fan-other")
         var driver = try SourceDriver(root: dir.path)
         for index in 0..<50 { try Files.touch(other.appending("x\(index)")) }
         try Files.touch(dir.appending("mine"))
@@ -174,8 +203,9 @@ struct FanotifySourceTests {
 
     @Test("its own listing of a directory moved in is not reported, even with opens and reads asked for")
     func ownListingNotReported() throws {
-        let dir = try TemporaryDirectory("fan-own")
-        let outside = try TemporaryDirectory("fan-own-outside")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-own")
+        let outside = try fs.directory("fan-own-outside")
         try outside.makeDirectory("in/a/b")
         var options = TreeWatcher.Options.with(.fanotify)
         options.reported = .all
@@ -190,7 +220,8 @@ struct FanotifySourceTests {
 
     @Test("an overflow of the group's queue is told in band, and the rescan after it knows the tree again")
     func overflowThenRescan() throws {
-        let dir = try TemporaryDirectory("fan-overflow")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-overflow")
         var driver = try SourceDriver(root: dir.path)
         // More events than the queue holds (16,384 by default), none read meanwhile.
         let queued = Files.sysctl("fs/fanotify/max_queued_events") ?? 16384
@@ -210,7 +241,8 @@ struct FanotifySourceTests {
 
     @Test("ready before its listing: what is done between the start and the first listing is reported (a directory made, filled, renamed; a file made and removed in one that was there)")
     func beforeTheFirstListing() throws {
-        let dir = try TemporaryDirectory("fan-first")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-first")
         try dir.makeDirectory("old/inner")
         var options = TreeWatcher.Options.with(.fanotify)
         options.readyBeforeListing = true
@@ -237,7 +269,8 @@ struct FanotifySourceTests {
 
     @Test("listing a tree of 17,500 directories with opens and reads asked for does not overflow the queue with its own events")
     func listingDoesNotOverflow() throws {
-        let dir = try TemporaryDirectory("fan-own-flood")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-own-flood")
         // An event per directory listed (its open, read and close, merged
         // by the kernel): past the queue's 16,384.
         for index in 0..<175 {
@@ -255,7 +288,8 @@ struct FanotifySourceTests {
 
     @Test("the root's deletion is its last change")
     func rootDeleted() throws {
-        let dir = try TemporaryDirectory("fan-root")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-root")
         let root = try dir.makeDirectory("root")
         try dir.makeDirectory("root/sub")
         var driver = try SourceDriver(root: root)
@@ -267,7 +301,8 @@ struct FanotifySourceTests {
 
     @Test("excluded directories are not known: nothing in them is reported, until one is renamed to a name not excluded")
     func excludedDirectories() throws {
-        let dir = try TemporaryDirectory("fan-excluded")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-excluded")
         try dir.makeDirectory("node_modules/pkg")
         var options = TreeWatcher.Options.with(.fanotify)
         options.excludeDirectories = ["node_modules"]
@@ -284,7 +319,8 @@ struct FanotifySourceTests {
 
     @Test("automatic takes fanotify where it can be had, and inotify for git's rules, saying why; fanotify asked for with them is refused")
     func automaticChoice() throws {
-        let dir = try TemporaryDirectory("fan-choice")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-choice")
         let automatic = try TreeWatcher(root: dir.path, options: .with(.automatic))
         defer { automatic.close() }
         #expect(automatic.sourceChoice.kind == .fanotify)
@@ -300,7 +336,8 @@ struct FanotifySourceTests {
 
     @Test("a missing root is the error the inotify source gives, naming the path")
     func missingRoot() throws {
-        let dir = try TemporaryDirectory("fan-missing")
+        let fs = try OwnFilesystem("fanfs")
+        let dir = try fs.directory("fan-missing")
         let missing = dir.appending("nope")
         let error = #expect(throws: Inotify.Error.self) { _ = try FanotifySource(root: missing) }
         #expect(error?.errno == .noSuchFileOrDirectory)
