@@ -52,37 +52,6 @@ let benchmarks: @Sendable () -> Void = {
 
     registerChurnBenchmarks()
 
-    Benchmark("ready/TreeWatcher, 50k directories", configuration: configuration) { benchmark in
-        for _ in benchmark.scaledIterations {
-            let (wall, cpu) = try measure {
-                try TreeWatcher(root: FilePath(tree.root))
-            } after: { watcher in
-                precondition(watcher.watchedDirectories == directories + 1)
-                watcher.close()
-            }
-            benchmark.measurement(readyWall, wall)
-            benchmark.measurement(readyCPU, cpu)
-        }
-    }
-
-    // fanotify: one filesystem mark, and the tree's directories learnt by
-    // handle (an open and a name_to_handle_at each, no watch). Skipped,
-    // saying why, where fanotify cannot be had.
-    Benchmark("ready/TreeWatcher fanotify, 50k directories", configuration: configuration) { benchmark in
-        var options = TreeWatcher.Options()
-        options.source = .fanotify
-        for _ in benchmark.scaledIterations {
-            let (wall, cpu) = try measure {
-                try TreeWatcher(root: FilePath(tree.root), options: options)
-            } after: { watcher in
-                precondition(watcher.watchedDirectories == 1)
-                watcher.close()
-            }
-            benchmark.measurement(readyWall, wall)
-            benchmark.measurement(readyCPU, cpu)
-        }
-    }
-
     registerSourceReadyBenchmarks(size: directories, tree: tree)
     // 500,000 directories (a tree made once, about a minute, and 500,001
     // inotify watches, which fs.inotify.max_user_watches must allow): with
@@ -126,42 +95,28 @@ func registerSourceReadyBenchmarks(size: Int, tree: ScratchTree) {
         setup: { tree.build() }
     )
     let label = size >= 1000 ? "\(size / 1000)k" : "\(size)"
-    if size != directories {
-        Benchmark("ready/TreeWatcher, \(label) directories", configuration: configuration) { benchmark in
+    var fanotify = TreeWatcher.Options()
+    fanotify.source = .fanotify
+    var fanotifyAll = fanotify
+    // Opens and reads asked for, which the listing itself makes.
+    fanotifyAll.reported = .all
+    let sources = [
+        ("ready/TreeWatcher", TreeWatcher.Options()), ("ready/TreeWatcher fanotify", fanotify),
+        ("ready/TreeWatcher fanotify, all kinds", fanotifyAll),
+    ]
+    for (name, options) in sources {
+        Benchmark("\(name), \(label) directories", configuration: configuration) { benchmark in
             for _ in benchmark.scaledIterations {
                 let (wall, cpu) = try measure {
-                    try TreeWatcher(root: FilePath(tree.root))
+                    try TreeWatcher(root: FilePath(tree.root), options: options)
                 } after: { watcher in
-                    precondition(watcher.watchedDirectories == size + 1)
+                    // A watch per directory, or one mark.
+                    precondition(watcher.watchedDirectories == (options.source == .fanotify ? 1 : size + 1))
                     watcher.close()
                 }
                 benchmark.measurement(readyWall, wall)
                 benchmark.measurement(readyCPU, cpu)
             }
-        }
-        Benchmark("ready/TreeWatcher fanotify, \(label) directories", configuration: configuration) { benchmark in
-            var options = TreeWatcher.Options()
-            options.source = .fanotify
-            for _ in benchmark.scaledIterations {
-                let (wall, cpu) = try measure {
-                    try TreeWatcher(root: FilePath(tree.root), options: options)
-                } after: { watcher in watcher.close() }
-                benchmark.measurement(readyWall, wall)
-                benchmark.measurement(readyCPU, cpu)
-            }
-        }
-    }
-    // Opens and reads asked for, which the listing itself makes.
-    Benchmark("ready/TreeWatcher fanotify, all kinds, \(label) directories", configuration: configuration) { benchmark in
-        var options = TreeWatcher.Options()
-        options.source = .fanotify
-        options.reported = .all
-        for _ in benchmark.scaledIterations {
-            let (wall, cpu) = try measure {
-                try TreeWatcher(root: FilePath(tree.root), options: options)
-            } after: { watcher in watcher.close() }
-            benchmark.measurement(readyWall, wall)
-            benchmark.measurement(readyCPU, cpu)
         }
     }
     Benchmark("ready/TreeWatcher fanotify ready before listing, \(label) directories", configuration: configuration) {

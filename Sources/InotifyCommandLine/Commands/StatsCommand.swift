@@ -34,14 +34,7 @@ enum StatsCommand {
             return 1
         }
         let diagnostics = Diagnostics(syslog: false, identity: "inotifywatch")
-        let group: Fanotify?
-        if marks != nil {
-            guard let made = FanotifyWatch.makeGroup(diagnostics: diagnostics) else { return 1 }
-            group = made
-        } else {
-            guard diagnostics.canMakeInstance() else { return 1 }
-            group = nil
-        }
+        guard let group = FanotifyWatch.makeBackend(marks, diagnostics: diagnostics) else { return 1 }
         diagnostics.say("Establishing watches...")
         diagnostics.warnAboutProcFiles(list.watch)
         let settings = Settings(options: options, events: events, signals: signals, diagnostics: diagnostics)

@@ -34,14 +34,7 @@ enum WaitCommand {
         guard let output = OutputTarget.open(outFile: options.outFile, daemon: options.daemon) else { return 1 }
         let diagnostics = Diagnostics(syslog: options.syslog, identity: "inotifywait")
         // inotify-tools makes its instance, or its fanotify group, before it says anything.
-        let group: Fanotify?
-        if marks != nil {
-            guard let made = FanotifyWatch.makeGroup(diagnostics: diagnostics) else { return 1 }
-            group = made
-        } else {
-            guard diagnostics.canMakeInstance() else { return 1 }
-            group = nil
-        }
+        guard let group = FanotifyWatch.makeBackend(marks, diagnostics: diagnostics) else { return 1 }
         if options.quiet == 0 {
             if marks == .filesystem {
                 diagnostics.say("Setting up filesystem watches.")

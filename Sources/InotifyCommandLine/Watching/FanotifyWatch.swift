@@ -18,6 +18,15 @@ final class FanotifyWatch: PathWatch {
     private let filesystem: Bool
     private var standing: Set<Int>
 
+    /// What a command watches with, made before it says anything, as
+    /// inotify-tools does: a fanotify group where `marks` asks for one
+    /// (`.some(group)`), else inotify once an instance is known to be had
+    /// (`.some(nil)`); nil after saying why neither could be.
+    static func makeBackend(_ marks: FanotifyMarks?, diagnostics: Diagnostics) -> Fanotify?? {
+        guard marks != nil else { return diagnostics.canMakeInstance() ? .some(nil) : nil }
+        return makeGroup(diagnostics: diagnostics).map { .some($0) }
+    }
+
     /// The group as fsnotifywait makes it; nil after saying why it could not be made.
     static func makeGroup(diagnostics: Diagnostics) -> Fanotify? {
         do {
