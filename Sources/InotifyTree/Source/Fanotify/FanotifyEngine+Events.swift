@@ -5,9 +5,11 @@ import SystemPackage
 // What each event means for the tree: a change in a directory the tree
 // holds, a rename in, out of or within it, a directory's own word about
 // itself, or nothing (elsewhere on the filesystem, or the engine's own
-// listing). The kernel merges identical events that follow each other into
-// one with several bits (a created file's CREATE, ATTRIB and CLOSE_WRITE): each
-// bit is a change, in the order they can happen in.
+// listing). The kernel merges an event into a recent one of the same thread
+// about the same entry and object (not only the last), which then has several
+// bits (a created file's CREATE, ATTRIB and CLOSE_WRITE): each bit is a
+// change, in the order they can happen in, and a deletion among them is told
+// late (``LateDeletion``).
 
 extension FanotifyEngine {
     /// The changes `events` make, in order: one read, after which
