@@ -244,6 +244,19 @@ struct FsnotifyWaitTests {
         #expect(!result.err.contains("with inotify"))
     }
 
+    /// A subdirectory's own move, as inotify-tools' fsnotifywait prints it:
+    /// fanotify marks the object a directory (FAN_ONDIR), inotify does not.
+    @Test func aMovedSubdirectorysOwnMoveIsADirectorys() throws {
+        let temp = try TemporaryDirectory("fsn")
+        for path in ["t", "t/z"] { try Files.mkdir(temp.appending(path)) }
+        let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "1", "-e", "move_self", "t"], directory: temp.path.string)
+        #expect(process.waitFor(stderr: "Watches established."))
+        try Files.rename(temp.appending("t/z"), temp.appending("t/y"))
+        #expect(process.waitFor(stdout: "MOVE_SELF"))
+        let result = process.finish()
+        #expect(result.out.hasSuffix("/ MOVE_SELF,ISDIR \n"), "\(result.out)")
+    }
+
     /// fanotify's overflow, in band: a line in inotifywait's formats, a
     /// notice with --json, beside the message on standard error.
     @Test("FAN_Q_OVERFLOW reaches the output: a Q_OVERFLOW line, or the JSON notice", arguments: [false, true])

@@ -28,6 +28,12 @@ struct TreeLines {
         rootPrefix = prefix
     }
 
+    /// ISDIR where the source's own record says the object is a directory
+    /// (fanotify's FAN_ONDIR); inotify's self events never say so.
+    private static func ownDirectory(_ change: Change) -> Inotify.EventMask {
+        change.fanotifyEvent?.mask.contains(.onDir) == true ? .isDir : []
+    }
+
     /// Calls `body` for each line of `change`; overflow, rescan and unwatched
     /// changes have none (the command reports them as messages, and as
     /// notices with `--json`), nor have the changes of git's rules.
@@ -56,10 +62,11 @@ struct TreeLines {
         case .accessed: mask = isDirectory.union(.access)
         case .closedWithoutWrite: mask = isDirectory.union(.closeNoWrite)
         case .unmounted: mask = isDirectory.union(.unmount)
-        // The kernel marks neither a deletion nor a move of the watched
-        // directory itself as a directory's.
-        case .selfDeleted, .rootDeleted: mask = .deleteSelf
-        case .selfMoved, .rootMoved: mask = .moveSelf
+        // inotify marks neither a deletion nor a move of the watched
+        // directory itself as a directory's; fanotify does (FAN_ONDIR), and
+        // inotify-tools' fsnotifywait prints it.
+        case .selfDeleted, .rootDeleted: mask = Self.ownDirectory(change).union(.deleteSelf)
+        case .selfMoved, .rootMoved: mask = Self.ownDirectory(change).union(.moveSelf)
         }
         emit(change, mask: mask, cookie: 0, body)
     }
