@@ -6,7 +6,9 @@ import SystemPackage
 public enum Files {
     /// What touch(1) does to a new file: CREATE, OPEN, ATTRIB, CLOSE_WRITE.
     public static func touch(_ path: FilePath) throws {
-        let fd = try FileDescriptor.open(path, .writeOnly, options: [.create], permissions: .ownerReadWrite)
+        // Close on exec, as `write`: a process another test starts meanwhile
+        // would otherwise hold the file open, and its CLOSE_WRITE back.
+        let fd = try FileDescriptor.open(path, .writeOnly, options: [.create, .closeOnExec], permissions: .ownerReadWrite)
         defer { try? fd.close() }
         guard futimens(fd.rawValue, nil) == 0 else { throw Errno(rawValue: errno) }
     }
