@@ -4,7 +4,7 @@ import SystemPackage
 
 /// fanotify behind ``ChangeSource``: one filesystem mark for the whole tree,
 /// however many directories it has, and the tree's directories known by file
-/// handle (``FanotifyEngine``). No watch per directory, so no watch limit and
+/// handle (its engine, `FanotifyEngine`). No watch per directory, so no watch limit and
 /// no window between a new directory and its watch: what happens in a
 /// directory made a moment ago is reported like anything else.
 ///
