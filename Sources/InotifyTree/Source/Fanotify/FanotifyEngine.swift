@@ -83,18 +83,22 @@ final class FanotifyEngine {
         let isDirectory: Bool
         let due: UInt64
     }
-    /// Where directories are listed, one at a time.
-    let listingBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Directory.listingBufferSize, alignment: 8)
+    /// Where directories are listed, one at a time. Owned by an object of
+    /// its own, so that it is freed also when the initializer throws before
+    /// every property is set (no deinit runs then: a bare allocation leaked).
+    private let listing = ListingBuffer()
+    var listingBuffer: UnsafeMutableRawBufferPointer { listing.bytes }
+
+    private final class ListingBuffer {
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: Directory.listingBufferSize, alignment: 8)
+        deinit { bytes.deallocate() }
+    }
 
     /// What the group reports: a directory's handle and the name, the
     /// target's own handle, the thread that did it.
     static let groupFlags: Fanotify.InitFlags = [
         .closeOnExec, .reportDfidName, .reportFid, .reportTargetFid, .reportTid,
     ]
-
-    deinit {
-        listingBuffer.deallocate()
-    }
 
     /// Marks the root's filesystem, and with `listing` lists the tree (what
     /// it could not list kept in ``firstListing``); without, the tree is
