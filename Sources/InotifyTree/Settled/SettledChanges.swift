@@ -61,6 +61,10 @@ public struct SettledChanges: AsyncSequence, Sendable {
             var error: (any Error)?
             /// Times a batch was held open for a version control lock.
             var heldForLock = 0
+            /// When a batch was first and last held for a lock: the looks'
+            /// own instants, which tests compare (an observer polling the
+            /// count would add its own lateness to each end).
+            var heldForLockSpan: (first: ContinuousClock.Instant, last: ContinuousClock.Instant)?
             /// This batch was held for a lock, not yet seen let go.
             var lockSeen = false
             /// When the watcher was last seen caught up with its source
@@ -172,6 +176,7 @@ public struct SettledChanges: AsyncSequence, Sendable {
                 if !state.ended && now < first.advanced(by: lockLimit) {
                     if lockHeld == true {
                         state.heldForLock += 1
+                        state.heldForLockSpan = (state.heldForLockSpan?.first ?? now, now)
                         state.lockSeen = true
                         return .wait(until: again)
                     }
@@ -217,6 +222,9 @@ public struct SettledChanges: AsyncSequence, Sendable {
         }
 
         var heldForLockForTesting: Int { state.withLock { $0.heldForLock } }
+        var heldForLockSpanForTesting: (looks: Int, span: Duration)? {
+            state.withLock { state in state.heldForLockSpan.map { (state.heldForLock, $0.last - $0.first) } }
+        }
         var foldedForTesting: Int { state.withLock { $0.effect.count } }
         var lockSeenForTesting: Bool { state.withLock { $0.lockSeen } }
     }
