@@ -10,7 +10,7 @@ import Testing
 struct OptionTableTests {
     @Test(arguments: Command.allCases)
     func getoptTablesHoldExactlyTheCommandsRows(_ command: Command) {
-        let rows = OptionSpec.table.filter { $0.help[command] != nil }
+        let rows = OptionSpec.table.filter { $0.help(for: command) != nil }
         let table = GetoptTable(for: command)
         #expect(table.longOptions.map(\.name) == rows.map(\.long))
         #expect(table.longOptions.map(\.argument) == rows.map(\.argument))
@@ -43,7 +43,7 @@ struct OptionTableTests {
         let help = HelpText.render(command, program: "prog")
         let rows = OptionSpec.options(of: command)
         for row in rows {
-            let text = row.help[command]!
+            let text = row.help(for: command)!
             let firstWords = text.split(separator: " ").prefix(3).joined(separator: " ")
             let line = "\n  " + HelpText.spelling(row)
             #expect(help.contains(line + "  ") || help.contains(line + "\n"), "--\(row.long) has no line")
@@ -59,7 +59,7 @@ struct OptionTableTests {
                 for letter in token.dropFirst() { #expect(shorts.contains(letter), "\(command) help names \(token)") }
             }
         }
-        for other in OptionSpec.table where other.help[command] == nil && !longs.contains(other.long) {
+        for other in OptionSpec.table where other.help(for: command) == nil && !longs.contains(other.long) {
             #expect(!help.contains("--\(other.long)"), "\(command) help names --\(other.long)")
         }
     }

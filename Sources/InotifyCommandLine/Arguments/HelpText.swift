@@ -12,7 +12,7 @@ enum HelpText {
     static func render(_ command: Command, program: String) -> String {
         let spec = CommandSpec.spec(command)
         let options = OptionSpec.options(of: command).map { option in
-            (left: spelling(option), text: option.help[command] ?? "")
+            (left: spelling(option), text: option.help(for: command) ?? "")
         }
         let operands = spec.operands.map { (left: $0.name, text: $0.text) }
         let column = self.column(for: (options + operands).map(\.left))

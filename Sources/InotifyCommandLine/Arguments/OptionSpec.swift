@@ -51,37 +51,46 @@ struct OptionSpec: Sendable, Hashable {
     let argument: OptionArgument
     /// The commands that have the option, each with the option's help line
     /// there (a command counts events where another prints them), as the
-    /// row gives them; ``help`` adds the twins (``CommandSpec/sharesOptionsOf``).
-    let ownHelp: [Command: String]
+    /// row gives them; ``help(for:)`` adds the twins
+    /// (``CommandSpec/sharesOptionsOf``). Pairs, not a dictionary: a
+    /// one-shot command reads a few rows once, and a dictionary keyed by an
+    /// enum of this module costs the Swift runtime a search of every
+    /// protocol conformance in the binary at start-up (Benchmarks/README).
+    let ownHelp: [HelpLine]
     /// The spellings inotifywait and inotifywatch accept for the same option
     /// (`-t`, `--timeout`); empty for one of this tool's own.
     let inotifyTools: [String]
 
+    /// A command and what its help says of the option.
+    struct HelpLine: Sendable, Hashable {
+        let command: Command
+        let text: String
+    }
+
     init(
         _ key: OptionKey, _ long: String, _ short: Character? = nil, _ argument: OptionArgument = .none,
-        help: [Command: String], inotifyTools: [String] = []
+        help: KeyValuePairs<Command, String>, inotifyTools: [String] = []
     ) {
         self.key = key
         self.long = long
         self.short = short
         self.argument = argument
-        self.ownHelp = help
+        self.ownHelp = help.map { HelpLine(command: $0.key, text: $0.value) }
         self.inotifyTools = inotifyTools
     }
 
-    /// The commands that have the option, each with its help line there:
-    /// the row's own, and for a command that shares another's options (fsnotifywait
-    /// wait's) the other's, where the row does not say otherwise.
-    var help: [Command: String] {
-        var all = ownHelp
-        for command in Command.allCases where all[command] == nil {
-            if let twin = CommandSpec.spec(command).sharesOptionsOf, let text = ownHelp[twin] { all[command] = text }
-        }
-        return all
+    /// The option's help line in `command`, nil if the command has no such
+    /// option: the row's own, or for a command that shares another's
+    /// options (fsnotifywait wait's) the other's, where the row does not
+    /// say otherwise.
+    func help(for command: Command) -> String? {
+        if let own = ownHelp.first(where: { $0.command == command }) { return own.text }
+        guard let twin = CommandSpec.spec(command).sharesOptionsOf else { return nil }
+        return ownHelp.first { $0.command == twin }?.text
     }
 
     /// The commands the option belongs to, in ``Command`` order.
-    var commands: [Command] { Command.allCases.filter { help[$0] != nil } }
+    var commands: [Command] { Command.allCases.filter { help(for: $0) != nil } }
 
     /// The program names it answers under: its commands' (`inotify wait`,
     /// `inotifywait`, ...).

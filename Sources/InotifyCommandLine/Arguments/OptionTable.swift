@@ -259,6 +259,6 @@ extension OptionSpec {
 
     /// The options of `command`, in table order.
     static func options(of command: Command) -> [OptionSpec] {
-        table.filter { $0.help[command] != nil }
+        table.filter { $0.help(for: command) != nil }
     }
 }
