@@ -6,14 +6,18 @@ extension Inotify.EventMask: CustomStringConvertible {
     /// without a name follow in hex (`0x1000`); an empty mask is `0`.
     public var description: String {
         if isEmpty { return "0" }
-        var parts: [String] = []
+        // Appended by hand: `joined(separator:)` is not specialized here,
+        // and its first generic call costs more than the rest of a
+        // one-shot command's start (the runtime's witness lookup).
+        var text = ""
         var rest = rawValue
         for (name, bit) in Self.namedBits where contains(bit) {
-            parts.append(name)
+            if !text.isEmpty { text += "|" }
+            text += name
             rest &= ~bit.rawValue
         }
-        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
-        return parts.joined(separator: "|")
+        if rest != 0 { text += (text.isEmpty ? "0x" : "|0x") + String(rest, radix: 16) }
+        return text
     }
 }
 

@@ -29,7 +29,11 @@ public final class Inotify: Sendable {
     /// nil when the instance keeps no table.
     let table: WatchTable?
     let reader: EventReader
-    let stream: EventStream
+    /// Made when first asked for (a stream, or a plain read, which must
+    /// not overlap one): a program that reads the descriptor itself, as
+    /// the command line does, never pays for the channel's generic types,
+    /// a fifth of a one-shot command's start (Benchmarks/README).
+    private let streamSlot = Lock<EventStream?>(nil)
 
     private static let identities = Atomic<UInt64>(0)
 
@@ -66,7 +70,16 @@ public final class Inotify: Sendable {
         owner = DescriptorOwner(descriptor: descriptor.rawValue)
         table = tracksPaths ? WatchTable() : nil
         reader = EventReader(owner: owner, instance: identity)
-        stream = EventStream(owner: owner, reader: reader, identity: identity)
+    }
+
+    /// The instance's streams, made on first use.
+    var stream: EventStream {
+        streamSlot.withLock { slot in
+            if let stream = slot { return stream }
+            let stream = EventStream(owner: owner, reader: reader, identity: identity)
+            slot = stream
+            return stream
+        }
     }
 
     deinit {

@@ -26,7 +26,9 @@ struct GetoptTable: Sendable {
         self.options = options
         var short = ":"
         var long: [LongOption] = []
-        var codes = Set<Int32>()
+        // An array, not a Set: a Set's first use costs a one-shot command
+        // more than its whole parse (the runtime's conformance search).
+        var codes: [Int32] = []
         for (index, option) in options.enumerated() {
             let code: Int32
             if let letter = option.short, let value = letter.asciiValue {
@@ -40,7 +42,8 @@ struct GetoptTable: Sendable {
             } else {
                 code = Self.firstLongOnlyCode + Int32(index)
             }
-            precondition(codes.insert(code).inserted, "two options of one command share -\(option.short.map(String.init) ?? "")")
+            precondition(!codes.contains(code), "two options of one command share -\(option.short.map(String.init) ?? "")")
+            codes.append(code)
             long.append(LongOption(name: option.long, argument: option.argument, code: code))
         }
         shortOptions = short
