@@ -65,7 +65,7 @@ struct CompletionTests {
         let result = try Tools.run("inotify", ["--completions", shell.rawValue])
         #expect(result.status == 0)
         #expect(result.out == shell.script())
-        for link in CompletionShell.links { #expect(result.out.contains(link.name)) }
+        for link in DropInNames.all { #expect(result.out.contains(link.name)) }
     }
 
     @Test func completionsOptionRefusesAnUnknownShell() throws {
@@ -113,6 +113,26 @@ struct CompletionTests {
                                     directory: directory.path.string)
         #expect(result.status == 0, "\(result.err)")
         #expect(Set(result.out.split(separator: "\n").map(String.init)) == test.expected)
+    }
+
+    /// After `inotify run ... --`, a command: its name from $PATH (fish
+    /// offers files there).
+    @Test(.enabled(if: Shells.bash != nil && Shells.zsh != nil, "bash or zsh is not installed"))
+    func aCommandNameFollowsRunsDoubleDash() throws {
+        let bash = try Self.directory(with: .bash)
+        let words = ["inotify", "run", "-e", "modify", "--", "ech"]
+        let driver = "source completion.bash; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); _inotify; "
+            + "printf '%s\\n' \"${COMPREPLY[@]}\""
+        let fromBash = try Shells.run(Shells.bash!, ["--norc", "--noprofile", "-c", driver, "bash"] + words,
+                                      directory: bash.path.string)
+        #expect(fromBash.out.split(separator: "\n").contains("echo"), "bash: \(fromBash.out)")
+        let zsh = try Self.directory(with: .zsh, ["drive.zsh": Self.zshDriver])
+        let base = zsh.path.string
+        let fromZsh = try Shells.run(
+            Shells.zsh!, ["-f", "\(base)/drive.zsh", "\(base)/completion.zsh", words.joined(separator: " "), "\(base)/matches"],
+            directory: base)
+        #expect(fromZsh.out.split(separator: "\n").contains("echo"), "zsh: \(fromZsh.out) \(fromZsh.err)")
+        #expect(!fromZsh.out.contains("--event"))
     }
 
     @Test(.enabled(if: Shells.fish != nil, "fish is not installed"), arguments: Case.all)

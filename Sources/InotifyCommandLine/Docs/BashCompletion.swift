@@ -3,7 +3,7 @@
 enum BashCompletion {
     static func script() -> String {
         var lines = [
-            "# bash completion for inotify and its drop-in names (\(CompletionShell.links.map(\.name).joined(separator: ", "))).",
+            "# bash completion for inotify and its drop-in names (\(DropInNames.all.map(\.name).joined(separator: ", "))).",
             "# Made by 'inotify --completions bash' from inotify's table of options. To load it:",
             "#   source <(inotify --completions bash)",
             "",
@@ -40,7 +40,7 @@ enum BashCompletion {
         lines += Command.allCases.map(function(for:))
         lines += [top(), ""]
         lines.append("complete -F _inotify inotify")
-        lines += CompletionShell.links.map { "complete -F \(functionName($0.command)) \($0.name)" }
+        lines += DropInNames.all.map { "complete -F \(functionName($0.command)) \($0.name)" }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -13,11 +13,6 @@ enum CompletionShell: String, CaseIterable, Sendable {
         }
     }
 
-    /// The drop-in names and the command each runs, in ``Command`` order.
-    static var links: [(name: String, command: Command)] {
-        CommandSpec.all.flatMap { spec in spec.linkNames.map { (name: $0, command: spec.command) } }
-    }
-
     /// The first clause of a help line, which a shell shows beside an
     /// option: `Events to report`, `Print this help`. A clause ends at a
     /// `. `, `; ` or `: ` outside parentheses.

@@ -22,7 +22,7 @@ enum FishCompletion {
             "end",
             "",
         ]
-        for link in CompletionShell.links {
+        for link in DropInNames.all {
             lines += self.lines(for: link.command, program: link.name, condition: nil)
             lines.append("")
         }
@@ -48,7 +48,7 @@ enum FishCompletion {
             var line = prefix
             if let short = option.short { line += " -s \(short)" }
             line += " -l \(option.long)"
-            let required = option.argument.hasArg == 1
+            let required = if case .required = option.argument { true } else { false }
             switch CompletionValue.of(option) {
             case .none: break
             case .events: line += (required ? " -x" : " -f") + " -a '(__inotify_event_names)'"

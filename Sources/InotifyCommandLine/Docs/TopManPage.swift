@@ -2,7 +2,7 @@
 /// and its own options; each command's page has the rest.
 enum TopManPage {
     static func render() -> String {
-        let links = CommandSpec.all.flatMap { spec in spec.linkNames.map { (name: $0, command: spec.command) } }
+        let links = DropInNames.all
         let linkList = links.dropLast().map { Roff.bold($0.name) }.joined(separator: ", ")
             + (links.count > 1 ? " and " : "") + (links.last.map { Roff.bold($0.name) } ?? "")
         let synopsis = [Roff.bold("inotify") + " " + Roff.italic("subcommand") + " [" + Roff.italic("options") + "] "

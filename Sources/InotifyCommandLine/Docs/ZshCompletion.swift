@@ -3,7 +3,7 @@
 /// both as a file `_inotify` on $fpath and sourced after compinit.
 enum ZshCompletion {
     static func script() -> String {
-        let names = ["inotify"] + CompletionShell.links.map(\.name)
+        let names = ["inotify"] + DropInNames.all.map(\.name)
         var lines = [
             "#compdef \(names.joined(separator: " "))",
             "# zsh completion for inotify and its drop-in names.",
@@ -45,29 +45,46 @@ enum ZshCompletion {
     static func functionName(_ command: Command) -> String { "_inotify_\(command.rawValue)" }
 
     /// `command`'s options as `_arguments` specs, short and long apart,
-    /// each repeatable (`-qq`, `-e a -e b`), then its operands: files.
+    /// each repeatable (`-qq`, `-e a -e b`), then its operands: files; after
+    /// `--`, where a command follows it (inotify run), that command's words.
     static func function(for command: Command) -> String {
         var specs: [String] = []
         for option in OptionSpec.options(of: command) {
             let description = "[" + escape(CompletionShell.shortDescription(option.help(for: command) ?? "")) + "]"
             let value = action(for: option)
-            if let short = option.short {
-                let form = option.argument == .none ? "" : option.argument.hasArg == 2 ? "-" : "+"
-                specs.append("*-\(short)\(form)\(description)\(value)")
-            }
-            let form = option.argument == .none ? "" : option.argument.hasArg == 2 ? "=-" : "="
-            specs.append("*--\(option.long)\(form)\(description)\(value)")
+            // `-e+`: the value attached or the next word; `--event=`: after `=` or the next word.
+            let (short, long) =
+                switch option.argument {
+                case .none: ("", "")
+                case .required: ("+", "=")
+                case .optional: ("-", "=-")
+                }
+            if let letter = option.short { specs.append("*-\(letter)\(short)\(description)\(value)") }
+            specs.append("*--\(option.long)\(long)\(description)\(value)")
         }
         specs.append("*:path:_files")
-        return "\(functionName(command))() {\n    _arguments -s -S \\\n"
-            + specs.map { "        " + CompletionShell.singleQuoted($0) }.joined(separator: " \\\n")
-            + "\n}\n"
+        var lines = ["\(functionName(command))() {"]
+        if CommandSpec.spec(command).usage.contains("-- command") {
+            lines += [
+                "    local separator=${words[(i)--]}",
+                "    if ((separator < CURRENT)); then",
+                "        shift $separator words",
+                "        ((CURRENT -= separator))",
+                "        _normal",
+                "        return",
+                "    fi",
+            ]
+        }
+        lines.append("    _arguments -s -S \\")
+        lines.append(specs.map { "        " + CompletionShell.singleQuoted($0) }.joined(separator: " \\\n"))
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// `:events:__inotify_event_names`: the value's message and what completes it.
     private static func action(for option: OptionSpec) -> String {
         let message = escape(option.argument.valueName ?? "value")
-        let optional = option.argument.hasArg == 2 ? "::" : ":"
+        let optional = if case .optional = option.argument { "::" } else { ":" }
         switch CompletionValue.of(option) {
         case .none: return ""
         case .events: return optional + message + ":__inotify_event_names"
@@ -94,7 +111,7 @@ enum ZshCompletion {
             "    local curcontext=$curcontext expl",
             "    case $service in",
         ]
-        lines += CompletionShell.links.map { "        \($0.name)) \(functionName($0.command)); return ;;" }
+        lines += DropInNames.all.map { "        \($0.name)) \(functionName($0.command)); return ;;" }
         lines += [
             "    esac",
             "    if ((CURRENT == 2)); then",
