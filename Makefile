@@ -6,9 +6,9 @@
 #   make check-install        install into a temporary DESTDIR, smoke-test it, uninstall, check nothing is left
 #   make release              a tarball of the staged install, with its SHA-256
 #
-# The binary is linked statically (-static-executable: the Swift runtime,
-# Foundation-free standard libraries and glibc inside), so it runs on a Linux
-# machine without Swift. Its man pages and completions are printed by the
+# The binary is linked statically (-static-executable: the Swift runtime, its
+# standard libraries and glibc inside), so it runs on any Linux machine of
+# its architecture, with or without Swift. Its man pages and completions are printed by the
 # binary itself from the option table its help comes from (`inotify --man`,
 # `inotify --completions`), so they cannot drift from `--help`.
 

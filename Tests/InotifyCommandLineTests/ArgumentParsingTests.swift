@@ -11,6 +11,7 @@ struct ArgumentParsingTests {
 
     static let waitEffects: [OptionKey: Effect<WaitOptions>] = [
         .help: Effect { _ in true },
+        .version: Effect { _ in true },
         .event: Effect("create,Close_Write") { $0.events == [.create, .closeWrite] },
         .monitor: Effect { $0.monitor },
         .quiet: Effect { $0.quiet == 1 },
@@ -39,6 +40,7 @@ struct ArgumentParsingTests {
 
     static let statsEffects: [OptionKey: Effect<StatsOptions>] = [
         .help: Effect { _ in true },
+        .version: Effect { _ in true },
         .event: Effect("modify") { $0.events == .modify },
         .timeout: Effect("5") { $0.timeout == 5 },
         .verbose: Effect { $0.verbose == 1 },
@@ -60,6 +62,7 @@ struct ArgumentParsingTests {
 
     static let eventsEffects: [OptionKey: Effect<EventsOptions>] = [
         .help: Effect { _ in true },
+        .version: Effect { _ in true },
         .mask: Effect("create,delete") { $0.mask == [.create, .delete] },
         .count: Effect("3") { $0.count == 3 },
     ]
@@ -144,6 +147,8 @@ struct ArgumentParsingTests {
             let canonical = parse("p", words(effect.context + ["--\(option.long)"] + value + ["d"]))
             if option.key == .help {
                 #expect(canonical == .help, sourceLocation: sourceLocation)
+            } else if option.key == .version {
+                #expect(canonical == .version, sourceLocation: sourceLocation)
             } else if case .run(let options) = canonical {
                 #expect(effect.holds(options), "--\(option.long)", sourceLocation: sourceLocation)
                 #expect(options[keyPath: operands] == words(["d"]), "--\(option.long)", sourceLocation: sourceLocation)

@@ -53,6 +53,20 @@ public enum Files {
     }
 
     /// Whether `path` names an existing file system object.
+    /// The whole of a file's bytes.
+    public static func read(_ path: FilePath) throws -> [UInt8] {
+        let fd = try FileDescriptor.open(path, .readOnly, options: .closeOnExec)
+        return try fd.closeAfter {
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+                if count == 0 { return bytes }
+                bytes += chunk[..<count]
+            }
+        }
+    }
+
     public static func exists(_ path: FilePath) -> Bool {
         var info = stat()
         return path.withPlatformString { lstat($0, &info) } == 0

@@ -12,11 +12,13 @@ struct EventsOptions: Sendable, Equatable {
     static func parse(program: String, arguments: [[UInt8]]) -> ParsedArguments<EventsOptions> {
         var options = EventsOptions()
         var help = false
+        var version = false
         var refusal: UsageError? = nil
         let outcome = Getopt.parse(arguments: arguments, table: GetoptTable(for: .events)) { option in
             do throws(UsageError) {
                 switch option.key {
                 case .help: help = true
+                case .version: version = true
                 case .mask: options.mask.formUnion(try EventList.parseOption(option.text))
                 case .count:
                     guard let count = Int(option.text), count > 0 else {
@@ -29,10 +31,11 @@ struct EventsOptions: Sendable, Equatable {
                 refusal = error
                 return false
             }
-            return !help
+            return !help && !version
         }
         if let refusal { return .refused(refusal) }
         if help { return .help }
+        if version { return .version }
         switch outcome {
         case .finished(let operands):
             options.operands = operands

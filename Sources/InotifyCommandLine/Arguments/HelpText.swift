@@ -41,10 +41,14 @@ enum HelpText {
         let description = "Linux inotify(7) and fanotify(7) from the command line. Also answers to the names "
             + links.dropLast().joined(separator: ", ") + " and \(links.last ?? "")"
             + " (ln -s inotify \(links.first ?? "")), as that tool."
+        let options = TopLevelOption.all.map { option in
+            (left: option.spellings.joined(separator: ", ") + (option.value.map { " <\($0)>" } ?? ""), text: option.text)
+        }
         return [
             "USAGE: inotify <subcommand> [options] path...",
             wrap(description, indent: 0),
             "SUBCOMMANDS:\n" + rows(commands, column: column(for: commands.map(\.left))),
+            "OPTIONS:\n" + rows(options, column: column(for: options.map(\.left))),
             "See 'inotify <subcommand> --help' for each one's options.",
         ].joined(separator: "\n\n") + "\n"
     }

@@ -6,6 +6,7 @@ enum OptionKey: Sendable, Hashable {
     case csv, daemon, syslog, noDereference, inotify, fanotify, filesystem, format, noNewline, timefmt
     case fromFile, outFile, json, null, gitIgnore, exclude, excludei, include, includei, count
     case debounce, maxWait, noIgnore, stdin, onBusy, signal, stopTimeout, exitAfterRun, clear, postpone
+    case version
 }
 
 /// Whether an option takes a value, getopt_long's `has_arg`, and the value's

@@ -255,6 +255,14 @@ extension OptionSpec {
         OptionSpec(
             .postpone, "postpone", "p",
             help: [.run: "Do not run the command at start: wait for the first batch of changes."]),
+        // Last: inotify-tools has no --version, and getopt lists an
+        // ambiguous abbreviation's candidates in table order.
+        OptionSpec(
+            .version, "version",
+            help: [
+                .wait: "Print the version and exit.", .stats: "Print the version and exit.",
+                .events: "Print the version and exit.", .run: "Print the version and exit.",
+            ]),
     ]
 
     /// The options of `command`, in table order.

@@ -47,18 +47,20 @@ struct RunOptions: Sendable, Equatable {
         let own = separator.map { Array(arguments[..<$0]) } ?? arguments
         var options = RunOptions()
         var help = false
+        var version = false
         var refusal: UsageError? = nil
         let outcome = Getopt.parse(arguments: own, table: GetoptTable(for: .run)) { option in
             do throws(UsageError) {
-                try options.apply(option, help: &help)
+                if option.key == .version { version = true } else { try options.apply(option, help: &help) }
             } catch {
                 refusal = error
                 return false
             }
-            return !help
+            return !help && !version
         }
         if let refusal { return .refused(UsageError(lines: refusal.lines.map { Array("\(program): ".utf8) + $0 })) }
         if help { return .help }
+        if version { return .version }
         switch outcome {
         case .finished(let operands): options.paths = operands
         case .failed(let error): return .refused(UsageError(lines: [error.message(program: program)]))

@@ -12,6 +12,7 @@ protocol SharedOptions {
     var patterns: [Pattern] { get set }
     var gitIgnore: Bool { get set }
     var help: Bool { get set }
+    var version: Bool { get set }
     /// inotify or fanotify: the command's default, then `-I`, `-F`, `-S`.
     var backend: Backend { get set }
     /// `-S`: a fanotify mark on the whole filesystem each path is on.
@@ -30,6 +31,7 @@ extension SharedOptions {
     mutating func applyShared(_ option: GivenOption) throws(UsageError) -> Bool {
         switch option.key {
         case .help: help = true
+        case .version: version = true
         case .recursive: recursive = true
         case .noDereference: noDereference = true
         // As inotify-tools 4: the last of -I and -F wins; -S asks for
@@ -55,7 +57,7 @@ extension SharedOptions {
 
     /// Runs getopt over `arguments` with `command`'s table, taking the
     /// options in the order given, the shared ones here and the command's
-    /// own through `own`, until one is refused or `--help` comes (inotify-tools
+    /// own through `own`, until one is refused or `--help` or `--version` comes (inotify-tools
     /// reads no further either). What comes after (getopt's own refusal,
     /// options that conflict) the caller checks, in its tool's order.
     mutating func takeOptions(
@@ -73,7 +75,7 @@ extension SharedOptions {
                 refusal = error
                 return false
             }
-            return !help
+            return !help && !version
         }
         if let refusal { return .failure(refusal) }
         return .success(outcome)

@@ -15,6 +15,7 @@ struct StatsOptions: SharedOptions, Sendable, Equatable {
     var patterns: [Pattern] = []
     var gitIgnore = false
     var help = false
+    var version = false
     var backend = Backend.inotify
     var filesystem = false
     var negativeTimeoutProbes = false
@@ -36,6 +37,7 @@ struct StatsOptions: SharedOptions, Sendable, Equatable {
         case .success(let taken): outcome = taken
         }
         if options.help { return .help }
+        if options.version { return .version }
         if case .failed(let error) = outcome { return .refused(UsageError(lines: [error.message(program: program)])) }
         if let conflict = options.conflict() { return .refused(UsageError(conflict)) }
         guard case .finished(let operands) = outcome else { return .refused(UsageError(lines: [])) }

@@ -32,6 +32,8 @@ enum ParsedArguments<Options> {
     case run(Options)
     /// `--help` came before anything was refused: print the help, stop.
     case help
+    /// `--version` came before anything was refused: print the version, stop.
+    case version
     case refused(UsageError)
 }
 

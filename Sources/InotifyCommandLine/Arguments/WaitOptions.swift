@@ -23,6 +23,7 @@ struct WaitOptions: SharedOptions, Sendable, Equatable {
     var null = false
     var gitIgnore = false
     var help = false
+    var version = false
     var backend = Backend.inotify
     var filesystem = false
     var negativeTimeoutProbes = false
@@ -44,6 +45,7 @@ struct WaitOptions: SharedOptions, Sendable, Equatable {
         case .success(let taken): outcome = taken
         }
         if options.help { return .help }
+        if options.version { return .version }
         var lines: [[UInt8]] = []
         if case .failed(let error) = outcome { lines.append(error.message(program: program)) }
         if let conflict = options.conflict() { lines.append(Array(conflict.utf8)) }

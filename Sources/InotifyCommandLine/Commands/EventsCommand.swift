@@ -8,6 +8,7 @@ enum EventsCommand {
         switch EventsOptions.parse(program: program, arguments: arguments) {
         case .run(let parsed): options = parsed
         case .help: return HelpText.show(.events, program: program)
+        case .version: return ProjectVersion.show(program: program)
         case .refused(let refusal): return refusal.report()
         }
         guard !options.operands.isEmpty else {

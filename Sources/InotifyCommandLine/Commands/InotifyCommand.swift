@@ -21,6 +21,9 @@ public enum InotifyCommand {
         case "-h", "--help", "help":
             print(HelpText.renderTop(), terminator: "")
             return 0
+        case "--version":
+            print(ProjectVersion.topLine)
+            return 0
         case let option where DocsCommand.options.contains(option):
             return DocsCommand.run(rest.map { String(decoding: $0, as: UTF8.self) })
         default:

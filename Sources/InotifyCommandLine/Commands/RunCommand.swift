@@ -12,6 +12,7 @@ enum RunCommand {
         switch RunOptions.parse(program: program, arguments: arguments) {
         case .run(let parsed): options = parsed
         case .help: return HelpText.show(.run, program: program)
+        case .version: return ProjectVersion.show(program: program)
         case .refused(let refusal): return refusal.report()
         }
         if let problem = CommandLookup.problem(options.command[0]) {

@@ -14,6 +14,7 @@ enum StatsCommand {
         switch StatsOptions.parse(program: program, arguments: arguments, command: command) {
         case .run(let parsed): options = parsed
         case .help: return HelpText.show(command, program: program)
+        case .version: return ProjectVersion.show(program: program)
         case .refused(let refusal): return refusal.report()
         }
         guard let filter = Pattern.filter(options.patterns) else { return 1 }

@@ -38,7 +38,7 @@ enum CompletionValue: Sendable, Equatable {
             return .free
         case .help, .monitor, .quiet, .verbose, .zero, .recursive, .csv, .daemon, .syslog, .noDereference,
             .inotify, .fanotify, .filesystem, .noNewline, .json, .null, .gitIgnore, .noIgnore, .stdin,
-            .exitAfterRun, .clear, .postpone:
+            .exitAfterRun, .clear, .postpone, .version:
             return .none
         }
     }

@@ -11,6 +11,7 @@ struct TopLevelOption: Sendable {
 
     static let all = [
         TopLevelOption(spellings: ["-h", "--help"], value: nil, text: "Print the subcommands, and exit."),
+        TopLevelOption(spellings: ["--version"], value: nil, text: "Print the version, and exit."),
         TopLevelOption(
             spellings: ["--man"], value: "page",
             text: "Print the man page <page> in roff, the name without its section (inotify-wait, inotifywait), "
