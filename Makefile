@@ -2,6 +2,7 @@
 #
 #   make                      the self-contained release binary, its man pages and completions
 #   make install              into PREFIX (default /usr/local); DESTDIR for a staged install
+#                             (`make && sudo make install`: the build as you, the install as root)
 #   make uninstall            removes exactly what install put there
 #   make check-install        install into a temporary DESTDIR, smoke-test it, uninstall, check nothing is left
 #   make release              a tarball of the staged install, with its SHA-256
@@ -50,25 +51,36 @@ RELEASE_NAME = swift-inotify-$(VERSION)-linux-$(ARCH)
 .PHONY: all build docs install uninstall check-install release clean print-binary print-version \
 	print-links print-manpages
 
-all: build docs
+# Files, not phony steps, so that `make && sudo make install` builds once, as
+# the user: root's PATH (sudo's secure_path) often has no swift.
+SOURCES := Package.swift $(shell find Sources -type f)
+BINARY := $(STAGE)/bin/inotify
+DOCS := $(STAGE)/.docs
 
-build:
+all: $(BINARY) $(DOCS)
+
+build: $(BINARY)
+
+docs: $(DOCS)
+
+$(BINARY): $(SOURCES)
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
 	mkdir -p $(STAGE)/bin
-	$(STRIP) -o $(STAGE)/bin/inotify $(SCRATCH)/release/inotify
+	$(STRIP) -o $(BINARY) $(SCRATCH)/release/inotify
 
 # The man pages and completions, printed by the binary just built.
-docs: build
+$(DOCS): $(BINARY)
 	mkdir -p $(STAGE)/man $(STAGE)/completions
-	for page in $(MANPAGES); do $(STAGE)/bin/inotify --man $$page > $(STAGE)/man/$$page.1 || exit 1; done
-	$(STAGE)/bin/inotify --completions bash > $(STAGE)/completions/inotify.bash
-	$(STAGE)/bin/inotify --completions zsh > $(STAGE)/completions/_inotify
-	$(STAGE)/bin/inotify --completions fish > $(STAGE)/completions/inotify.fish
+	for page in $(MANPAGES); do $(BINARY) --man $$page > $(STAGE)/man/$$page.1 || exit 1; done
+	$(BINARY) --completions bash > $(STAGE)/completions/inotify.bash
+	$(BINARY) --completions zsh > $(STAGE)/completions/_inotify
+	$(BINARY) --completions fish > $(STAGE)/completions/inotify.fish
+	touch $(DOCS)
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASH_COMPLETION_DIR) \
 		$(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
-	$(INSTALL) -m 755 $(STAGE)/bin/inotify $(DESTDIR)$(BINDIR)/inotify
+	$(INSTALL) -m 755 $(BINARY) $(DESTDIR)$(BINDIR)/inotify
 	for link in $(LINKS); do ln -sf inotify $(DESTDIR)$(BINDIR)/$$link || exit 1; done
 	for page in $(MANPAGES); do $(INSTALL) -m 644 $(STAGE)/man/$$page.1 $(DESTDIR)$(MANDIR)/man1/$$page.1 || exit 1; done
 	# bash-completion and fish load a command's completions by its name: one
@@ -106,7 +118,7 @@ clean:
 	rm -rf $(SCRATCH)
 
 print-binary:
-	@echo $(CURDIR)/$(STAGE)/bin/inotify
+	@echo $(CURDIR)/$(BINARY)
 
 print-version:
 	@echo $(VERSION)
