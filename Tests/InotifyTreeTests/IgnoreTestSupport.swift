@@ -167,23 +167,17 @@ struct Git {
         try ByteFiles.write(inputFile.bytes, input)
         try ByteFiles.write(outputFile.bytes, [])
         try ByteFiles.write(errorFile.bytes, [])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.string)
         var environment = self.environment
         environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["LC_ALL"] = "C"
-        process.environment = environment
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputFile.string))
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile.string))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile.string))
-        try process.run()
-        process.waitUntilExit()
+        // git -C: posix_spawn has no working directory of its own to give.
+        let status = try ChildProcess.run(
+            executable, ["-C", directory.string] + arguments, environment: environment,
+            stdin: inputFile, stdout: outputFile, stderr: errorFile)
         let output = try Data(contentsOf: URL(fileURLWithPath: outputFile.string))
         let errors = try String(contentsOfFile: errorFile.string, encoding: .utf8)
-        return Output(status: process.terminationStatus, output: Array(output), errors: errors)
+        return Output(status: status, output: Array(output), errors: errors)
     }
 
     /// What `git check-ignore --no-index -v -n` says about each of `paths`

@@ -99,16 +99,13 @@ enum LimitProbe {
     /// The probe's lines, `key value...`, by key, in order. The probe ends
     /// itself after 60 s, so this never waits longer.
     static func run(_ arguments: [String], setting limit: String, to value: Int) throws -> [String: [String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: unshare)
         let script = "echo \(value) > /proc/sys/user/\(limit) && exec \"$@\""
-        process.arguments = ["-U", "-r", "/bin/sh", "-c", script, "sh", probe] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = try TemporaryDirectory("limit-probe-output")
+        let file = output.path.appending("out")
+        _ = try ChildProcess.run(
+            unshare, ["-U", "-r", "/bin/sh", "-c", script, "sh", probe] + arguments,
+            environment: ProcessInfo.processInfo.environment, stdout: file, stderr: file)
+        let data = try Files.read(file)
         var facts: [String: [String]] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)
