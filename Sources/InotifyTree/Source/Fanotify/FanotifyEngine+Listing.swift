@@ -33,7 +33,9 @@ extension FanotifyEngine {
             listedAt[key] = start
             latestListing = max(latestListing, start)
         }
-        var stack = [Frame(fd: fd, key: key, path: path, subdirectories: entries(of: fd, at: path, reporting: reporting, into: &changes))]
+        let top = entries(of: fd, at: path, reporting: reporting, into: &changes)
+        tree.keepOnly(children: Set(top), in: key)
+        var stack = [Frame(fd: fd, key: key, path: path, subdirectories: top)]
         while !stack.isEmpty {
             guard let name = stack[stack.count - 1].subdirectories.popLast() else {
                 let done = stack.removeLast()
@@ -75,6 +77,7 @@ extension FanotifyEngine {
             listed += 1
             if listed % 64 == 0 { readAhead() }
             let below = entries(of: childFD, at: childPath, reporting: reporting, into: &changes)
+            tree.keepOnly(children: Set(below), in: childKey)
             stack.append(Frame(fd: childFD, key: childKey, path: childPath, subdirectories: below))
         }
     }

@@ -79,6 +79,19 @@ struct HandleTree {
         nodes[parent]?.children.insert(key)
     }
 
+    /// Forgets the subdirectories of `parent` not named in `names`, and
+    /// everything below them: what a listing of `parent` did not find there
+    /// is not there (held from before: gone, or moved by events the listing
+    /// supersedes). Without it, a directory moved out and back in came back
+    /// with a subdirectory long deleted, whose path a later rename then
+    /// named though nothing had reported it.
+    mutating func keepOnly(children names: Set<EventName>, in parent: Key) {
+        guard let children = nodes[parent]?.children else { return }
+        for child in children where !(nodes[child].map { names.contains($0.name) } ?? false) {
+            remove(child)
+        }
+    }
+
     /// Forgets the directory `key` and everything below it (deleted, or
     /// moved out of the tree). The root is never removed.
     mutating func remove(_ key: Key) {
