@@ -32,7 +32,7 @@ func check<Options: Equatable>(
     let again = parse(arguments)
     require(parsed == again, "\(arguments) parsed as \(parsed), then as \(again)")
     switch parsed {
-    case .help:
+    case .help, .version:
         return nil
     case .refused(let refusal):
         require(refusal.status == 1, "a refusal with status \(refusal.status)")
