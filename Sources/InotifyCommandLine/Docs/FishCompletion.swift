@@ -49,14 +49,16 @@ enum FishCompletion {
             if let short = option.short { line += " -s \(short)" }
             line += " -l \(option.long)"
             let required = if case .required = option.argument { true } else { false }
+            // -x: a value must follow, none of them files; -f: no files.
+            let noFiles = required ? " -x" : " -f"
             switch CompletionValue.of(option) {
             case .none: break
-            case .events: line += (required ? " -x" : " -f") + " -a '(__inotify_event_names)'"
-            case .eventOrTotal: line += (required ? " -x" : " -f") + " -a " + quoted((["total"] + CompletionValue.eventNames).joined(separator: " "))
-            case .timeFormat: line += (required ? " -x" : " -f") + " -a '(__inotify_timefmts)'"
+            case .events: line += noFiles + " -a '(__inotify_event_names)'"
+            case .eventOrTotal: line += noFiles + " -a " + quoted((["total"] + CompletionValue.eventNames).joined(separator: " "))
+            case .timeFormat: line += noFiles + " -a '(__inotify_timefmts)'"
             case .path: line += (required ? " -r" : "") + " -F"
-            case .choices(let words): line += (required ? " -x" : " -f") + " -a " + quoted(words.joined(separator: " "))
-            case .free: line += required ? " -x" : " -f"
+            case .choices(let words): line += noFiles + " -a " + quoted(words.joined(separator: " "))
+            case .free: line += noFiles
             }
             return line + " -d " + quoted(CompletionShell.shortDescription(option.help(for: command) ?? ""))
         }

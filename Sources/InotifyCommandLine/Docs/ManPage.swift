@@ -25,9 +25,7 @@ struct ManPage: Sendable, Hashable {
             + Command.allCases.map { command in
                 ManPage(name: subcommandPageName(command), subject: .command(command, program: "inotify \(command.rawValue)"))
             }
-            + CommandSpec.all.flatMap { spec in
-                spec.linkNames.map { ManPage(name: $0, subject: .command(spec.command, program: $0)) }
-            }
+            + DropInNames.all.map { ManPage(name: $0.name, subject: .command($0.command, program: $0.name)) }
     }
 
     /// The page called `name` (no section), if there is one.
