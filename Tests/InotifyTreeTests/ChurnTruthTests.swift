@@ -78,6 +78,9 @@ final class RebuildingCollector: Sendable {
                         state.count += 1
                         if tracing { state.trace.append("\(change) \(change.inotifyEvents.map { "\($0.wd):\($0.mask):\($0.cookie):\($0.name)" }) \(change.fanotifyEvent.map { "\($0)" } ?? "")") }
                         if change.kind == .created, change.path.string.hasPrefix("mark-") { state.marks.insert(change.path.string) }
+                        // A rescan supersedes the creations queued before it:
+                        // a marker it found is in the view, taken from the disk.
+                        if let disk { state.marks.formUnion(disk.keys.filter { $0.hasPrefix("mark-") }) }
                     }
                 }
                 state.value.withLock { $0.error = $0.error ?? "the changes ended" }
