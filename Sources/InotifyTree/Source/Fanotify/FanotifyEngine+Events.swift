@@ -91,7 +91,7 @@ extension FanotifyEngine {
         guard let entry = event.fileID(Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME) else { return }
         let directory = HandleTree.Key(entry)
         guard let directoryPath = tree.path(of: directory) else {
-            remember(event)
+            noteEarly(directory)
             return
         }
         let isDirectory = event.mask.contains(.onDir)
@@ -114,9 +114,12 @@ extension FanotifyEngine {
             }
             if isDirectory, let target {
                 if kind == .created && !filter.excludesDirectory(name: EventName(name), path: { path }) {
-                    tree.place(target, in: directory, name: EventName(name))
                     report(kind, path, isDirectory: true, event, into: &changes)
-                    replayUnplaced(in: target, into: &changes)
+                    if hadEarlyEvents(target) {
+                        listMovedIn(target, in: directory, name: EventName(name), at: path, reporting: true, into: &changes)
+                    } else {
+                        tree.place(target, in: directory, name: EventName(name))
+                    }
                     continue
                 }
                 if kind == .deleted { tree.remove(target) }
@@ -138,6 +141,8 @@ extension FanotifyEngine {
         var oldPath = tree.path(of: oldParent).map { $0.appending(name: EventName(oldName)) }
         let newParent = HandleTree.Key(new)
         var newPath = tree.path(of: newParent).map { $0.appending(name: EventName(newName)) }
+        if oldPath == nil { noteEarly(oldParent) }
+        if newPath == nil { noteEarly(newParent) }
         // A side a later listing found the outcome of is told as outside
         // the tree: the listing reported what is there now.
         let oldSuperseded = oldPath != nil && isSuperseded(oldParent)
@@ -162,7 +167,7 @@ extension FanotifyEngine {
                 // Not held: excluded until this rename, or made where a
                 // listing had already passed. Listed now, what it holds
                 // found by scan, as for one moved in.
-                listMovedIn(target, in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
+                listMovedIn(key, in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
             }
         case (let from?, nil):
             report(.movedOut, from, isDirectory: isDirectory, event, into: &changes)
@@ -175,7 +180,7 @@ extension FanotifyEngine {
             guard isDirectory, !excluded, let target else { return }
             // Placed by a listing since: where it found it is where it is.
             if oldSuperseded && tree.contains(HandleTree.Key(target)) { return }
-            listMovedIn(target, in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
+            listMovedIn(HandleTree.Key(target), in: newParent, name: EventName(newName), at: to, reporting: true, into: &changes)
         case (nil, nil):
             return
         }
@@ -229,50 +234,46 @@ extension FanotifyEngine {
         changes.append(Change(kind, path: path, root: root, isDirectory: isDirectory, isSelfEvent: isSelfEvent, raw: .fanotify(event)))
     }
 
-    /// Keeps an event about a directory the tree does not hold, for a
-    /// moment (``unplaced``).
-    private func remember(_ event: Fanotify.Event) {
-        // Only what happens in a directory can be early: its own word and
-        // renames are not kept.
-        guard event.mask.isDisjoint(with: [.deleteSelf, .moveSelf]) else { return }
-        if unplaced.count == Self.unplacedLimit { unplaced.removeFirst() }
-        unplaced.append(event)
+    /// Notes a directory the tree does not hold that an event was about
+    /// (``earlyDirectories``).
+    private func noteEarly(_ directory: HandleTree.Key) {
+        guard !earlyDirectoriesForgotten else { return }
+        if earlyDirectories.count == Self.earlyDirectoryLimit {
+            earlyDirectories.removeAll()
+            earlyDirectoriesForgotten = true
+            return
+        }
+        earlyDirectories.insert(directory)
     }
 
-    /// Applies what was queued in a directory before its creation was.
-    private func replayUnplaced(in directory: HandleTree.Key, into changes: inout [Change]) {
-        guard !unplaced.isEmpty else { return }
-        var early: [Fanotify.Event] = []
-        unplaced.removeAll { event in
-            guard let entry = event.fileID(Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME), HandleTree.Key(entry) == directory
-            else { return false }
-            early.append(event)
-            return true
-        }
-        for event in early { apply(event, into: &changes) }
+    /// Whether something may have been queued in the directory `key`
+    /// before its creation: then it is listed.
+    private func hadEarlyEvents(_ key: HandleTree.Key) -> Bool {
+        earlyDirectories.remove(key) != nil || earlyDirectoriesForgotten
     }
 
     /// Lists a directory that came into the tree from outside (or out of an
-    /// exclusion), reached by its handle, and places it and all below it.
+    /// exclusion, or with events queued before its creation), reached by its
+    /// handle, and places it and all below it.
     private func listMovedIn(
-        _ target: Fanotify.FileID, in parent: HandleTree.Key, name: EventName, at path: FilePath, reporting: Bool,
+        _ key: HandleTree.Key, in parent: HandleTree.Key, name: EventName, at path: FilePath, reporting: Bool,
         into changes: inout [Change]
     ) {
-        let key = HandleTree.Key(target)
         tree.place(key, in: parent, name: name)
+        earlyDirectories.remove(key)
         // Even where it cannot be listed (gone already), what was queued
         // about its inside until now is past: it was not seen to be there.
         let start = streamEnd
         listedAt[key] = start
         latestListing = max(latestListing, start)
-        guard let mount = mountDescriptor(for: target.fsid) else {
+        guard let mount = mountDescriptor(for: key.fsid) else {
             changes.append(unwatched(path, reason: "no descriptor of its filesystem to open it by handle"))
             return
         }
         defer { DirectoryDescriptor.close(mount) }
         let fd: FileDescriptor
         do {
-            fd = try Fanotify.open(target.handle, mount: FileDescriptor(rawValue: mount), flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            fd = try Fanotify.open(key.handle, mount: FileDescriptor(rawValue: mount), flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         } catch {
             // Gone already (ESTALE): its deletion is queued.
             if error.errno != .staleNFSFileHandle { changes.append(unwatched(path, reason: "\(error)")) }

@@ -11,7 +11,9 @@ extension FanotifyEngine {
     /// `rootDeleted` when the root is gone.
     func rescan() -> [Change] {
         needsRescan = false
-        unplaced.removeAll()
+        // Whatever was done before it in a directory made since, it finds.
+        earlyDirectories.removeAll()
+        earlyDirectoriesForgotten = false
         // Read before this listing: what it finds supersedes them.
         backlog.removeAll()
         lateDeletions.removeAll()

@@ -14,7 +14,9 @@ import SystemPackage
 /// (``HandleTree``) and drops every event whose directory it does not hold:
 /// no watch per directory, so no limit to reach and no moment between a new
 /// directory and its watch. Only what comes in from outside the tree (a
-/// directory moved in, or everything after an overflow) is listed.
+/// directory moved in, or everything after an overflow) is listed, and a
+/// new directory that something was done in before its creation was queued
+/// (``earlyDirectories``).
 ///
 /// Its own listings open and read directories: those events carry its
 /// thread's id (`FAN_REPORT_TID`) and are never reported.
@@ -34,14 +36,18 @@ final class FanotifyEngine {
     var finished = false
     /// The group's queue overflowed: the rest of the read waits for the rescan.
     var needsRescan = false
-    /// Recent events about a directory the tree does not hold. A directory
-    /// is visible before its creation is queued (mkdir(2) tells fanotify
-    /// after making it), so something made in it at once can be queued
-    /// first: kept a moment, such an event is applied when the directory's
-    /// creation comes. Most are about the rest of the filesystem and just
-    /// fall out.
-    var unplaced: [Fanotify.Event] = []
-    static let unplacedLimit = 64
+    /// Directories the tree does not hold that events were about. A
+    /// directory is visible before mkdir(2) queues its creation, so another
+    /// thread can act in it first: those events come before the creation,
+    /// about a handle not held yet. A new directory named here is listed at
+    /// its creation (what it holds found, its early events superseded); one
+    /// never named had nothing done in it before, and its own events tell
+    /// the rest. Most are directories elsewhere on the filesystem: past
+    /// ``earlyDirectoryLimit`` they are forgotten, and every new directory is
+    /// listed until a rescan knows the tree afresh.
+    var earlyDirectories: Set<HandleTree.Key> = []
+    var earlyDirectoriesForgotten = false
+    static let earlyDirectoryLimit = 16_384
     /// Events read so far: where an event stands in the stream. (Counted
     /// in events, as FIONREAD tells the queue: ``Fanotify/queuedEventCount()``.)
     var readCount: UInt64 = 0
