@@ -148,6 +148,20 @@ struct FsnotifyWaitTests {
         #expect(result.status == 0)
     }
 
+    /// A directory held open is deleted only when it is closed: the command
+    /// holds none of the paths it watches.
+    @Test func theWatchedDirectoryDeletedEndsTheRun() throws {
+        let temp = try TemporaryDirectory("fsn")
+        try Files.mkdir(temp.appending("d"))
+        let process = try Tools.start("fsnotifywait", ["-m", "-e", "delete_self", "d"], directory: temp.path.string)
+        #expect(process.waitUntil { process.kernelMarkCount() >= 1 })
+        try Files.rmdir(temp.appending("d"))
+        let result = process.finish()
+        #expect(result.out == "d/ DELETE_SELF,ISDIR \n")
+        #expect(result.err.hasSuffix("No watches left: every watched path was deleted or unmounted.\n"))
+        #expect(result.status == 0)
+    }
+
     @Test("--format and --csv print fanotify's events as inotifywait's")
     func formatAndCSV() throws {
         let temp = try TemporaryDirectory("fsn")

@@ -46,7 +46,7 @@ final class FanotifyNames {
 
     private(set) var marked: [Marked] = []
     private let diagnostics: Diagnostics
-    /// Per filesystem, a directory of it open for reading: what
+    /// Per filesystem, its top directory open for reading: what
     /// open_by_handle_at(2) resolves its handles against (a descriptor
     /// opened with O_PATH is refused there).
     private var mounts: [Fanotify.FilesystemID: CInt] = [:]
@@ -96,8 +96,15 @@ final class FanotifyNames {
                 ?? [UInt8(ascii: ".")]
             let opened = withCPath(directory) { Syscalls.open($0, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
             if case .success(let fd) = opened {
-                mounts[id.fsid] = fd
-                learnTop(from: fd, path: directory)
+                // The top of the filesystem is held, not the directory: a
+                // directory held open is not deleted until it is closed, and
+                // its DELETE_SELF waits until then (for ever, with -m).
+                if let top = learnTop(from: fd, path: directory) {
+                    _ = Syscalls.close(fd)
+                    mounts[id.fsid] = top
+                } else {
+                    mounts[id.fsid] = fd
+                }
             }
         }
     }
@@ -237,12 +244,13 @@ final class FanotifyNames {
 
     /// Notes the top of the filesystem the directory open as `fd` (at
     /// `path`) is on, and its absolute path: where a walk that meets no
-    /// watched directory ends.
-    private func learnTop(from fd: CInt, path: [UInt8]) {
+    /// watched directory ends. Returns the top, open for reading; nil where
+    /// it could not be reached.
+    private func learnTop(from fd: CInt, path: [UInt8]) -> CInt? {
         guard case .success(var info) = Syscalls.status(fd),
             case .success(let absolute) = withCPath(path, { Syscalls.realPath($0) }),
             case .success(var current) = Syscalls.open(".", in: fd, flags: Syscalls.pathOnly | O_DIRECTORY | O_CLOEXEC)
-        else { return }
+        else { return nil }
         defer { _ = Syscalls.close(current) }
         var steps = 0
         while case .success(let up) = Syscalls.open("..", in: current, flags: Syscalls.pathOnly | O_DIRECTORY | O_CLOEXEC) {
@@ -261,6 +269,9 @@ final class FanotifyNames {
         var bytes = top.withPlatformString { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) }
         if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
         tops[UInt64(info.st_dev)] = (UInt64(info.st_ino), bytes)
+        guard case .success(let readable) = Syscalls.open(".", in: current, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        else { return nil }
+        return readable
     }
 
     // MARK: Helpers

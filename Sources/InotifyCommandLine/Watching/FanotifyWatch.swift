@@ -50,10 +50,13 @@ final class FanotifyWatch: PathWatch {
         let marking = FanotifyMask.marking(mask).union([.onDir, .eventOnChild])
         for path in paths {
             do throws(Fanotify.Error) {
+                // Learnt before it is marked: learning opens the path, and a
+                // deletion meanwhile would be told when that open closes, as
+                // this process's own event.
+                try names.add(path, followingLinks: !noDereference)
                 try group.addMark(
                     filePath(path), on: filesystem ? .filesystem : .inode, mask: marking,
                     flags: noDereference ? .dontFollow : [])
-                try names.add(path, followingLinks: !noDereference)
             } catch {
                 let verb = filesystem ? "Couldn't add filesystem watch" : failureVerb
                 diagnostics.watchFailure(path, errno: error.errno.rawValue, verb: verb, backend: .fanotify)
@@ -83,7 +86,9 @@ final class FanotifyWatch: PathWatch {
                     // A group reporting file identifiers opens no descriptor
                     // for an event; one that came all the same is not kept.
                     if event.fd >= 0 { _ = Syscalls.close(event.fd) }
-                    if event.pid == ownProcess { continue }
+                    // Its own reads of directories, not a deletion: the
+                    // last reference it drops can make a deletion look its own.
+                    if event.pid == ownProcess && !event.mask.contains(.deleteSelf) { continue }
                     let mask = FanotifyMask.printed(event.mask)
                     let keepGoing = names.withNames(of: event) { watched, name, marked in
                         if let marked, mask.contains(.deleteSelf) { standing.remove(marked) }
