@@ -241,11 +241,24 @@ struct FsnotifyWaitTests {
         #expect(result.err == "Setting up filesystem watches.\nWatches established.\n")
     }
 
+    /// A tmpfs mounted at `path` where that is permitted: a filesystem mark
+    /// there sees only what its test does, not every other test's churn of
+    /// /tmp, which in a full parallel run can overflow its queue (and turn
+    /// the lines awaited into a rescan).
+    static func ownFilesystem(at path: FilePath) throws -> Bool {
+        guard TmpfsMount.permitted else { return false }
+        try TmpfsMount.mount(at: path)
+        return true
+    }
+
     /// -r goes through the tree watcher with one filesystem mark, not a
     /// mark per directory, and misses nothing in a directory made meanwhile.
     @Test func recursiveIsOneFilesystemMark() throws {
         let temp = try TemporaryDirectory("fsn")
-        for path in ["t", "t/a", "t/a/b"] { try Files.mkdir(temp.appending(path)) }
+        try Files.mkdir(temp.appending("t"))
+        let mounted = try Self.ownFilesystem(at: temp.appending("t"))
+        defer { if mounted { try? TmpfsMount.unmount(temp.appending("t")) } }
+        for path in ["t/a", "t/a/b"] { try Files.mkdir(temp.appending(path)) }
         let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "1", "-e", "create", "t"], directory: temp.path.string)
         #expect(process.waitFor(stderr: "Watches established."))
         #expect(process.kernelMarkCount() == 1)
@@ -262,7 +275,10 @@ struct FsnotifyWaitTests {
     /// fanotify marks the object a directory (FAN_ONDIR), inotify does not.
     @Test func aMovedSubdirectorysOwnMoveIsADirectorys() throws {
         let temp = try TemporaryDirectory("fsn")
-        for path in ["t", "t/z"] { try Files.mkdir(temp.appending(path)) }
+        try Files.mkdir(temp.appending("t"))
+        let mounted = try Self.ownFilesystem(at: temp.appending("t"))
+        defer { if mounted { try? TmpfsMount.unmount(temp.appending("t")) } }
+        try Files.mkdir(temp.appending("t/z"))
         let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "1", "-e", "move_self", "t"], directory: temp.path.string)
         #expect(process.waitFor(stderr: "Watches established."))
         try Files.rename(temp.appending("t/z"), temp.appending("t/y"))
@@ -356,12 +372,12 @@ struct FsnotifySubtreeTests {
         let temp = try TemporaryDirectory("fsn-subtree")
         let root = temp.appending("root")
         try Files.mkdir(root)
+        // A filesystem of its own for a filesystem mark (-S, and -r with
+        // fanotify): it sees only this test's files.
         let filesystem = command.contains("--filesystem")
-        if filesystem {
-            try #require(TmpfsMount.permitted, "mounting a filesystem is not permitted here")
-            try TmpfsMount.mount(at: root)
-        }
-        defer { if filesystem { try? TmpfsMount.unmount(root) } }
+        if filesystem { try #require(TmpfsMount.permitted, "mounting a filesystem is not permitted here") }
+        let mounted = command.contains("--fanotify") || filesystem ? try FsnotifyWaitTests.ownFilesystem(at: root) : false
+        defer { if mounted { try? TmpfsMount.unmount(root) } }
         for path in ["A", "A/B", "A/B/C", "A/B/C/D"] { try Files.mkdir(root.appending(path)) }
         let arguments = Array(command.dropFirst()) + ["--quiet", "--outfile", "log", "--event", "CREATE", "--timeout", "2", "root"]
         let process = try Tools.start(command[0], arguments, directory: temp.path.string)
