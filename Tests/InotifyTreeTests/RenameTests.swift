@@ -105,6 +105,29 @@ struct RenameTests {
         #expect(try harness.drain().isEmpty)
     }
 
+    /// The soak's "paths in the view not on disk": a MOVED_FROM waiting
+    /// for its pair below a directory that a listing then found elsewhere
+    /// was told after that directory's move, under its old path, which the
+    /// consumer had already moved with the directory.
+    @Test("a move out below a directory that a listing finds elsewhere is told first, under the path it had then")
+    func pendingMoveOutBeforeRelocation() throws {
+        let outside = try TemporaryDirectory("outside")
+        let harness = try EngineHarness { try $0.makeDirectory("a/b/c") }
+        let root = harness.dir.path
+        // Before the engine reads anything: c leaves the tree (its
+        // MOVED_FROM waits for a pair), n is made, and b moves into it, so
+        // that n's listing finds b, watched already, under n.
+        try Files.rename(root.appending("a/b/c"), outside.appending("c"))
+        try Files.mkdir(root.appending("n"))
+        try Files.rename(root.appending("a/b"), root.appending("n/b"))
+        let changes = try harness.drain()
+        let said = changes.map(\.description)
+        let out = try #require(changes.firstIndex { $0.kind == .movedOut && $0.path == "a/b/c" }, "\(said)")
+        let move = try #require(changes.firstIndex { $0.kind == .moved(from: "a/b") && $0.path == "n/b" }, "\(said)")
+        #expect(out < move, "\(said)")
+        #expect(harness.mismatch() == nil)
+    }
+
     @Test("a directory moved into the tree is reported, watched and listed")
     func moveIn() throws {
         let outside = try TemporaryDirectory("outside")

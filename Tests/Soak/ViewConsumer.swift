@@ -36,9 +36,20 @@ final class ViewConsumer: Sendable {
     init(_ watcher: TreeWatcher, root: FilePath, disk: [String: Bool]) {
         let state = Lock(State(view: TreeView(disk)))
         self.state = state
+        let trace = ProcessInfo.processInfo.environment["SOAK_TRACE"].flatMap { FileHandle(forWritingAtPath: $0) }
         task = Task {
+            var traced: [String] = []
+            func flush() {
+                guard let trace, !traced.isEmpty else { return }
+                trace.write(Data((traced.joined(separator: "\n") + "\n").utf8))
+                traced.removeAll(keepingCapacity: true)
+            }
             do {
                 for try await change in watcher.changes {
+                    if trace != nil {
+                        traced.append("\(change) \(change.inotifyEvents.map { "\($0.wd):\($0.mask):\($0.cookie):\($0.name)" })")
+                        if traced.count > 20_000 || change.path.string.hasPrefix(Settling.markPrefix) || change.kind == .rescanned { flush() }
+                    }
                     while state.withLock({ $0.paused }) && !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(1))
                     }
@@ -63,6 +74,10 @@ final class ViewConsumer: Sendable {
                         }
                         guard change.kind == .created, path == mark else { continue }
                         let walk = DiskTree(walking: root).entries
+                        if trace != nil {
+                            traced.append("RESYNC from a walk of \(walk.count) entries")
+                            flush()
+                        }
                         state.withLock { state in
                             state.view.resync(walk)
                             state.resyncMark = nil

@@ -123,6 +123,11 @@ extension TreeEngine {
             try watchAndScan(parent: parent, name: name, path: path, &out)
             return
         }
+        if isDirectory, let moving = tree.child(of: from.parent, named: from.name) {
+            // A move out from below it read between this rename's two halves
+            // is told first, under the path it had.
+            try flushPendingMoves(under: moving, &out)
+        }
         report(.moved(from: from.path), path, isDirectory: isDirectory, [from.event, event], &out)
         guard isDirectory else { return }
         if let moved = tree.child(of: from.parent, named: from.name) {

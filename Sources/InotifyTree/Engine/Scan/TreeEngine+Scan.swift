@@ -387,9 +387,15 @@ extension TreeEngine {
             // mount shows one directory twice): left where it is.
             if wd == tree.rootWD || isAncestor(wd, of: parent) { return .same }
             let oldPath = tree.path(of: wd)
+            // What left from below it and waits for a pair came before this
+            // move, which changes the paths it is told under: told first.
+            try flushPendingMoves(under: wd, &out)
             if relocatedFrom.count >= Self.relocatedLimit { relocatedFrom.removeAll() }
             relocatedFrom[WatchTree.ChildKey(parent: node.parent, name: node.name)] = wd
-            if let stale = tree.child(of: parent, named: name), stale != wd { try unwatchSubtree(stale) }
+            if let stale = tree.child(of: parent, named: name), stale != wd {
+                try flushPendingMoves(under: stale, &out)
+                try unwatchSubtree(stale)
+            }
             tree.move(wd, to: parent, name: name)
             if report, let oldPath {
                 self.report(.moved(from: oldPath), path(), isDirectory: true, [], scan: true, &out)
