@@ -91,7 +91,8 @@ extension FanotifyEngine {
         guard let entry = event.fileID(Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME) else { return }
         let directory = HandleTree.Key(entry)
         guard let directoryPath = tree.path(of: directory) else {
-            noteEarly(directory)
+            // Only what happens in a directory can be early: its own word is not kept.
+            if event.mask.isDisjoint(with: [.deleteSelf, .moveSelf]) { early.keep(event, about: directory) }
             return
         }
         let isDirectory = event.mask.contains(.onDir)
@@ -115,9 +116,13 @@ extension FanotifyEngine {
             if isDirectory, let target {
                 if kind == .created && !filter.excludesDirectory(name: EventName(name), path: { path }) {
                     report(kind, path, isDirectory: true, event, into: &changes)
-                    if hadEarlyEvents(target) {
+                    switch early.take(for: target) {
+                    case .list:
                         listMovedIn(target, in: directory, name: EventName(name), at: path, reporting: true, into: &changes)
-                    } else {
+                    case .replay(let before):
+                        tree.place(target, in: directory, name: EventName(name))
+                        for event in before { apply(event, into: &changes) }
+                    case nil:
                         tree.place(target, in: directory, name: EventName(name))
                     }
                     continue
@@ -141,8 +146,10 @@ extension FanotifyEngine {
         var oldPath = tree.path(of: oldParent).map { $0.appending(name: EventName(oldName)) }
         let newParent = HandleTree.Key(new)
         var newPath = tree.path(of: newParent).map { $0.appending(name: EventName(newName)) }
-        if oldPath == nil { noteEarly(oldParent) }
-        if newPath == nil { noteEarly(newParent) }
+        // A side in a directory not held yet may be in one made a moment ago:
+        // that directory is listed at its creation.
+        if oldPath == nil { early.cannotReplay(oldParent) }
+        if newPath == nil { early.cannotReplay(newParent) }
         // A side a later listing found the outcome of is told as outside
         // the tree: the listing reported what is there now.
         let oldSuperseded = oldPath != nil && isSuperseded(oldParent)
@@ -234,24 +241,6 @@ extension FanotifyEngine {
         changes.append(Change(kind, path: path, root: root, isDirectory: isDirectory, isSelfEvent: isSelfEvent, raw: .fanotify(event)))
     }
 
-    /// Notes a directory the tree does not hold that an event was about
-    /// (``earlyDirectories``).
-    private func noteEarly(_ directory: HandleTree.Key) {
-        guard !earlyDirectoriesForgotten else { return }
-        if earlyDirectories.count == Self.earlyDirectoryLimit {
-            earlyDirectories.removeAll()
-            earlyDirectoriesForgotten = true
-            return
-        }
-        earlyDirectories.insert(directory)
-    }
-
-    /// Whether something may have been queued in the directory `key`
-    /// before its creation: then it is listed.
-    private func hadEarlyEvents(_ key: HandleTree.Key) -> Bool {
-        earlyDirectories.remove(key) != nil || earlyDirectoriesForgotten
-    }
-
     /// Lists a directory that came into the tree from outside (or out of an
     /// exclusion, or with events queued before its creation), reached by its
     /// handle, and places it and all below it.
@@ -260,7 +249,7 @@ extension FanotifyEngine {
         into changes: inout [Change]
     ) {
         tree.place(key, in: parent, name: name)
-        earlyDirectories.remove(key)
+        early.discard(key)
         // Even where it cannot be listed (gone already), what was queued
         // about its inside until now is past: it was not seen to be there.
         let start = streamEnd

@@ -73,7 +73,7 @@ extension FanotifyEngine {
                 continue
             }
             tree.place(childKey, in: parent.key, name: name)
-            if !earlyDirectories.isEmpty { earlyDirectories.remove(childKey) }
+            if early.count > 0 { early.discard(childKey) }
             if superseding { listedAt[childKey] = start }
             listed += 1
             if listed % 64 == 0 { readAhead() }

@@ -12,8 +12,7 @@ extension FanotifyEngine {
     func rescan() -> [Change] {
         needsRescan = false
         // Whatever was done before it in a directory made since, it finds.
-        earlyDirectories.removeAll()
-        earlyDirectoriesForgotten = false
+        early.removeAll()
         // Read before this listing: what it finds supersedes them.
         backlog.removeAll()
         lateDeletions.removeAll()

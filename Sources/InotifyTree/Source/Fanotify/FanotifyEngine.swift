@@ -15,8 +15,8 @@ import SystemPackage
 /// no watch per directory, so no limit to reach and no moment between a new
 /// directory and its watch. Only what comes in from outside the tree (a
 /// directory moved in, or everything after an overflow) is listed, and a
-/// new directory that something was done in before its creation was queued
-/// (``earlyDirectories``).
+/// new directory whose early events cannot be replayed exactly
+/// (``EarlyEvents``).
 ///
 /// Its own listings open and read directories: those events carry its
 /// thread's id (`FAN_REPORT_TID`) and are never reported.
@@ -36,18 +36,9 @@ final class FanotifyEngine {
     var finished = false
     /// The group's queue overflowed: the rest of the read waits for the rescan.
     var needsRescan = false
-    /// Directories the tree does not hold that events were about. A
-    /// directory is visible before mkdir(2) queues its creation, so another
-    /// thread can act in it first: those events come before the creation,
-    /// about a handle not held yet. A new directory named here is listed at
-    /// its creation (what it holds found, its early events superseded); one
-    /// never named had nothing done in it before, and its own events tell
-    /// the rest. Most are directories elsewhere on the filesystem: past
-    /// ``earlyDirectoryLimit`` they are forgotten, and every new directory is
-    /// listed until a rescan knows the tree afresh.
-    var earlyDirectories: Set<HandleTree.Key> = []
-    var earlyDirectoriesForgotten = false
-    static let earlyDirectoryLimit = 16_384
+    /// What came about directories the tree does not hold, for a new
+    /// directory worked in before its creation was queued (``EarlyEvents``).
+    var early = EarlyEvents()
     /// Events read so far: where an event stands in the stream. (Counted
     /// in events, as FIONREAD tells the queue: ``Fanotify/queuedEventCount()``.)
     var readCount: UInt64 = 0
