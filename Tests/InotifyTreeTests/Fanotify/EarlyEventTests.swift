@@ -118,4 +118,27 @@ struct EarlyEventTests {
         let changes = Self.described(setup.engine.process(events, queuedAfter: 0))
         #expect(changes == ["created d", "created d/f1 (found by scan)"])
     }
+
+    @Test("what is kept stays bounded when every early event is taken, as when all of them are in the tree")
+    func keptStaysBounded() {
+        var early = EarlyEvents()
+        let fsid = Fanotify.FilesystemID(first: 1, second: 2)
+        for index in 0..<(EarlyEvents.eventLimit * 5) {
+            let id = Fanotify.FileID(type: Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME, fsid: fsid,
+                                     handle: Fanotify.FileHandle(type: 1, bytes: Array("d\(index)".utf8)))
+            let key = HandleTree.Key(id)
+            early.keep(Fanotify.Event(mask: .create, records: [.fileID(id)]), about: key)
+            if index % 2 == 0 { _ = early.take(for: key) }
+        }
+        #expect(early.count <= EarlyEvents.eventLimit)
+        #expect(early.orderedCount <= 2 * EarlyEvents.eventLimit)
+        // What was neither taken nor let go is still there, in order.
+        let last = Fanotify.FileID(type: Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME, fsid: fsid,
+                                   handle: Fanotify.FileHandle(type: 1, bytes: Array("d\(EarlyEvents.eventLimit * 5 - 1)".utf8)))
+        if case .replay(let events)? = early.take(for: HandleTree.Key(last)) {
+            #expect(events.count == 1)
+        } else {
+            Issue.record("the last event kept was not there to replay")
+        }
+    }
 }

@@ -21,32 +21,39 @@ struct EarlyEvents {
         case list
     }
 
-    private var kept: [HandleTree.Key: [Fanotify.Event]] = [:]
-    /// A key per event kept, oldest first, from `head` on (entries of events
-    /// taken since are skipped).
-    private var order: [HandleTree.Key] = []
+    private var kept: [HandleTree.Key: [(serial: UInt64, event: Fanotify.Event)]] = [:]
+    /// Every event kept, oldest first, from `head` on, by serial: an entry
+    /// whose event was taken since is passed over, and the whole is made
+    /// again from what is kept before it holds twice ``eventLimit``.
+    private var order: [(serial: UInt64, key: HandleTree.Key)] = []
     private var head = 0
+    private var serial: UInt64 = 0
     private(set) var count = 0
     private var unreplayable: Set<HandleTree.Key> = []
     private var unreplayableBefore: Set<HandleTree.Key> = []
 
+    /// Entries in the order of events kept, taken ones included (at most
+    /// twice ``eventLimit``).
+    var orderedCount: Int { order.count - head }
+
     /// Keeps `event`, about the directory `key`; past ``eventLimit`` the
     /// oldest kept is let go, and its directory will be listed.
     mutating func keep(_ event: Fanotify.Event, about key: HandleTree.Key) {
-        kept[key, default: []].append(event)
-        order.append(key)
+        serial += 1
+        kept[key, default: []].append((serial, event))
+        order.append((serial, key))
         count += 1
         while count > Self.eventLimit, head < order.count {
             let oldest = order[head]
             head += 1
-            guard var events = kept[oldest], !events.isEmpty else { continue }
+            guard var events = kept[oldest.key], events.first?.serial == oldest.serial else { continue }
             events.removeFirst()
-            kept[oldest] = events.isEmpty ? nil : events
+            kept[oldest.key] = events.isEmpty ? nil : events
             count -= 1
-            cannotReplay(oldest)
+            cannotReplay(oldest.key)
         }
-        if head > 1024 && head * 2 > order.count {
-            order.removeFirst(head)
+        if order.count - head > 2 * Self.eventLimit {
+            order = kept.flatMap { key, events in events.map { (serial: $0.serial, key: key) } }.sorted { $0.serial < $1.serial }
             head = 0
         }
     }
@@ -74,7 +81,7 @@ struct EarlyEvents {
     mutating func discard(_ key: HandleTree.Key) -> [Fanotify.Event] {
         guard let events = kept.removeValue(forKey: key) else { return [] }
         count -= events.count
-        return events
+        return events.map(\.event)
     }
 
     mutating func removeAll() {
