@@ -96,8 +96,7 @@ extension TreeEngine {
         // A directory the tree still holds at the name (an empty one the
         // rename replaced) is gone, in sight or not.
         if event.mask.contains(.movedTo), isDirectory, let replaced = tree.child(of: event.wd.rawValue, named: name) {
-            try flushPendingMoves(under: replaced, &out)
-            try unwatchSubtree(replaced)
+            try letGo(replaced, &out)
             forgetIgnoreFiles(under: path)
         }
         if event.mask.contains(.movedTo), let from = moves.take(cookie: event.cookie) {

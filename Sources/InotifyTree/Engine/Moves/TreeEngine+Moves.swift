@@ -23,6 +23,14 @@ extension TreeEngine {
         try moves.settle(where: { isAncestor(directory, of: $0.parent) }) { try movedOut($0, &out) }
     }
 
+    /// Lets go of a directory the tree held where something else now is:
+    /// what waits for a pair below it is told first, under the paths it had,
+    /// then its watches go.
+    func letGo(_ directory: Int32, _ out: inout [Change]) throws {
+        try flushPendingMoves(under: directory, &out)
+        try unwatchSubtree(directory)
+    }
+
     /// Reports unpaired MOVED_FROMs whose window has passed, but only once the
     /// kernel holds nothing more: a MOVED_TO still queued, behind a long
     /// listing, would otherwise be taken for a move into the tree.
@@ -69,8 +77,7 @@ extension TreeEngine {
                 // A rename onto an empty directory replaces it: the one the
                 // tree held at the name is gone.
                 if let replaced = tree.child(of: parent, named: name) {
-                    try flushPendingMoves(under: replaced, &out)
-                    try unwatchSubtree(replaced)
+                    try letGo(replaced, &out)
                 }
                 try watchAndScan(parent: parent, name: name, path: path, &out)
             }
@@ -95,12 +102,10 @@ extension TreeEngine {
             // sees a move out and a move in.
             report(.movedOut, from.path, isDirectory: true, [from.event], &out)
             report(.movedIn, path, isDirectory: true, [event], &out)
-            try flushPendingMoves(under: later, &out)
-            try unwatchSubtree(later)
+            try letGo(later, &out)
             forgetIgnoreFiles(under: from.path)
             if let replaced = tree.child(of: parent, named: name) {
-                try flushPendingMoves(under: replaced, &out)
-                try unwatchSubtree(replaced)
+                try letGo(replaced, &out)
             }
             try watchAndScan(parent: parent, name: name, path: path, &out)
             return
@@ -141,8 +146,7 @@ extension TreeEngine {
                 out.append(Change(.rescanned, path: FilePath(), root: root, isDirectory: true))
             } else {
                 if let stale = tree.child(of: parent, named: name), stale != moved {
-                    try flushPendingMoves(under: stale, &out)
-                    try unwatchSubtree(stale)
+                    try letGo(stale, &out)
                 }
                 tree.move(moved, to: parent, name: name)
                 try directoryMoved(moved, from: from.path, to: path, &out)

@@ -393,8 +393,7 @@ extension TreeEngine {
             if relocatedFrom.count >= Self.relocatedLimit { relocatedFrom.removeAll() }
             relocatedFrom[WatchTree.ChildKey(parent: node.parent, name: node.name)] = wd
             if let stale = tree.child(of: parent, named: name), stale != wd {
-                try flushPendingMoves(under: stale, &out)
-                try unwatchSubtree(stale)
+                try letGo(stale, &out)
             }
             tree.move(wd, to: parent, name: name)
             if report, let oldPath {
