@@ -101,6 +101,12 @@ let package = Package(
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             path: "Tests/InotifyTestSupport"
         ),
+        // A lane of threads of its own for tests that hold their thread, so
+        // that they never hold the concurrency pool's.
+        .target(
+            name: "InotifyTestLanes",
+            path: "Tests/InotifyTestLanes"
+        ),
         // A change source that plays a script, with no kernel: what proves
         // that a tree watcher and the command line's output need no inotify.
         .target(
@@ -118,6 +124,7 @@ let package = Package(
                 "Inotify",
                 "CInotify",
                 "InotifyTestSupport",
+                "InotifyTestLanes",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: faultInjection
@@ -131,6 +138,7 @@ let package = Package(
                 "Inotify",
                 "InotifyTree",
                 "InotifyTestSupport",
+                "InotifyTestLanes",
                 "InotifyTreeTestSupport",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -142,6 +150,7 @@ let package = Package(
                 "InotifyTree",
                 "inotify-limit-probe",
                 "InotifyTestSupport",
+                "InotifyTestLanes",
                 "InotifyTreeTestSupport",
                 "Inotify",
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -2,10 +2,12 @@ import Inotify
 @testable import InotifyCommandLine
 import InotifyTestSupport
 import Testing
+import InotifyTestLanes
 
 /// The argument parsing of each command, called in-process: every option of
 /// the table in every spelling getopt_long allows, and every way of getting
 /// it wrong, with the message and the exit status.
+@Suite(.inBlockingLane)
 struct ArgumentParsingTests {
     // MARK: Every option, every spelling
 

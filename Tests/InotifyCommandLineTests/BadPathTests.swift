@@ -2,12 +2,13 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// Paths that are not what a watch usually is, given to `inotifywait` and
 /// `inotifywatch`, with and without `-r`: each is watched or refused with a
 /// message naming it and what is wrong, with inotifywait's status where
 /// inotifywait is sane; never a crash, never a hang.
-@Suite("Bad paths given to the command line", .timeLimit(.minutes(10)))
+@Suite("Bad paths given to the command line", .inBlockingLane, .timeLimit(.minutes(10)))
 struct BadPathTests {
     /// A tool (by the name it is called) and whether `-r` is given.
     struct Run: Sendable, CustomTestStringConvertible {
@@ -301,7 +302,7 @@ struct BadPathTests {
 
 /// What only a user who is not root meets: root passes every permission
 /// check. The command runs as `nobody` (65534) through setpriv(1).
-@Suite("Permissions, as a user who is not root", .timeLimit(.minutes(10)),
+@Suite("Permissions, as a user who is not root", .inBlockingLane, .timeLimit(.minutes(10)),
        .enabled(if: AsNobody.available, "needs root and setpriv(1) (util-linux) to run a command as nobody"))
 struct BadPathPermissionTests {
     /// A tree nobody owns but for `t/a/locked`, root's and closed (0700).

@@ -1,9 +1,11 @@
 import Inotify
 @testable import InotifyCommandLine
 import Testing
+import InotifyTestLanes
 
 /// `-c` lines, written in-process: inotifywait's quoting, and a carriage
 /// return quoted as well.
+@Suite(.inBlockingLane)
 struct CSVLineTests {
     func line(_ watched: String, _ name: [UInt8], _ mask: Inotify.EventMask) -> [UInt8] {
         var out: [UInt8] = []

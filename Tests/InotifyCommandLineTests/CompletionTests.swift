@@ -1,11 +1,13 @@
 @testable import InotifyCommandLine
 import InotifyTestSupport
 import Testing
+import InotifyTestLanes
 
 /// The completion scripts: every option of every command is in each shell's
 /// script, and each script, loaded into its real shell, completes a
 /// partial command line: options, event names (the last of a
 /// comma-separated list), subcommands, page names.
+@Suite(.inBlockingLane)
 struct CompletionTests {
     /// A partial command line and exactly the words that complete its last one.
     struct Case: Sendable, CustomTestStringConvertible {

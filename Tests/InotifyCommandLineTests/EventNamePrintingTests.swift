@@ -1,9 +1,11 @@
 import Inotify
 @testable import InotifyCommandLine
 import Testing
+import InotifyTestLanes
 
 /// Event names as the command prints them, from the library's table:
 /// inotifywait's spelling and order in every format, inotifywatch's columns.
+@Suite(.inBlockingLane)
 struct EventNamePrintingTests {
     func printed(_ mask: Inotify.EventMask, separator: Character = ",") -> String {
         var bytes: [UInt8] = []

@@ -6,8 +6,9 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("The commands' system calls x the errnos each can return", .timeLimit(.minutes(10)))
+@Suite("The commands' system calls x the errnos each can return", .inBlockingLane, .timeLimit(.minutes(10)))
 struct CommandFaultMatrixTests {
     /// One fault, and what the message about it says.
     struct Fault: Sendable {

@@ -4,6 +4,7 @@ import Inotify
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// Where fanotify may be used here: root (a filesystem mark needs
 /// CAP_SYS_ADMIN, naming a directory from its handle CAP_DAC_READ_SEARCH) and
@@ -25,6 +26,7 @@ enum FanotifyHere {
 }
 
 /// The names fsnotifywait and fsnotifywatch run under, and what needs no kernel.
+@Suite(.inBlockingLane)
 struct FsnotifyDispatchTests {
     @Test("fsnotifywait and fsnotifywatch: as a link's name and as subcommands, each its own help",
           arguments: [("fsnotifywait", [String]()), ("inotify", ["fsnotifywait"]), ("fsnotifywatch", []),
@@ -53,8 +55,8 @@ struct FsnotifyDispatchTests {
 }
 
 /// fsnotifywait and fsnotifywatch against the real kernel, without -r.
-@Suite(.enabled(if: FanotifyHere.permitted, "fanotify with names needs root and Linux 5.9 (not root here, or EPERM)"),
-       .timeLimit(.minutes(5)))
+@Suite(.inBlockingLane, .enabled(if: FanotifyHere.permitted, "fanotify with names needs root and Linux 5.9 (not root here, or EPERM)"),
+       .timeLimit(.minutes(10)))
 struct FsnotifyWaitTests {
     /// Runs `arguments` under `name` in `temp` until `marks` marks stand,
     /// then each operation in turn, each once the line before it was printed
@@ -310,7 +312,7 @@ struct FsnotifyWaitTests {
 }
 
 /// What a user who is not root meets: a filesystem mark needs CAP_SYS_ADMIN.
-@Suite(.enabled(if: AsNobody.available, "needs root and setpriv(1) (util-linux) to run a command as nobody"))
+@Suite(.inBlockingLane, .enabled(if: AsNobody.available, "needs root and setpriv(1) (util-linux) to run a command as nobody"))
 struct FsnotifyUnprivilegedTests {
     @Test("-S as nobody: the refusal, and what to do", arguments: ["fsnotifywait", "fsnotifywatch"])
     func filesystemMarkNeedsPrivilege(_ command: String) throws {
@@ -327,7 +329,7 @@ struct FsnotifyUnprivilegedTests {
 /// -r without the privilege a filesystem mark needs: the tree is watched
 /// with inotify, as inotify-tools' fsnotifywait -r works unprivileged, and
 /// what fanotify lacked is said.
-@Suite(.enabled(if: AsNobody.available, "needs root and setpriv(1) (util-linux) to run a command as nobody"))
+@Suite(.inBlockingLane, .enabled(if: AsNobody.available, "needs root and setpriv(1) (util-linux) to run a command as nobody"))
 struct FsnotifyUnprivilegedTreeTests {
     @Test func recursiveFallsBackToInotifyAndSaysWhy() throws {
         let temp = try TemporaryDirectory("fsn-perm")
@@ -354,8 +356,8 @@ struct FsnotifyUnprivilegedTreeTests {
 /// --recursive`, `fsnotifywait --fanotify --recursive` and, on a filesystem
 /// of its own, `fsnotifywait --filesystem`. Where the script sleeps a second
 /// before it touches the file, this waits until the kernel holds the watches.
-@Suite(.enabled(if: FanotifyHere.permitted, "fanotify with names needs root and Linux 5.9 (not root here, or EPERM)"),
-       .timeLimit(.minutes(5)))
+@Suite(.inBlockingLane, .enabled(if: FanotifyHere.permitted, "fanotify with names needs root and Linux 5.9 (not root here, or EPERM)"),
+       .timeLimit(.minutes(10)))
 struct FsnotifySubtreeTests {
     @Test(arguments: [["inotifywait", "--recursive"], ["fsnotifywait", "--fanotify", "--recursive"],
                       ["fsnotifywait", "--filesystem"]])
@@ -387,9 +389,9 @@ struct FsnotifySubtreeTests {
 /// which inotify-tools prints as the kernel's (its own tree's): the same
 /// bytes but for the trees' names. Each event is of a name of its own, so
 /// that the kernel merges none, however fast each reads.
-@Suite(.enabled(if: FanotifyHere.permitted && FanotifyHere.reference != nil,
+@Suite(.inBlockingLane, .enabled(if: FanotifyHere.permitted && FanotifyHere.reference != nil,
                 "needs fanotify (root) and inotify-tools' fsnotifywait (apt-get install inotify-tools)"),
-       .timeLimit(.minutes(5)))
+       .timeLimit(.minutes(10)))
 struct FsnotifyWaitCompatibilityTests {
     func operations(_ d: FilePath) throws {
         try Files.touch(d.appending("a"))

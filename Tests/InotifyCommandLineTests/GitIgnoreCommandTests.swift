@@ -2,12 +2,14 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `--gitignore`, with `-r`: `inotify wait` and `inotify stats` watch and
 /// report only what git does not ignore. Every run has git's configuration
 /// of its own (a home, an XDG directory and a discovery ceiling in the
 /// test's temporary directory), so that no global excludes file of the
 /// machine's user changes what is printed.
+@Suite(.inBlockingLane)
 struct GitIgnoreCommandTests {
     /// A temporary directory holding `d`, a repository's top (`d/.git` made
     /// by mkdir, all it takes to be one), with `*.log` and `build/` ignored.

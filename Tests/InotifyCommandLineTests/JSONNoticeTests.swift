@@ -2,11 +2,13 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `inotify wait --json` carries what a consumer needs to resync in the
 /// stream itself, in order: overflows, the tree's rescans, the end of a
 /// watch, unmounts and directories left unwatched, each a record with a
 /// `notice`. Every line of every run is checked to be a JSON object.
+@Suite(.inBlockingLane)
 struct JSONNoticeTests {
     func string(_ record: [String: Any], _ key: String) -> String? { record[key] as? String }
     func events(_ record: [String: Any]) -> [String] { record["events"] as? [String] ?? [] }

@@ -2,11 +2,12 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `inotifywait` and `inotifywatch` at the kernel's real limits, in a user
 /// namespace whose own limits are lowered (``WatchLimit``), beside
 /// inotify-tools under the same limits when installed.
-@Suite("The command line at inotify's limits", .timeLimit(.minutes(10)),
+@Suite("The command line at inotify's limits", .inBlockingLane, .timeLimit(.minutes(10)),
        .enabled(if: WatchLimit.permitted, "no user namespace can be made here to hold limits of its own"))
 struct LimitCommandTests {
     static let tools = ["inotifywait", "inotifywatch"]

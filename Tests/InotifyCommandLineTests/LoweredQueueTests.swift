@@ -4,6 +4,7 @@ import InotifyTestSupport
 import InotifyTree
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// A real queue overflow at a lowered fs.inotify.max_queued_events (64),
 /// reaching the library's stream, the tree (a rescan) and `inotifywait -m`.
@@ -12,7 +13,7 @@ import Testing
 /// overflow, so this suite runs only when asked, alone
 /// (`INOTIFY_TEST_GLOBAL_SYSCTL=1 swift test --filter LoweredQueueTests`,
 /// as .ci/run does), and puts the old value back whatever happens.
-@Suite("A real overflow at a lowered max_queued_events", .serialized, .timeLimit(.minutes(10)),
+@Suite("A real overflow at a lowered max_queued_events", .inBlockingLane, .serialized, .timeLimit(.minutes(10)),
        .enabled(if: LoweredQueue.asked, "changes a global sysctl: set INOTIFY_TEST_GLOBAL_SYSCTL=1 and run it alone"),
        .enabled(if: LoweredQueue.writable, "needs root to write /proc/sys/fs/inotify/max_queued_events"))
 struct LoweredQueueTests {

@@ -1,10 +1,12 @@
 @testable import InotifyCommandLine
 import InotifyTestSupport
 import Testing
+import InotifyTestLanes
 
 /// The man pages: made from the same tables as `--help`, so every option is
 /// on its command's pages; valid roff that groff reads without a warning;
 /// printed by `inotify --man`.
+@Suite(.inBlockingLane)
 struct ManPageTests {
     static let pageNames = ManPage.all.map(\.name)
 

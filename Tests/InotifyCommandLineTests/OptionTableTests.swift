@@ -3,10 +3,12 @@ import Inotify
 @testable import InotifyCommandLine
 import InotifyTestSupport
 import Testing
+import InotifyTestLanes
 
 /// The one table of options and what is made from it: getopt_long's tables
 /// and each command's help hold exactly the table's rows, and the spellings
 /// it says are inotify-tools' are the ones inotify-tools takes.
+@Suite(.inBlockingLane)
 struct OptionTableTests {
     @Test(arguments: Command.allCases)
     func getoptTablesHoldExactlyTheCommandsRows(_ command: Command) {

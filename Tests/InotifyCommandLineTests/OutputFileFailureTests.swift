@@ -1,6 +1,7 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// Runs `inotifywait ARGUMENTS -e create d` in `temp`, which holds `d`, with
 /// `environment` set: a run that stops before it watches anything ends by
@@ -15,7 +16,7 @@ private func runInotifywait(
 
 /// An `-o` file that cannot be opened ends the run before anything is
 /// watched: inotifywait's message naming the path, and status 1.
-@Suite("An -o file that cannot be opened", .timeLimit(.minutes(10)))
+@Suite("An -o file that cannot be opened", .inBlockingLane, .timeLimit(.minutes(10)))
 struct OutputFileFailureTests {
     /// Options before the path, and what is said about it.
     struct Case: Sendable, CustomTestStringConvertible {
@@ -53,7 +54,7 @@ struct OutputFileFailureTests {
 /// The same refusals made by the seam in the child (`INOTIFY_FAULT_PLAN`):
 /// what a root test cannot make the kernel refuse, and the calls around the
 /// open that inotifywait does not check.
-@Suite("Faults in opening the -o file", .timeLimit(.minutes(10)))
+@Suite("Faults in opening the -o file", .inBlockingLane, .timeLimit(.minutes(10)))
 struct OutputFileFaultTests {
     /// A plan, the options it is given with, and what is said about it.
     struct Case: Sendable, CustomTestStringConvertible {

@@ -2,6 +2,7 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `-r` lists directories to watch them: at the start, after an overflow, and
 /// each new directory. The OPEN, ACCESS and CLOSE_NOWRITE the kernel reports
@@ -9,6 +10,7 @@ import Testing
 /// in the tree, and are not reported: an idle tree is as silent as under
 /// inotify-tools, whose own listings come before its watches. Another
 /// process's open of a directory is still reported.
+@Suite(.inBlockingLane)
 struct OwnListingTests {
     /// A few nested directories, in each tree given.
     func nestedTree(_ trees: FilePath...) throws {

@@ -4,8 +4,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Faults in the command line's reads of events", .timeLimit(.minutes(10)))
+@Suite("Faults in the command line's reads of events", .inBlockingLane, .timeLimit(.minutes(10)))
 struct ReadFaultTests {
     /// Runs `inotify wait -e create DIR` under `plan`, makes one file once
     /// the watch is set up, and returns how the run ended.

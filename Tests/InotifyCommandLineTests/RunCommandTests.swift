@@ -4,10 +4,11 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `inotify run` against the real kernel and real processes: when the
 /// command runs, what it is given, and what is left of it after a stop.
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.inBlockingLane, .timeLimit(.minutes(10)))
 struct RunCommandTests {
     /// A command that prints each run framed, with the run's changes.
     static let framed = ["sh", "-c", #"echo RUN; cat "$INOTIFY_CHANGES"; echo END"#]

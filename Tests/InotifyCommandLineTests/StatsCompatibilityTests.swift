@@ -2,10 +2,11 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `inotifywatch` (inotify-tools) and `inotify stats` under its name, side by
 /// side: the same table, the same messages, the same exit status.
-@Suite(.enabled(if: Tools.inotifywatch != nil, "inotify-tools is not installed (apt-get install inotify-tools)"))
+@Suite(.inBlockingLane, .enabled(if: Tools.inotifywatch != nil, "inotify-tools is not installed (apt-get install inotify-tools)"))
 struct StatsCompatibilityTests {
     let reference = Tools.inotifywatch ?? ""
 

@@ -2,8 +2,10 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// Where `inotify stats` does better than inotifywatch.
+@Suite(.inBlockingLane)
 struct StatsImprovementTests {
     @Test func recursiveCountsInsideNewDirectories() throws {
         let temp = try TemporaryDirectory("cli")

@@ -6,12 +6,13 @@ import InotifyTree
 import InotifyTreeTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `inotify wait -m -r`'s output waits in memory only up to a bound: it is
 /// written once no change waits (a burst costs one write), and also whenever
 /// ``TreeRun/flushThreshold`` bytes wait, so changes that keep coming faster
 /// than their lines are made cannot pile the output up.
-@Suite("Tree output is bounded in memory", .timeLimit(.minutes(10)))
+@Suite("Tree output is bounded in memory", .inBlockingLane, .timeLimit(.minutes(10)))
 struct TreeOutputBoundTests {
     /// One batch of 20,000 changes, played by a scripted source and never
     /// followed by an end: the consumer finds changes waiting until it has

@@ -4,6 +4,7 @@ import InotifyTree
 import InotifyTreeTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `-r`'s output made from a scripted source, with no kernel: every format
 /// prints from what a change says in neutral terms (kind, path, whether a
@@ -11,7 +12,7 @@ import Testing
 /// source other than inotify needs no change to the output code; and the
 /// kernel's truths (overflow, rescan, unmount, a directory left unwatched,
 /// the root's end) still reach `--json` as notices.
-@Suite("Tree output from the neutral payload", .timeLimit(.minutes(10)))
+@Suite("Tree output from the neutral payload", .inBlockingLane, .timeLimit(.minutes(10)))
 struct TreeOutputTests {
     static let root: FilePath = "d"
 

@@ -2,9 +2,11 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `--version` under every name the binary answers to, and the Makefile's
 /// lists of what it installs, which must be the binary's own.
+@Suite(.inBlockingLane)
 struct VersionTests {
     @Test func inotifyVersionNamesThePackageAndTheVersion() throws {
         let result = try Tools.run("inotify", ["--version"])

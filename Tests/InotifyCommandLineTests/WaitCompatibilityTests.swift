@@ -1,10 +1,11 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `inotifywait` (inotify-tools) and `inotify wait` under its name, side by
 /// side on the same operations: the same bytes out, the same exit status.
-@Suite(.enabled(if: Tools.inotifywait != nil, "inotify-tools is not installed (apt-get install inotify-tools)"))
+@Suite(.inBlockingLane, .enabled(if: Tools.inotifywait != nil, "inotify-tools is not installed (apt-get install inotify-tools)"))
 struct WaitCompatibilityTests {
     let reference = Tools.inotifywait ?? ""
 

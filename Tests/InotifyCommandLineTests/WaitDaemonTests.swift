@@ -2,9 +2,11 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// `-d`: the command returns at once and a daemon appends events to the
 /// `-o` file, with relative paths still meaning what they meant.
+@Suite(.inBlockingLane)
 struct WaitDaemonTests {
     /// The pids whose command line mentions `marker`.
     func processes(mentioning marker: String) -> [pid_t] {

@@ -2,9 +2,11 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// Where `inotify wait` does better than inotifywait, each checked against
 /// the real kernel: what inotifywait would miss or garble, reported right.
+@Suite(.inBlockingLane)
 struct WaitImprovementTests {
     /// Lines on stdout, as they arrived.
     func lines(_ process: Subprocess) -> [String] {

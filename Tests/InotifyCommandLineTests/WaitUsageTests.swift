@@ -1,9 +1,11 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// Bad input: one clear line on stderr naming the culprit, exit status 1,
 /// nothing watched. Where inotifywait has words for it, the same words.
+@Suite(.inBlockingLane)
 struct WaitUsageTests {
     /// Cases inotifywait answers the way we do: compared byte for byte when it is installed.
     static let sameAsInotifywait: [[String]] = [

@@ -7,13 +7,13 @@ import Synchronization
 ///
 /// The timeout counts the time this check had to run, not the time it was
 /// kept from running: a gap of more than `starvedGap` between two checks
-/// counts as that much. The suite's synchronous tests (the command line's,
-/// which wait for their children) run on the concurrency pool's threads too,
-/// and on a 2-core machine they can hold all of them for half a minute at a
-/// time; the task this waits for is then held as well, and a wall-clock
-/// deadline would expire without it ever having had a chance to run (seen in
-/// a full run: a tree watcher's consumer task and this check both held for
-/// 30 s while the command line's suites ran).
+/// counts as that much. On a 2-core machine under a full parallel run, the
+/// task this waits for can be kept from running for many seconds, and a
+/// wall-clock deadline would expire without it ever having had a chance to
+/// run (seen in a full run: a tree watcher's consumer task and this check
+/// both held for 30 s while the command line's suites, which wait for their
+/// children, held the concurrency pool's threads; such tests now run in a
+/// lane of their own, `.inBlockingLane`, but the cores stay shared).
 public func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
     let starvedGap = Duration.milliseconds(100)
     var used = Duration.zero

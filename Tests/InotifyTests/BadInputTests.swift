@@ -3,8 +3,9 @@ import Foundation
 import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Bad input gives a clear error and the instance stays usable")
+@Suite("Bad input gives a clear error and the instance stays usable", .inBlockingLane)
 struct BadInputTests {
     /// After each refusal the instance must still watch: prove it.
     func expectStillUsable(_ inotify: Inotify, sourceLocation: SourceLocation = #_sourceLocation) throws {

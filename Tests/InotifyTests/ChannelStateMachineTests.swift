@@ -1,9 +1,10 @@
 @_spi(Concurrency) @testable import Inotify
 import Testing
+import InotifyTestLanes
 
 /// The channel's rules, driven transition by transition: no thread, no
 /// continuation, no kernel. A waiter is a number.
-@Suite("The channel's state machine")
+@Suite("The channel's state machine", .inBlockingLane)
 struct ChannelStateMachineTests {
     typealias Machine = ChannelStateMachine<String, Int>
 

@@ -3,8 +3,9 @@ import InotifyTestSupport
 import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Events as JSON, byte for byte", .timeLimit(.minutes(10)))
+@Suite("Events as JSON, byte for byte", .inBlockingLane, .timeLimit(.minutes(10)))
 struct CodableTests {
     @Test("an event encodes py-inotify's five fields, the mask as its number and a UTF-8 name as a string")
     func eventJSON() throws {

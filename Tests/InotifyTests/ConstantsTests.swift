@@ -2,8 +2,9 @@ import InotifyTestSupport
 import CInotify
 import Inotify
 import Testing
+import InotifyTestLanes
 
-@Suite("Constants match <sys/inotify.h>")
+@Suite("Constants match <sys/inotify.h>", .inBlockingLane)
 struct ConstantsTests {
     @Test("every IN_* constant has the C header's value")
     func everyConstantMatchesTheHeader() {

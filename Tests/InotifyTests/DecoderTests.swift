@@ -1,8 +1,9 @@
 import InotifyTestSupport
 import Inotify
 import Testing
+import InotifyTestLanes
 
-@Suite("Decoding bytes into events")
+@Suite("Decoding bytes into events", .inBlockingLane)
 struct DecoderTests {
     @Test("decodes each field and strips the name's NUL padding")
     func decodesFields() throws {
@@ -129,7 +130,7 @@ struct DecoderTests {
     }
 }
 
-@Suite("Event names of every length")
+@Suite("Event names of every length", .inBlockingLane)
 struct EventNameTests {
     @Test("names of 1 to 255 bytes, inline or not, decode to exactly their bytes and compare by bytes")
     func everyLength() throws {

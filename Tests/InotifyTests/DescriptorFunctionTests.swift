@@ -2,8 +2,9 @@ import InotifyTestSupport
 import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("py-inotify's functions on a plain descriptor", .timeLimit(.minutes(10)))
+@Suite("py-inotify's functions on a plain descriptor", .inBlockingLane, .timeLimit(.minutes(10)))
 struct DescriptorFunctionTests {
     @Test("init1, add_watch, read_events, rm_watch, close: py-inotify's whole cycle")
     func wholeCycle() throws {

@@ -1,8 +1,9 @@
 import InotifyTestSupport
 import Inotify
 import Testing
+import InotifyTestLanes
 
-@Suite("Event descriptions are py-inotify's lines")
+@Suite("Event descriptions are py-inotify's lines", .inBlockingLane)
 struct EventDescriptionTests {
     @Test("the README example's line, byte for byte")
     func readmeLine() {

@@ -1,8 +1,9 @@
 import InotifyTestSupport
 import Inotify
 import Testing
+import InotifyTestLanes
 
-@Suite("EventMask names")
+@Suite("EventMask names", .inBlockingLane)
 struct EventMaskTests {
     @Test("a mask prints its bits by name in bit order, joined by |")
     func printsNames() {

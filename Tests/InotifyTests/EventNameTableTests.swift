@@ -1,9 +1,10 @@
 import Inotify
 import Testing
+import InotifyTestLanes
 
 /// The one table of mask names: the library's names, and the orders
 /// inotify-tools prints them in, which scripts match on.
-@Suite("EventMask name table")
+@Suite("EventMask name table", .inBlockingLane)
 struct EventNameTableTests {
     typealias Mask = Inotify.EventMask
 

@@ -4,8 +4,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Faults injected through the syscall seam")
+@Suite("Faults injected through the syscall seam", .inBlockingLane)
 struct FaultInjectionTests {
     @Test("EINTR is retried by every call, and never reaches the caller")
     func interruptsAreRetried() throws {

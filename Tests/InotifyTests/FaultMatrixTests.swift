@@ -9,8 +9,9 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("The library's system calls x the errnos each can return", .timeLimit(.minutes(10)))
+@Suite("The library's system calls x the errnos each can return", .inBlockingLane, .timeLimit(.minutes(10)))
 struct FaultMatrixTests {
     /// One call failed with one errno.
     struct Case: Sendable, CustomTestStringConvertible {

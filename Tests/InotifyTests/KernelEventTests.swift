@@ -2,8 +2,9 @@ import InotifyTestSupport
 import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Events from the real kernel")
+@Suite("Events from the real kernel", .inBlockingLane)
 struct KernelEventTests {
     @Test("touch gives CREATE, OPEN, ATTRIB, CLOSE_WRITE with the name, as in py-inotify's README")
     func touchEvents() throws {

@@ -2,8 +2,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Owning the descriptor", .timeLimit(.minutes(10)))
+@Suite("Owning the descriptor", .inBlockingLane, .timeLimit(.minutes(10)))
 struct LifecycleTests {
     #if INOTIFY_FAULTS  // the plan exists where faults are compiled in
     @Test("an instance that goes away closes its descriptor exactly once")

@@ -2,8 +2,9 @@ import InotifyTestSupport
 import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Queue overflow")
+@Suite("Queue overflow", .inBlockingLane)
 struct OverflowTests {
     @Test("not reading while more than max_queued_events files are made gives IN_Q_OVERFLOW with wd -1, last")
     func overflowIsDelivered() throws {

@@ -2,8 +2,9 @@ import InotifyTestSupport
 @_spi(Concurrency) import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Reading events", .timeLimit(.minutes(10)))
+@Suite("Reading events", .inBlockingLane, .timeLimit(.minutes(10)))
 struct ReadTests {
     @Test("one read returns every queued event, in order")
     func readsEverythingQueued() throws {

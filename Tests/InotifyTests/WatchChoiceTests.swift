@@ -2,8 +2,9 @@ import InotifyTestSupport
 import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("The caller's choices: the library's checks, the path table", .timeLimit(.minutes(10)))
+@Suite("The caller's choices: the library's checks, the path table", .inBlockingLane, .timeLimit(.minutes(10)))
 struct WatchChoiceTests {
     @Test("checks: .kernelOnly lets a mask of IGNORED alone through (inotifywait's -e ignored); the default refuses it")
     func kernelOnlyChecks() throws {

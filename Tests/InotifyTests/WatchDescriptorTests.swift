@@ -2,8 +2,9 @@ import InotifyTestSupport
 import Inotify
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Events carry their watch", .timeLimit(.minutes(10)))
+@Suite("Events carry their watch", .inBlockingLane, .timeLimit(.minutes(10)))
 struct WatchDescriptorTests {
     @Test("event.wd == wd holds for the watch addWatch returned, not for the same number of another instance")
     func eventMatchesItsOwnWatchOnly() throws {

@@ -4,12 +4,13 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// A writer that never pauses must not keep the engine from handing over
 /// what it has: each call handles what was read, and what comes meanwhile
 /// waits for the next call, so the consumer hears of changes as they come
 /// and the watcher's memory does not grow with the writer's stamina.
-@Suite("A kernel that never falls quiet", .timeLimit(.minutes(10)))
+@Suite("A kernel that never falls quiet", .inBlockingLane, .timeLimit(.minutes(10)))
 struct BusyKernelTests {
     @Test("a scan outpaced by writers reads ahead into memory at most its bound; the kernel's queue takes the rest")
     func readAheadIsBounded() throws {

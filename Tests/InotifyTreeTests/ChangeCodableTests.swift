@@ -4,8 +4,9 @@ import InotifyTestSupport
 import InotifyTree
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Changes as JSON, byte for byte", .timeLimit(.minutes(10)))
+@Suite("Changes as JSON, byte for byte", .inBlockingLane, .timeLimit(.minutes(10)))
 struct ChangeCodableTests {
     /// A path whose last name is `name`'s bytes, exactly.
     func path(_ directory: String, _ name: [UInt8]) -> FilePath {

@@ -3,8 +3,9 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("No missed creations", .timeLimit(.minutes(10)))
+@Suite("No missed creations", .inBlockingLane, .timeLimit(.minutes(10)))
 struct CreationRaceTests {
     /// One process, a tight loop: mkdir -p aI/b/c/d, then create aI/b/c/d/f.
     static func race(in root: FilePath, count: Int) {

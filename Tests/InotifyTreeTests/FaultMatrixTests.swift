@@ -10,8 +10,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("The tree's system calls x the errnos each can return", .timeLimit(.minutes(10)))
+@Suite("The tree's system calls x the errnos each can return", .inBlockingLane, .timeLimit(.minutes(10)))
 struct TreeFaultMatrixTests {
     /// One call of a kind failed (or interrupted 1,000 times) at its `at`-th use.
     struct Case: Sendable, CustomTestStringConvertible {

@@ -3,8 +3,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Limits, filters, symbolic links and bytes", .timeLimit(.minutes(10)))
+@Suite("Limits, filters, symbolic links and bytes", .inBlockingLane, .timeLimit(.minutes(10)))
 struct FilterAndLimitTests {
     #if INOTIFY_FAULTS  // the plan exists where faults are compiled in
     @Test("reaching the watch limit fails with the directory and fs.inotify.max_user_watches named")

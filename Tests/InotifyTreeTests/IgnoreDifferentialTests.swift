@@ -3,6 +3,7 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 private func b(_ text: String) -> [UInt8] { Array(text.utf8) }
 
@@ -28,7 +29,7 @@ private func lines(_ lines: [[UInt8]]) -> [UInt8] { lines.flatMap { $0 + [UInt8(
 /// none), and the same verdict from `isIgnored`, with and without the
 /// ancestors checked. git runs with a home, configuration and ceiling of
 /// its own, the same that IgnoreRules is given.
-@Suite("Ignore rules against git check-ignore", .enabled(if: Git.isAvailable, "git is not on PATH: the differential tests need it"))
+@Suite("Ignore rules against git check-ignore", .inBlockingLane, .enabled(if: Git.isAvailable, "git is not on PATH: the differential tests need it"))
 struct IgnoreDifferentialTests {
     /// One pattern file and the paths it is tried on, in a directory of its own.
     struct Case {

@@ -1,11 +1,12 @@
 @testable import InotifyTree
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// gitignore(5)'s syntax, one line at a time, on cases written from the
 /// manual and from what git does (each of the surprising ones was checked
 /// against git 2.39; the differential suite checks them all again).
-@Suite("Ignore patterns: one line's syntax and matching")
+@Suite("Ignore patterns: one line's syntax and matching", .inBlockingLane)
 struct IgnorePatternTests {
     func pattern(_ line: String) -> IgnorePattern? { pattern(Array(line.utf8)) }
     func pattern(_ line: [UInt8]) -> IgnorePattern? { IgnorePattern(line: line, number: 1) }

@@ -2,11 +2,12 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// The stack of ignore files that applies to a tree, on trees made in
 /// temporary directories with a hand-made `.git` (no git needed) and an
 /// environment whose home is inside the test's directory.
-@Suite("Ignore rules: the files that apply to a tree, and their order")
+@Suite("Ignore rules: the files that apply to a tree, and their order", .inBlockingLane)
 struct IgnoreRulesTests {
     /// A tree with `.git/info` (a repository to discovery) and an empty home.
     final class Tree {

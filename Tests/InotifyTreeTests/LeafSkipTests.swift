@@ -5,11 +5,12 @@ import Glibc
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// The first scan does not list directories whose link count shows no
 /// subdirectories, on the filesystems that keep that count. Run on the
 /// system's temporary directory and, where there is one, on a tmpfs.
-@Suite("The first scan's leaf test", .timeLimit(.minutes(10)))
+@Suite("The first scan's leaf test", .inBlockingLane, .timeLimit(.minutes(10)))
 struct LeafSkipTests {
     static let bases: [String?] = [nil] + (Files.tmpfsBase.map { [$0] } ?? [])
 

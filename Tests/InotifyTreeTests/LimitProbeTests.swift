@@ -2,13 +2,14 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// The library and the tree watcher at the kernel's own limits, not a
 /// simulated errno: `inotify-limit-probe` runs in a user namespace of its
 /// own (`unshare -U -r`), whose /proc/sys/user/max_inotify_watches or
 /// max_inotify_instances is lowered there without touching the host's. A
 /// threaded process cannot enter a new user namespace itself, hence the probe.
-@Suite("The kernel's limits, in a user namespace of their own", .timeLimit(.minutes(10)),
+@Suite("The kernel's limits, in a user namespace of their own", .inBlockingLane, .timeLimit(.minutes(10)),
        .enabled(if: LimitProbe.permitted, "no user namespace can be made here (unshare -U -r) to hold limits of its own"))
 struct LimitProbeTests {
     @Test("addWatch past max_user_watches: ENOSPC saying what to do, and the table holds only the watches made")

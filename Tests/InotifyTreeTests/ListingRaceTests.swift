@@ -4,6 +4,7 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// A rename inside a new directory while the watcher lists it: the listing
 /// shows the name it has after, and the rename's events come after the
@@ -11,7 +12,7 @@ import Testing
 /// told of (seen in the churn tests: 1 run in 6 to 10 on a loaded machine).
 /// Each rename here is made at the instant the listing first reads the
 /// directory (the seam's getdents), after its watch was added.
-@Suite("Renames while a directory is listed", .timeLimit(.minutes(10)))
+@Suite("Renames while a directory is listed", .inBlockingLane, .timeLimit(.minutes(10)))
 struct ListingRaceTests {
     /// A directory `w` holding `a` (a file, or a directory with a file in
     /// it) moved into the watched tree; at its listing's first read,

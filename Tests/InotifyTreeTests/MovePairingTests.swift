@@ -2,9 +2,10 @@
 @testable import InotifyTree
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// The waiting halves of renames, without a kernel or a thread.
-@Suite("Rename halves waiting for their pair")
+@Suite("Rename halves waiting for their pair", .inBlockingLane)
 struct MovePairingTests {
     static func half(_ cookie: UInt32, parent: Int32 = 1, deadline: ContinuousClock.Instant) -> MovePairing.PendingMove {
         let name = EventName(Array("n\(cookie)".utf8))
@@ -59,7 +60,7 @@ struct MovePairingTests {
 }
 
 /// What the tree keeps for git's rules, apart from the tree.
-@Suite("The ignore rules' state")
+@Suite("The ignore rules' state", .inBlockingLane)
 struct IgnoreStateTests {
     static func state() -> IgnoreState {
         let rules = IgnoreRules(root: "/nonexistent/root", environment: ["HOME": "/nonexistent", "XDG_CONFIG_HOME": "/nonexistent"])

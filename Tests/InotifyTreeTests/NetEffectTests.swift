@@ -3,10 +3,11 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// The net effect of a burst, from changes made by hand: what each common
 /// sequence (an editor's save, a checkout, a rename and back) comes to.
-@Suite("The net effect of a burst of changes")
+@Suite("The net effect of a burst of changes", .inBlockingLane)
 struct NetEffectTests {
     static func change(_ kind: Change.Kind, _ path: String, directory: Bool = false) -> Change {
         Change(kind, path: FilePath(path), root: "/r", isDirectory: directory)
@@ -123,7 +124,7 @@ struct NetEffectTests {
 /// Random bursts on a model of a tree, reported as the tree watcher
 /// reports them: the net effect, applied to the tree as it was (deletions,
 /// then moves, then the rest), must give the tree as it is.
-@Suite("The net effect rebuilds the tree, on random bursts")
+@Suite("The net effect rebuilds the tree, on random bursts", .inBlockingLane)
 struct NetEffectModelTests {
     /// Path -> is a directory.
     typealias Model = [String: Bool]

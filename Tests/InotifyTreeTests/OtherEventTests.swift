@@ -3,8 +3,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Other events, self events and excluded directories by code")
+@Suite("Other events, self events and excluded directories by code", .inBlockingLane)
 struct OtherEventTests {
     @Test("opens and closes without writing are reported when asked for, with the kernel's events as their raw record")
     func otherEventsWhenAsked() throws {

@@ -4,8 +4,9 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("The watcher's own listings are never reported", .timeLimit(.minutes(10)))
+@Suite("The watcher's own listings are never reported", .inBlockingLane, .timeLimit(.minutes(10)))
 struct OwnEventTests {
     static var listingEvents: TreeWatcher.Options {
         var options = TreeWatcher.Options()

@@ -1,8 +1,9 @@
 @testable import InotifyTree
 import InotifyTestSupport
 import Testing
+import InotifyTestLanes
 
-@Suite("The watch table's probing table")
+@Suite("The watch table's probing table", .inBlockingLane)
 struct ProbingTableTests {
     typealias Generator = SplitMix64
 

@@ -3,8 +3,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Renames paired", .timeLimit(.minutes(10)))
+@Suite("Renames paired", .inBlockingLane, .timeLimit(.minutes(10)))
 struct RenameTests {
     @Test("a rename inside a directory is one moved(from:to:) change")
     func renameInDirectory() throws {

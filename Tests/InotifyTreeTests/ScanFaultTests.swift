@@ -8,8 +8,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Faults while the tree is listed", .timeLimit(.minutes(10)))
+@Suite("Faults while the tree is listed", .inBlockingLane, .timeLimit(.minutes(10)))
 struct ScanFaultTests {
     /// The directories the tree holds, by path relative to the root.
     private static func treePaths(_ harness: EngineHarness) -> Set<FilePath> {

@@ -3,8 +3,9 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
-@Suite("Overflow recovery and a true watch table", .timeLimit(.minutes(10)))
+@Suite("Overflow recovery and a true watch table", .inBlockingLane, .timeLimit(.minutes(10)))
 struct TreeStateTests {
     @Test("on overflow the watcher says so, rescans, re-adds missing watches, drops dead ones, then says rescanned")
     func overflowRescans() throws {

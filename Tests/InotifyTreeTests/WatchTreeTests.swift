@@ -3,8 +3,9 @@
 import SystemPackage
 import InotifyTestSupport
 import Testing
+import InotifyTestLanes
 
-@Suite("The watch table's child index")
+@Suite("The watch table's child index", .inBlockingLane)
 struct WatchTreeTests {
     func name(_ text: String) -> EventName { EventName(Array(text.utf8)) }
 

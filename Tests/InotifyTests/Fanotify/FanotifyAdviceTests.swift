@@ -6,9 +6,10 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 @Suite(
-    "fanotify errors that say what to do",
+    "fanotify errors that say what to do", .inBlockingLane,
     .enabled(if: FanotifyAvailability.available, "fanotify is not permitted (not root) or not built into this kernel"))
 struct FanotifyAdviceTests {
     private func initError(_ errno: Errno, flags: Fanotify.InitFlags) -> Fanotify.Error? {

@@ -1,8 +1,9 @@
 import CInotify
 import Inotify
 import Testing
+import InotifyTestLanes
 
-@Suite("fanotify constants and mask names")
+@Suite("fanotify constants and mask names", .inBlockingLane)
 struct FanotifyConstantsTests {
     @Test("every constant is the C header's (CInotify.h defines those the C library's header lacks)")
     func constantsMatchTheHeader() {

@@ -1,8 +1,9 @@
 import Inotify
 import InotifyTestSupport
 import Testing
+import InotifyTestLanes
 
-@Suite("Decoding bytes into fanotify events")
+@Suite("Decoding bytes into fanotify events", .inBlockingLane)
 struct FanotifyDecoderTests {
     typealias Reason = Fanotify.DecodingError.Reason
 

@@ -3,9 +3,10 @@ import Inotify
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 @Suite(
-    "fanotify against the kernel",
+    "fanotify against the kernel", .inBlockingLane,
     .enabled(if: FanotifyAvailability.available, "fanotify is not permitted (not root) or not built into this kernel"))
 struct FanotifyKernelTests {
     /// ext4 (the root filesystem here) and tmpfs.

@@ -3,6 +3,7 @@
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// A directory is visible before mkdir(2) queues its creation, so another
 /// thread can act in it first: those events come before the directory's
@@ -10,7 +11,7 @@ import Testing
 /// that race is the kernel's choice, so these tests hand the engine the
 /// events in the order that race leaves them, about real directories.
 @Suite(
-    "What is done in a directory before its creation is queued",
+    "What is done in a directory before its creation is queued", .inBlockingLane,
     .enabled(if: FanotifyTreeAvailability.available, "fanotify is not permitted (not root) or lacks what the source needs"),
     .enabled(if: TmpfsMount.permitted, "each test mounts a tmpfs of its own, which needs CAP_SYS_ADMIN"))
 struct EarlyEventTests {

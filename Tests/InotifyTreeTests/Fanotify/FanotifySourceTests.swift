@@ -4,6 +4,7 @@ import Foundation
 import InotifyTestSupport
 import SystemPackage
 import Testing
+import InotifyTestLanes
 
 /// Whether a fanotify source can be had here, and why not.
 enum FanotifyTreeAvailability {
@@ -84,7 +85,7 @@ struct SourceDriver {
 }
 
 @Suite(
-    "The fanotify source: one mark for the whole tree",
+    "The fanotify source: one mark for the whole tree", .inBlockingLane,
     .enabled(if: FanotifyTreeAvailability.available, "fanotify is not permitted (not root) or lacks what the source needs"),
     .enabled(if: TmpfsMount.permitted, "each test mounts a tmpfs of its own, which needs CAP_SYS_ADMIN"),
     .timeLimit(.minutes(10)))

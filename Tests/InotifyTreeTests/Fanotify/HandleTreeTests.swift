@@ -1,8 +1,10 @@
 import Inotify
 @testable import InotifyTree
 import Testing
+import InotifyTestLanes
 
 /// The fanotify source's tree of directories by handle, alone.
+@Suite(.inBlockingLane)
 struct HandleTreeTests {
     static func key(_ number: UInt8) -> HandleTree.Key {
         HandleTree.Key(Fanotify.FileID(
