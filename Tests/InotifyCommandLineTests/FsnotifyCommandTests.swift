@@ -83,7 +83,7 @@ struct FsnotifyWaitTests {
         try Files.mkdir(d)
         for name in ["pre1", "pre2", "pre3"] { try Files.touch(d.appending(name)) }
         try Files.mkdir(d.appending("pres"))
-        let result = try run("fsnotifywait", ["-m", "-t", "1", "-e", "create,delete,moved_from,moved_to,attrib", "d"],
+        let result = try run("fsnotifywait", ["-m", "-t", "3", "-e", "create,delete,moved_from,moved_to,attrib", "d"],
                              in: temp, [
             ({ try Files.touch(d.appending("a")) }, "d/ ATTRIB a\n"),
             ({ try Files.mkdir(d.appending("s")) }, "d/ CREATE,ISDIR s\n"),
@@ -115,7 +115,7 @@ struct FsnotifyWaitTests {
         let sub = temp.appending("d/sub")
         try Files.mkdir(temp.appending("d"))
         try Files.mkdir(sub)
-        let result = try run("fsnotifywait", ["-m", "-t", "1", "-e", "attrib", "d"], in: temp, [
+        let result = try run("fsnotifywait", ["-m", "-t", "3", "-e", "attrib", "d"], in: temp, [
             ({ try Files.chmod(sub, 0o700) }, "d/sub/ ATTRIB,ISDIR \n"),
         ])
         #expect(result.out == "d/sub/ ATTRIB,ISDIR \n")
@@ -128,7 +128,7 @@ struct FsnotifyWaitTests {
         try Files.touch(temp.appending("f"))
         try Files.mkdir(temp.appending("d"))
         try Files.touch(temp.appending("d/g"))
-        let result = try run("fsnotifywait", ["-m", "-t", "1", "-e", "attrib,move_self", "f", "d/g"],
+        let result = try run("fsnotifywait", ["-m", "-t", "3", "-e", "attrib,move_self", "f", "d/g"],
                              in: temp, marks: 2, [
             ({ try Files.chmod(temp.appending("f"), 0o600) }, "f ATTRIB \n"),
             ({ try Files.chmod(temp.appending("d/g"), 0o600) }, "d/ ATTRIB g\n"),
@@ -159,10 +159,10 @@ struct FsnotifyWaitTests {
     func formatAndCSV() throws {
         let temp = try TemporaryDirectory("fsn")
         try Files.mkdir(temp.appending("d"))
-        let format = try run("fsnotifywait", ["-m", "-t", "1", "-e", "create", "--format", "%w|%f|%e|%:e|%c", "d"],
+        let format = try run("fsnotifywait", ["-m", "-t", "3", "-e", "create", "--format", "%w|%f|%e|%:e|%c", "d"],
                              in: temp, [({ try Files.mkdir(temp.appending("d/a,b")) }, "d/|a,b|CREATE,ISDIR|CREATE:ISDIR|0\n")])
         #expect(format.out == "d/|a,b|CREATE,ISDIR|CREATE:ISDIR|0\n")
-        let csv = try run("fsnotifywait", ["-m", "-t", "1", "-e", "create", "-c", "d"], in: temp,
+        let csv = try run("fsnotifywait", ["-m", "-t", "3", "-e", "create", "-c", "d"], in: temp,
                           [({ try Files.touch(temp.appending("d/x y,z")) }, "d/,CREATE,\"x y,z\"\n")])
         #expect(csv.out == "d/,CREATE,\"x y,z\"\n")
     }
@@ -190,7 +190,7 @@ struct FsnotifyWaitTests {
     @Test func inotifywaitTakesFanotifyWithF() throws {
         let temp = try TemporaryDirectory("fsn")
         try Files.mkdir(temp.appending("d"))
-        let result = try run("inotifywait", ["-F", "-m", "-t", "1", "-e", "attrib", "d"], in: temp,
+        let result = try run("inotifywait", ["-F", "-m", "-t", "3", "-e", "attrib", "d"], in: temp,
                              [({ try Files.chmod(temp.appending("d"), 0o700) }, "d/ ATTRIB,ISDIR \n")])
         #expect(result.out == "d/ ATTRIB,ISDIR \n")
     }
@@ -226,7 +226,7 @@ struct FsnotifyWaitTests {
             defer { free(pointer) }
             return String(cString: pointer)
         })
-        let result = try run("fsnotifywait", ["-S", "-m", "-t", "1", "-e", "create", "m/A"], in: temp, [
+        let result = try run("fsnotifywait", ["-S", "-m", "-t", "3", "-e", "create", "m/A"], in: temp, [
             ({ try Files.touch(temp.appending("m/A/B/x")) }, "m/A/B/ CREATE x\n"),
             ({ try Files.touch(temp.appending("m/C/y")) }, "\(absolute)/C/ CREATE y\n"),
         ])
@@ -252,7 +252,7 @@ struct FsnotifyWaitTests {
         let mounted = try Self.ownFilesystem(at: temp.appending("t"))
         defer { if mounted { try? TmpfsMount.unmount(temp.appending("t")) } }
         for path in ["t/a", "t/a/b"] { try Files.mkdir(temp.appending(path)) }
-        let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "1", "-e", "create", "t"], directory: temp.path.string)
+        let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "3", "-e", "create", "t"], directory: temp.path.string)
         #expect(process.waitFor(stderr: "Watches established."))
         #expect(process.kernelMarkCount() == 1)
         #expect(process.kernelWatchCount() == 0)
@@ -272,7 +272,7 @@ struct FsnotifyWaitTests {
         let mounted = try Self.ownFilesystem(at: temp.appending("t"))
         defer { if mounted { try? TmpfsMount.unmount(temp.appending("t")) } }
         try Files.mkdir(temp.appending("t/z"))
-        let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "1", "-e", "move_self", "t"], directory: temp.path.string)
+        let process = try Tools.start("fsnotifywait", ["-m", "-r", "-t", "3", "-e", "move_self", "t"], directory: temp.path.string)
         #expect(process.waitFor(stderr: "Watches established."))
         try Files.rename(temp.appending("t/z"), temp.appending("t/y"))
         #expect(process.waitFor(stdout: "MOVE_SELF"))
@@ -338,7 +338,7 @@ struct FsnotifyUnprivilegedTreeTests {
             try Files.mkdir(temp.appending(path))
             guard chown(temp.appending(path).string, 65534, 65534) == 0 else { throw Errno(rawValue: errno) }
         }
-        let process = try AsNobody.start(["fsnotifywait", "-m", "-r", "-t", "1", "-e", "create", "t"],
+        let process = try AsNobody.start(["fsnotifywait", "-m", "-r", "-t", "3", "-e", "create", "t"],
                                          directory: temp.path.string)
         #expect(process.waitFor(stderr: "Watches established."))
         try Files.touch(temp.appending("t/a/f"))
@@ -413,7 +413,7 @@ struct FsnotifyWaitCompatibilityTests {
             try Files.mkdir(d)
             for name in ["pre1", "pre2", "pre3"] { try Files.touch(d.appending(name)) }
             try Files.mkdir(d.appending("pres"))
-            let arguments = ["-q", "-m", "-t", "1", "-e", "create,delete,moved_from,moved_to,attrib"] + format + [d.string]
+            let arguments = ["-q", "-m", "-t", "3", "-e", "create,delete,moved_from,moved_to,attrib"] + format + [d.string]
             processes.append(tree == "theirs"
                 ? try Subprocess(FanotifyHere.reference ?? "", words(arguments), argv0: "fsnotifywait", directory: temp.path.string)
                 : try Tools.start("fsnotifywait", arguments, directory: temp.path.string))

@@ -30,7 +30,7 @@ struct WaitCompatibilityTests {
     @Test func defaultLinesInMonitorMode() throws {
         let temp = try TemporaryDirectory("cli")
         try Files.mkdir(temp.appending("d"))
-        let result = try SideBySide.run("inotifywait", reference: reference, ["-m", "-t", "1", "d"], in: temp.path) {
+        let result = try SideBySide.run("inotifywait", reference: reference, ["-m", "-t", "3", "d"], in: temp.path) {
             try fileOperations(temp.path)
         }
         result.expectSame()
@@ -41,7 +41,7 @@ struct WaitCompatibilityTests {
         let temp = try TemporaryDirectory("cli")
         try Files.mkdir(temp.appending("d"))
         try Files.touch(temp.appending("file"))
-        let result = try SideBySide.run("inotifywait", reference: reference, ["-m", "-t", "1", "d/", "file"], in: temp.path) {
+        let result = try SideBySide.run("inotifywait", reference: reference, ["-m", "-t", "3", "d/", "file"], in: temp.path) {
             try Files.touch(temp.appending("d/x"))
             try Files.write(temp.appending("file"), "more")
         }
@@ -54,7 +54,7 @@ struct WaitCompatibilityTests {
         try Files.mkdir(temp.appending("d"))
         let format = "%w|%f|%e|%:e|%_e|%c|%T|%%|%q|%0|%n"
         let result = try SideBySide.run(
-            "inotifywait", reference: reference, ["-m", "-t", "1", "--format", format, "--timefmt", "%Y", "d"], in: temp.path
+            "inotifywait", reference: reference, ["-m", "-t", "3", "--format", format, "--timefmt", "%Y", "d"], in: temp.path
         ) {
             try fileOperations(temp.path)
         }
@@ -66,12 +66,12 @@ struct WaitCompatibilityTests {
         try Files.mkdir(temp.appending("d"))
         let names = ["a,b", "q\"uote", " lead", "trail ", "plain"]
         let plain = try SideBySide.run(
-            "inotifywait", reference: reference, ["-m", "-t", "1", "--no-newline", "--format", "%f;", "d"], in: temp.path
+            "inotifywait", reference: reference, ["-m", "-t", "3", "--no-newline", "--format", "%f;", "d"], in: temp.path
         ) {
             for name in names { try Files.touch(temp.appending("d/\(name)")) }
         }
         plain.expectSame()
-        let csv = try SideBySide.run("inotifywait", reference: reference, ["-m", "-t", "1", "-c", "d"], in: temp.path) {
+        let csv = try SideBySide.run("inotifywait", reference: reference, ["-m", "-t", "3", "-c", "d"], in: temp.path) {
             for name in names { try Files.write(temp.appending("d/\(name)"), "x") }
             try Files.openAndCloseReadOnly(temp.appending("d"))
         }
@@ -83,7 +83,7 @@ struct WaitCompatibilityTests {
         let temp = try TemporaryDirectory("cli")
         try Files.mkdir(temp.appending("d"))
         let result = try SideBySide.run(
-            "inotifywait", reference: reference, ["-m", "-t", "1", "-e", "CREATE,close", "-e", "Move", "--event=delete", "d"],
+            "inotifywait", reference: reference, ["-m", "-t", "3", "-e", "CREATE,close", "-e", "Move", "--event=delete", "d"],
             in: temp.path
         ) {
             try fileOperations(temp.path)
@@ -139,7 +139,7 @@ struct WaitCompatibilityTests {
         try Files.mkdir(temp.appending("d"))
         for filter in [["--exclude", "\\.tmp$"], ["--excludei", "\\.TMP$"], ["--include", "keep"], ["--includei", "KEEP"]] {
             let result = try SideBySide.run(
-                "inotifywait", reference: reference, ["-m", "-t", "1", "-e", "create"] + filter + ["d"], in: temp.path
+                "inotifywait", reference: reference, ["-m", "-t", "3", "-e", "create"] + filter + ["d"], in: temp.path
             ) {
                 for name in ["a.tmp", "keep.txt", "b.TMP", "other"] { try Files.touch(temp.appending("d/\(name)")) }
             }
@@ -155,7 +155,7 @@ struct WaitCompatibilityTests {
         try Files.touch(list)
         try Files.write(list, "a\nb\n")
         let result = try SideBySide.run(
-            "inotifywait", reference: reference, ["-m", "-t", "1", "-e", "create", "--fromfile", "list"], in: temp.path
+            "inotifywait", reference: reference, ["-m", "-t", "3", "-e", "create", "--fromfile", "list"], in: temp.path
         ) {
             try Files.touch(temp.appending("a/x"))
             try Files.touch(temp.appending("b/y"))
@@ -170,7 +170,7 @@ struct WaitCompatibilityTests {
         try Files.mkdir(temp.appending("d/sub"))
         try Files.mkdir(temp.appending("d/sub/deeper"))
         let result = try SideBySide.run(
-            "inotifywait", reference: reference, ["-m", "-r", "-t", "1", "-e", "create,modify,close_write,delete,move", "d"],
+            "inotifywait", reference: reference, ["-m", "-r", "-t", "3", "-e", "create,modify,close_write,delete,move", "d"],
             in: temp.path
         ) {
             try Files.touch(temp.appending("d/sub/f"))
@@ -203,7 +203,7 @@ struct WaitCompatibilityTests {
         try Files.symlink("target", at: temp.appending("link"))
         for flags in [[String](), ["-P"]] {
             let result = try SideBySide.run(
-                "inotifywait", reference: reference, ["-m", "-t", "1", "-e", "create,attrib"] + flags + ["link"], in: temp.path
+                "inotifywait", reference: reference, ["-m", "-t", "3", "-e", "create,attrib"] + flags + ["link"], in: temp.path
             ) {
                 try Files.touch(temp.appending("target/inside"))
                 try Files.unlink(temp.appending("target/inside"))
@@ -217,7 +217,7 @@ struct WaitCompatibilityTests {
         let temp = try TemporaryDirectory("cli")
         for path in ["d", "d/keep", "d/skip", "d/skip/deep"] { try Files.mkdir(temp.appending(path)) }
         let result = try SideBySide.run(
-            "inotifywait", reference: reference, ["-m", "-r", "-t", "1", "-e", "create", "d", "@d/skip"], in: temp.path
+            "inotifywait", reference: reference, ["-m", "-r", "-t", "3", "-e", "create", "d", "@d/skip"], in: temp.path
         ) {
             try Files.touch(temp.appending("d/skip/deep/x"))
             try Files.touch(temp.appending("d/skip/y"))
@@ -254,7 +254,7 @@ struct WaitCompatibilityTests {
         let temp = try TemporaryDirectory("cli")
         for name in ["a", "b"] { try Files.mkdir(temp.appending(name)) }
         let result = try SideBySide.run(
-            "inotifywait", reference: reference, ["-m", "-t", "1", "-e", "create", "--fromfile", "-", "b"], in: temp.path,
+            "inotifywait", reference: reference, ["-m", "-t", "3", "-e", "create", "--fromfile", "-", "b"], in: temp.path,
             stdin: Array("a\n".utf8)
         ) {
             try Files.touch(temp.appending("a/x"))

@@ -75,6 +75,10 @@ public struct TreeChurn {
     private let tag: String
     private var serial = 0
     public private(set) var counts: [Operation: Int] = [:]
+    /// What each operation did, with the monotonic clock's nanoseconds and
+    /// the result of each call, when not nil: for tracing a failure
+    /// (`CHURN_TRACE`). Off by default.
+    public var log: [String]?
 
     public init(root: FilePath, outside: FilePath, seed: UInt64, tag: String, shape: Shape = Shape()) {
         self.root = root
@@ -98,23 +102,33 @@ public struct TreeChurn {
             var path = root
             for component in dir.components {
                 path.append(component)
-                _ = path.withPlatformString { mkdir($0, 0o755) }
+                note("mkdir", path, path.withPlatformString { mkdir($0, 0o755) })
             }
-            Self.write(path.appending(fileName()))
+            let file = path.appending(fileName())
+            note("write", file, Self.write(file))
         case .writeFile:
-            Self.write(root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName()))
+            let path = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName())
+            note("write", path, Self.write(path))
         case .deleteFile:
-            _ = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName()).withPlatformString { unlink($0) }
+            let path = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName())
+            note("unlink", path, path.withPlatformString { unlink($0) })
         case .renameFile:
             let from = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName())
             let to = root.pushing(directoryPath(depth: 0...shape.levels)).appending(fileName())
-            Self.rename(from, to)
+            note("rename", from, Self.rename(from, to), to)
         case .renameDirectory:
-            Self.rename(root.pushing(directoryPath(depth: 1...shape.levels)), root.pushing(directoryPath(depth: 1...shape.levels)))
+            let from = root.pushing(directoryPath(depth: 1...shape.levels))
+            let to = root.pushing(directoryPath(depth: 1...shape.levels))
+            note("rename", from, Self.rename(from, to), to)
         case .removeSubtree:
-            Self.removeTree(root.pushing(directoryPath(depth: shape.shallowestRemoval...shape.levels)))
+            let path = root.pushing(directoryPath(depth: shape.shallowestRemoval...shape.levels))
+            note("rm -rf", path, 0)
+            Self.removeTree(path)
+            note("rm -rf done", path, 0)
         case .moveOut:
-            Self.rename(root.pushing(directoryPath(depth: shape.shallowestRemoval...shape.levels)), outside.appending(uniqueName()))
+            let from = root.pushing(directoryPath(depth: shape.shallowestRemoval...shape.levels))
+            let to = outside.appending(uniqueName())
+            note("rename", from, Self.rename(from, to), to)
         case .moveIn:
             let prepared = outside.appending(uniqueName())
             _ = prepared.withPlatformString { mkdir($0, 0o755) }
@@ -126,8 +140,19 @@ public struct TreeChurn {
                 }
                 Self.write(path.appending(fileName()))
             }
-            Self.rename(prepared, root.pushing(directoryPath(depth: 1...shape.levels)))
+            let to = root.pushing(directoryPath(depth: 1...shape.levels))
+            note("rename", prepared, Self.rename(prepared, to), to, DiskTree(walking: to).entries.keys.sorted().joined(separator: " "))
         }
+    }
+
+    private mutating func note(
+        _ what: String, _ path: FilePath, _ result: CInt, _ to: FilePath? = nil, _ more: @autoclosure () -> String = ""
+    ) {
+        guard log != nil else { return }
+        let error = result < 0 ? " \(String(cString: strerror(errno)))" : ""
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        log?.append("\(Int(now.tv_sec) * 1_000_000_000 + now.tv_nsec) \(tag) \(what) \(path)\(to.map { " -> \($0)" } ?? "")\(error) \(more())")
     }
 
     private mutating func pick() -> Operation {
@@ -161,15 +186,18 @@ public struct TreeChurn {
     }
 
     /// Appends a byte to `path`, made if missing (a missing directory: nothing).
-    public static func write(_ path: FilePath) {
+    @discardableResult
+    public static func write(_ path: FilePath) -> CInt {
         let fd = path.withPlatformString { open($0, O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return fd }
         _ = "x".withCString { Foundation.write(fd, $0, 1) }
         close(fd)
+        return 0
     }
 
-    private static func rename(_ from: FilePath, _ to: FilePath) {
-        _ = from.withPlatformString { f in to.withPlatformString { t in Foundation.rename(f, t) } }
+    @discardableResult
+    private static func rename(_ from: FilePath, _ to: FilePath) -> CInt {
+        from.withPlatformString { f in to.withPlatformString { t in Foundation.rename(f, t) } }
     }
 
     /// `rm -rf`, tolerating entries that other writers remove or add meanwhile.

@@ -107,21 +107,28 @@ struct ChurnTruthTests {
 
     /// `writers` seeded writers, each on a thread of its own, each running
     /// `operations` random operations, and `alongside` too, until all end.
+    @discardableResult
     static func churn(
         root: FilePath, outside: FilePath, seed: UInt64, operations: Int,
         alongside: (@Sendable () throws -> Void)? = nil
-    ) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    ) async throws -> [String] {
+        let logging = ProcessInfo.processInfo.environment["CHURN_TRACE"] != nil
+        return try await withThrowingTaskGroup(of: [String].self) { group in
             for writer in 0..<writers {
                 group.addTask {
                     try await onThread {
                         var churn = TreeChurn(root: root, outside: outside, seed: seed &+ UInt64(writer), tag: "w\(writer)")
+                        if logging { churn.log = [] }
                         churn.run(operations)
+                        return churn.log ?? []
                     }
                 }
             }
-            if let alongside { group.addTask { try await onThread(alongside) } }
-            try await group.waitForAll()
+            if let alongside { group.addTask { try await onThread(alongside); return [] } }
+            var logs: [String] = []
+            for try await log in group { logs += log }
+            // By the clock each line starts with.
+            return logs.sorted { (Int($0.prefix { $0 != " " }) ?? 0) < (Int($1.prefix { $0 != " " }) ?? 0) }
         }
     }
 
@@ -159,7 +166,7 @@ struct ChurnTruthTests {
             collector.stop()
             watcher.close()
         }
-        try await Self.churn(root: root, outside: outside.path, seed: Self.seed, operations: Self.operations)
+        let operationsLog = try await Self.churn(root: root, outside: outside.path, seed: Self.seed, operations: Self.operations)
         var round = 0
         try await settle(watcher, collector, root: root, round: &round)
 
@@ -185,7 +192,9 @@ struct ChurnTruthTests {
         #expect(rebuilt.problems.isEmpty, "\(rebuilt.problems.prefix(8)) (\(context))")
         #expect(collector.error == nil, "the watcher's changes ended: \(collector.error ?? "")")
         if let file = ProcessInfo.processInfo.environment["CHURN_TRACE"] {
-            try? collector.trace.joined(separator: "\n").write(toFile: file + "-" + (base == nil ? "tmp" : "tmpfs") + (readsAtEveryListing ? "-reading" : ""), atomically: true, encoding: .utf8)
+            let name = file + "-" + (base == nil ? "tmp" : "tmpfs") + (readsAtEveryListing ? "-reading" : "") + (source == .fanotify ? "-fanotify" : "")
+            try? collector.trace.joined(separator: "\n").write(toFile: name, atomically: true, encoding: .utf8)
+            try? operationsLog.joined(separator: "\n").write(toFile: name + "-operations", atomically: true, encoding: .utf8)
         }
     }
 

@@ -12,6 +12,11 @@ struct SideBySide {
     /// Starts `reference` (inotifywait or inotifywatch) and `inotify` under the
     /// same name, in `directory`; runs `operations` once both say their watches
     /// are established; then lets both end by themselves (give them `-t`).
+    /// A run that must see the operations gives `-m -t 3`, not 1: the tool
+    /// that was ready first waits for the other's start and for this thread,
+    /// and under AddressSanitizer in a full run that once passed a second
+    /// (our `--fromfile -` run timed out with nothing printed; inotifywait,
+    /// ready later, printed both creations).
     static func run(
         _ tool: String, reference: String, _ arguments: [String], in directory: FilePath,
         ready: String = "Watches established.", stdin: [UInt8]? = nil, operations: () throws -> Void
