@@ -57,14 +57,17 @@ struct EarlyEventTests {
         /// `d`'s creation in the root, as mkdir(2) queues it.
         var creation: Fanotify.Event { event([.create, .onDir], in: root, "d", target: d) }
 
+        /// An identity on this filesystem that no file here has: a
+        /// directory elsewhere, or a file gone (`record` gives it its type).
+        func unheld(_ label: String) -> Fanotify.FileID {
+            Fanotify.FileID(
+                type: Fanotify.FAN_EVENT_INFO_TYPE_FID, fsid: root.fsid,
+                handle: Fanotify.FileHandle(type: root.handle.type, bytes: Array(label.utf8)))
+        }
+
         /// `count` events in directories elsewhere on the filesystem, each of its own.
         func elsewhere(_ count: Int) -> [Fanotify.Event] {
-            (0..<count).map { index in
-                let other = Fanotify.FileID(
-                    type: Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME, fsid: root.fsid,
-                    handle: Fanotify.FileHandle(type: root.handle.type, bytes: Array("elsewhere-\(index)".utf8)))
-                return event(.create, in: other, "x")
-            }
+            (0..<count).map { event(.create, in: unheld("elsewhere-\($0)"), "x") }
         }
 
         func close() { try? group.close() }

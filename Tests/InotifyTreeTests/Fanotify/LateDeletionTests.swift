@@ -21,12 +21,8 @@ struct LateDeletionTests {
         // read before the listing, told at the end: the consumer lost f2.
         let setup = try EarlyEventTests.Setup()
         defer { setup.close() }
-        let earlier = Fanotify.FileID(
-            type: Fanotify.FAN_EVENT_INFO_TYPE_FID, fsid: setup.root.fsid,
-            handle: Fanotify.FileHandle(type: setup.root.handle.type, bytes: Array("an earlier f1".utf8)))
-        let outside = Fanotify.FileID(
-            type: Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME, fsid: setup.root.fsid,
-            handle: Fanotify.FileHandle(type: setup.root.handle.type, bytes: Array("outside".utf8)))
+        let earlier = setup.unheld("an earlier f1")
+        let outside = setup.unheld("outside")
         func rename(from: (Fanotify.FileID, String), to: (Fanotify.FileID, String)) -> Fanotify.Event {
             Fanotify.Event(mask: [.rename, .onDir], pid: 1, records: [
                 setup.record(Fanotify.FAN_EVENT_INFO_TYPE_OLD_DFID_NAME, from.0, from.1),
