@@ -29,4 +29,25 @@ struct HandleTreeTests {
         #expect(tree.path(of: found) == "d1/d4")
         #expect(tree.count == 3, "root, d1, d1/d4")
     }
+
+    @Test("a directory placed at a name another holds takes its place: the other is forgotten with all below it")
+    func aNameHoldsOneDirectory() {
+        var tree = HandleTree(root: Self.key(0))
+        let first = Self.key(1), inside = Self.key(2), second = Self.key(3), movedAway = Self.key(4)
+        tree.place(first, in: tree.root, name: Self.name("d"))
+        tree.place(inside, in: first, name: Self.name("e"))
+        tree.place(movedAway, in: first, name: Self.name("kept"))
+        // movedAway left first before second took first's name.
+        tree.place(movedAway, in: tree.root, name: Self.name("k"))
+        tree.place(second, in: tree.root, name: Self.name("d"))
+        #expect(tree.child(named: Self.name("d"), in: tree.root) == second)
+        #expect(!tree.contains(first))
+        #expect(!tree.contains(inside))
+        #expect(tree.path(of: second) == "d")
+        #expect(tree.path(of: movedAway) == "k")
+        #expect(tree.count == 3, "root, d, k")
+        // Moved back where it was, it keeps its place and replaces nothing.
+        tree.place(second, in: tree.root, name: Self.name("d"))
+        #expect(tree.count == 3)
+    }
 }

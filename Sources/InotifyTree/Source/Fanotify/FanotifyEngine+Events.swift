@@ -60,10 +60,14 @@ extension FanotifyEngine {
     }
 
     /// Before something takes the name `name` in `directory`: a deletion of
-    /// it that came late happened before.
-    private func nameTaken(_ name: EventName, in directory: HandleTree.Key, into changes: inout [Change]) {
+    /// it that came late happened before, and so did one inside a directory
+    /// held there (which a rename over it replaces).
+    func nameTaken(_ name: EventName, in directory: HandleTree.Key, into changes: inout [Change]) {
         guard !lateDeletions.isEmpty else { return }
-        tellLateDeletions(into: &changes) { $0.directory == directory && $0.name == name }
+        let held = tree.child(named: name, in: directory)
+        tellLateDeletions(into: &changes) { late in
+            (late.directory == directory && late.name == name) || held.map { tree.isWithin(late.directory, $0) } ?? false
+        }
     }
 
     /// The bits of an entry's event, in the order they can happen in, and
@@ -120,10 +124,10 @@ extension FanotifyEngine {
                     case .list:
                         listMovedIn(target, in: directory, name: EventName(name), at: path, reporting: true, into: &changes)
                     case .replay(let before):
-                        tree.place(target, in: directory, name: EventName(name))
+                        place(target, in: directory, name: EventName(name), into: &changes)
                         for event in before { apply(event, into: &changes) }
                     case nil:
-                        tree.place(target, in: directory, name: EventName(name))
+                        place(target, in: directory, name: EventName(name), into: &changes)
                     }
                     continue
                 }
@@ -169,7 +173,7 @@ extension FanotifyEngine {
             if excluded {
                 tree.remove(key)
             } else if tree.contains(key) {
-                tree.place(key, in: newParent, name: EventName(newName))
+                place(key, in: newParent, name: EventName(newName), into: &changes)
             } else {
                 // Not held: excluded until this rename, or made where a
                 // listing had already passed. Listed now, what it holds
@@ -241,6 +245,16 @@ extension FanotifyEngine {
         changes.append(Change(kind, path: path, root: root, isDirectory: isDirectory, isSelfEvent: isSelfEvent, raw: .fanotify(event)))
     }
 
+    /// Places the directory `key` at `name` in `parent`. One held there
+    /// before is forgotten (``HandleTree``): a deletion told late inside it
+    /// happened before it left, so it is told first, at its path then.
+    func place(_ key: HandleTree.Key, in parent: HandleTree.Key, name: EventName, into changes: inout [Change]) {
+        if !lateDeletions.isEmpty, let replaced = tree.child(named: name, in: parent), replaced != key {
+            nameTaken(name, in: parent, into: &changes)
+        }
+        tree.place(key, in: parent, name: name)
+    }
+
     /// Lists a directory that came into the tree from outside (or out of an
     /// exclusion, or with events queued before its creation), reached by its
     /// handle, and places it and all below it.
@@ -248,7 +262,7 @@ extension FanotifyEngine {
         _ key: HandleTree.Key, in parent: HandleTree.Key, name: EventName, at path: FilePath, reporting: Bool,
         into changes: inout [Change]
     ) {
-        tree.place(key, in: parent, name: name)
+        place(key, in: parent, name: name, into: &changes)
         early.discard(key)
         // A deletion told late happened before the read that brought it, so
         // before this listing: told first, or a name the listing finds

@@ -53,7 +53,8 @@ extension FanotifyEngine {
             }
             guard case .success(let childFD) = opened else {
                 // Gone since the listing (its deletion is queued), or a link
-                // now: nothing to hold. Unreadable: said.
+                // now: nothing to hold, whatever was held there. Unreadable: said.
+                if let held = tree.child(named: name, in: parent.key) { tree.remove(held) }
                 if case .failure(let errno) = opened, errno == .permissionDenied {
                     changes.append(unwatched(childPath, reason: "cannot be listed: \(errno)"))
                 }
@@ -69,10 +70,11 @@ extension FanotifyEngine {
                 childKey = HandleTree.Key(id)
             } catch {
                 DirectoryDescriptor.close(childFD)
+                if let held = tree.child(named: name, in: parent.key) { tree.remove(held) }
                 changes.append(unwatched(childPath, reason: "\(error)"))
                 continue
             }
-            tree.place(childKey, in: parent.key, name: name)
+            place(childKey, in: parent.key, name: name, into: &changes)
             if early.count > 0 { early.discard(childKey) }
             if superseding { listedAt[childKey] = start }
             listed += 1

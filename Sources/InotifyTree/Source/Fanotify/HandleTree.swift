@@ -11,6 +11,13 @@ import SystemPackage
 /// rename and deletion carry its own handle, `FAN_REPORT_TARGET_FID`) and by
 /// listings of what came in from outside, in the order the kernel queued
 /// them, so each event is read against the tree as it was when it happened.
+///
+/// A name holds one directory: one placed at a name held by another takes
+/// its place, and the other is forgotten with all below it. The kernel says
+/// nothing of a directory a rename replaces, and a listing finds a name
+/// taken again before the events that freed it are read (events it then
+/// supersedes); a directory left held there would have what is done in it
+/// later reported at the path of the one that took its place.
 struct HandleTree {
     /// A directory's identity: its filesystem and its handle. (An event's
     /// record type and name are not part of it.)
@@ -28,7 +35,7 @@ struct HandleTree {
         /// Nil for the root.
         var parent: Key?
         var name: EventName
-        var children: Set<Key> = []
+        var children: [EventName: Key] = [:]
     }
 
     private(set) var nodes: [Key: Node] = [:]
@@ -45,6 +52,19 @@ struct HandleTree {
 
     func contains(_ key: Key) -> Bool { nodes[key] != nil }
 
+    /// The directory held at `name` in `parent`.
+    func child(named name: EventName, in parent: Key) -> Key? { nodes[parent]?.children[name] }
+
+    /// Whether `key` is `ancestor` or below it.
+    func isWithin(_ key: Key, _ ancestor: Key) -> Bool {
+        var current: Key? = key
+        while let next = current {
+            if next == ancestor { return true }
+            current = nodes[next]?.parent
+        }
+        return false
+    }
+
     /// The path of a directory relative to the root (empty for the root);
     /// nil for one the tree does not hold.
     func path(of key: Key) -> FilePath? {
@@ -60,7 +80,8 @@ struct HandleTree {
 
     /// Puts the directory `key` at `name` in `parent`: a new one, or one
     /// already held (renamed, or listed again) moved there with what is
-    /// below it. Ignored when `parent` is not held or `key` is the root.
+    /// below it; another held there is forgotten. Ignored when `parent` is
+    /// not held or `key` is the root.
     mutating func place(_ key: Key, in parent: Key, name: EventName) {
         guard key != root, nodes[parent] != nil else { return }
         // A directory cannot go below itself: a stale entry would loop.
@@ -70,13 +91,21 @@ struct HandleTree {
             above = nodes[current]?.parent
         }
         if let old = nodes[key] {
-            if let oldParent = old.parent { nodes[oldParent]?.children.remove(key) }
+            if let oldParent = old.parent { forgetChild(key, named: old.name, in: oldParent) }
             nodes[key]?.parent = parent
             nodes[key]?.name = name
         } else {
             nodes[key] = Node(parent: parent, name: name)
         }
-        nodes[parent]?.children.insert(key)
+        if let replaced = nodes[parent]?.children.updateValue(key, forKey: name), replaced != key {
+            // Its parent names `key` there now: nothing to unlink.
+            nodes[replaced]?.parent = nil
+            remove(replaced)
+        }
+    }
+
+    private mutating func forgetChild(_ key: Key, named name: EventName, in parent: Key) {
+        if nodes[parent]?.children[name] == key { nodes[parent]?.children[name] = nil }
     }
 
     /// Forgets the subdirectories of `parent` not named in `names`, and
@@ -87,7 +116,7 @@ struct HandleTree {
     /// named though nothing had reported it.
     mutating func keepOnly(children names: Set<EventName>, in parent: Key) {
         guard let children = nodes[parent]?.children else { return }
-        for child in children where !(nodes[child].map { names.contains($0.name) } ?? false) {
+        for (name, child) in children where !names.contains(name) {
             remove(child)
         }
     }
@@ -96,11 +125,11 @@ struct HandleTree {
     /// moved out of the tree). The root is never removed.
     mutating func remove(_ key: Key) {
         guard key != root, let node = nodes[key] else { return }
-        if let parent = node.parent { nodes[parent]?.children.remove(key) }
+        if let parent = node.parent { forgetChild(key, named: node.name, in: parent) }
         var pending = [key]
         while let next = pending.popLast() {
             guard let removed = nodes.removeValue(forKey: next) else { continue }
-            pending.append(contentsOf: removed.children)
+            pending.append(contentsOf: removed.children.values)
         }
     }
 }
