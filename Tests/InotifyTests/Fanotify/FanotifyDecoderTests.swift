@@ -7,6 +7,14 @@ import InotifyTestLanes
 struct FanotifyDecoderTests {
     typealias Reason = Fanotify.DecodingError.Reason
 
+    @Test("a file ID's description shows its handle's bytes: two directories' records read apart in a trace")
+    func fileIDDescription() {
+        let id = Fanotify.FileID(
+            type: Fanotify.FAN_EVENT_INFO_TYPE_DFID_NAME, fsid: .init(first: 1, second: 2),
+            handle: .init(type: 1, bytes: [0x0A, 0x1B, 0x00]), name: Array("a".utf8))
+        #expect(id.description == "DFID_NAME fsid 1:2 handle 1/0a1b00 name 'a'")
+    }
+
     @Test("decodes the metadata and every kind of info record, keeping a name's bytes exactly")
     func decodesEveryRecord() throws {
         var raw = FanotifyBytes()

@@ -15,7 +15,7 @@ extension Fanotify {
         /// A record of another type: the bytes after its 4-byte header.
         case other(type: UInt8, bytes: [UInt8])
 
-        /// `DFID_NAME fsid 1:2 handle 1/8 bytes name 'a'`, `PIDFD 7`, `ERROR 5 x1`, `TYPE 6 16 bytes`.
+        /// `DFID_NAME fsid 1:2 handle 1/0a1b name 'a'`, `PIDFD 7`, `ERROR 5 x1`, `TYPE 6 16 bytes`.
         public var description: String {
             switch self {
             case .fileID(let id): id.description
@@ -55,7 +55,8 @@ extension Fanotify {
             return FilePath.Component(name: EventName(name))
         }
 
-        /// `DFID_NAME fsid 1:2 handle 1/8 bytes name 'a'`.
+        /// `DFID_NAME fsid 1:2 handle 1/0a1b name 'a'`: the handle's type and
+        /// its bytes in hex, which tell one directory from another in a trace.
         public var description: String {
             let kind =
                 switch type {
@@ -66,7 +67,8 @@ extension Fanotify {
                 case Fanotify.FAN_EVENT_INFO_TYPE_NEW_DFID_NAME: "NEW_DFID_NAME"
                 default: "TYPE \(type)"
                 }
-            var text = "\(kind) fsid \(fsid.first):\(fsid.second) handle \(handle.type)/\(handle.bytes.count) bytes"
+            let hex = handle.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            var text = "\(kind) fsid \(fsid.first):\(fsid.second) handle \(handle.type)/\(hex)"
             if let name { text += " name " + name.withUnsafeBytes { PythonRepr.string($0) } }
             return text
         }
