@@ -89,6 +89,10 @@ final class TreeEngine {
     struct DeferredWatch {
         let parent: Int32
         let name: EventName
+        /// Where the stream ended when it was last found out of reach:
+        /// a rename that explains it was queued before then.
+        var due: UInt64
+        /// Tries made with nothing left to handle that could explain it.
         var attempts = 0
     }
 

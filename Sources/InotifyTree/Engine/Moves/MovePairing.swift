@@ -39,6 +39,10 @@ struct MovePairing {
         self.limit = limit
     }
 
+    /// Whether a directory's MOVED_FROM waits: until it is settled, the
+    /// tree holds that directory where it was.
+    var waitsForDirectory: Bool { pending.contains { $0.isDirectory } }
+
     /// When the oldest half's window ends; nil when none waits.
     var nextDeadline: ContinuousClock.Instant? { pending.first?.deadline }
 

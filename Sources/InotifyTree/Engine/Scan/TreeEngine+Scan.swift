@@ -131,7 +131,7 @@ extension TreeEngine {
     func watchAndScan(parent: Int32, name: EventName, path: FilePath, _ out: inout [Change]) throws -> Bool {
         if tree.child(of: parent, named: name) != nil { return true }  // watched already
         guard let reached = reach(parent) else {
-            deferred.append(DeferredWatch(parent: parent, name: name))
+            deferred.append(DeferredWatch(parent: parent, name: name, due: queuedEnd))
             return false
         }
         let frame = Frame(fd: reached.fd, owned: reached.owned, wd: parent, path: path.removingLastComponent(),
@@ -152,7 +152,10 @@ extension TreeEngine {
             let path = directory.appending(name: item.name)
             if try watchAndScan(parent: item.parent, name: item.name, path: path, &out) { continue }
             deferred.removeLast()
-            item.attempts += 1
+            if isCaughtUp(to: item.due) {
+                item.attempts += 1
+                item.due = queuedEnd
+            }
             if item.attempts >= Self.deferredAttempts {
                 report(.unwatched(reason: "its parent directory was not found at its path"), path, isDirectory: true, [], &out)
             } else {
@@ -161,8 +164,24 @@ extension TreeEngine {
         }
     }
 
-    /// About half a second of 5 ms retries: far longer than any rename's
-    /// events take to arrive once the queue is read.
+    /// Where the stream ends now: what was read, and what waits in the
+    /// kernel's queue (unknown: taken as nothing, so that tries still count).
+    private var queuedEnd: UInt64 {
+        readBytes + UInt64((try? watches.queuedByteCount()) ?? 0)
+    }
+
+    /// Whether a try of a directory out of reach since the stream ended at
+    /// `due` counts: only once what was queued by then is handled and no
+    /// directory's rename waits for its other half. Until then a rename not
+    /// handled yet can explain it (counting every batch, a busy writer's
+    /// reads used up the tries in a few milliseconds, and the directory
+    /// was left unwatched).
+    private func isCaughtUp(to due: UInt64) -> Bool {
+        processedBytes >= due && !moves.waitsForDirectory
+    }
+
+    /// Tries with nothing left to handle, 5 ms apart when nothing else
+    /// comes: about half a second of a parent that stays out of reach.
     static let deferredAttempts = 100
 
     /// An O_PATH descriptor of directory `wd`, reached by the tree's path and

@@ -1,0 +1,57 @@
+@testable import Inotify
+@testable import InotifyTree
+import InotifyTestLanes
+import InotifyTestSupport
+import SystemPackage
+import Testing
+
+/// A new directory is watched through its parent, reached at the tree's
+/// path for it. Where a rename above it is still to be handled, that path
+/// leads nowhere and the directory waits (``TreeEngine/deferred``). It may be
+/// given up on, reported `unwatched`, only once nothing still to be handled
+/// can explain it: the soak reported such directories, falsely, when many
+/// batches were read while the rename waited (its second half, or its
+/// place in the queue).
+@Suite("A new directory whose parent is out of reach for a while", .inBlockingLane, .timeLimit(.minutes(10)))
+struct DeferredWatchTests {
+    /// `a/b` watched; then `a/b/c` made and `a` moved: the creation is
+    /// handled first, when `a/b` leads nowhere.
+    static func harness() throws -> EngineHarness {
+        try EngineHarness { try $0.makeDirectory("a/b") }
+    }
+
+    @Test("below a directory moved out of the tree: not given up on while the move waits for its pair, however many batches come")
+    func whileTheMoveOutWaits() throws {
+        let outside = try TemporaryDirectory("outside")
+        let harness = try Self.harness()
+        try Files.mkdir(harness.dir.appending("a/b/c"))
+        try Files.rename(harness.dir.appending("a"), outside.appending("a"))
+        let events = try harness.inotify.readEvents(timeout: .seconds(5))
+        let start = ContinuousClock.now
+        var changes = try harness.engine.process(events, now: start)
+        // Many batches within the move's window: a busy writer's reads.
+        for _ in 0..<(TreeEngine.deferredAttempts * 2) { changes += try harness.engine.process([], now: start) }
+        changes += try harness.engine.process([], now: start.advanced(by: .seconds(1)))
+        let said = changes.map { "\($0.kind) \($0.path)" }
+        #expect(!changes.contains { if case .unwatched = $0.kind { true } else { false } }, "\(said)")
+        #expect(said == ["created a/b/c", "movedOut a"])
+        #expect(harness.mismatch() == nil)
+    }
+
+    @Test("below a directory whose rename is still in the kernel's queue: not given up on before it is read, then watched")
+    func whileTheRenameIsQueued() throws {
+        let harness = try Self.harness()
+        try Files.mkdir(harness.dir.appending("a/b/c"))
+        let creation = try harness.inotify.readEvents(timeout: .seconds(5))
+        try Files.rename(harness.dir.appending("a"), harness.dir.appending("z"))
+        let start = ContinuousClock.now
+        var changes = try harness.engine.process(creation, now: start)
+        for _ in 0..<(TreeEngine.deferredAttempts * 2) { changes += try harness.engine.process([], now: start) }
+        changes += try harness.engine.process(try harness.inotify.readEvents(timeout: .seconds(5)), now: start)
+        let said = changes.map { "\($0.kind) \($0.path)" }
+        #expect(!changes.contains { if case .unwatched = $0.kind { true } else { false } }, "\(said)")
+        #expect(said == ["created a/b/c", "moved(from: \"a\") z"])
+        // z/b/c watched: the kernel's watches are the disk's directories.
+        #expect(harness.mismatch() == nil)
+    }
+}
