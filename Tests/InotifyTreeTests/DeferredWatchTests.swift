@@ -54,4 +54,21 @@ struct DeferredWatchTests {
         // z/b/c watched: the kernel's watches are the disk's directories.
         #expect(harness.mismatch() == nil)
     }
+
+    @Test("a directory given up on says where its parent's path leads elsewhere: the first directory missing or not the one watched")
+    func whereThePathFails() throws {
+        let harness = try Self.harness()
+        let tree = harness.engine.tree
+        let root = try #require(tree.rootWD)
+        let a = try #require(tree.child(of: root, named: EventName(Array("a".utf8))))
+        let b = try #require(tree.child(of: a, named: EventName(Array("b".utf8))))
+        #expect(harness.engine.whereReachFails(b) == "it is there now")
+        try Files.rename(harness.dir.appending("a"), harness.dir.appending("x"))
+        #expect(harness.engine.whereReachFails(b) == "a is missing")
+        try Files.mkdir(harness.dir.appending("a"))
+        #expect(harness.engine.whereReachFails(b) == "a is another directory than the one watched")
+        try Files.rmdir(harness.dir.appending("a"))
+        try Files.touch(harness.dir.appending("a"))
+        #expect(harness.engine.whereReachFails(b) == "a is not a directory")
+    }
 }

@@ -157,7 +157,8 @@ extension TreeEngine {
                 item.due = queuedEnd
             }
             if item.attempts >= Self.deferredAttempts {
-                report(.unwatched(reason: "its parent directory was not found at its path"), path, isDirectory: true, [], &out)
+                let reason = "its parent directory was not found at its path (\(whereReachFails(item.parent)))"
+                report(.unwatched(reason: reason), path, isDirectory: true, [], &out)
             } else {
                 deferred.append(item)
             }
@@ -183,6 +184,25 @@ extension TreeEngine {
     /// Tries with nothing left to handle, 5 ms apart when nothing else
     /// comes: about half a second of a parent that stays out of reach.
     static let deferredAttempts = 100
+
+    /// Where the tree's path for directory `wd` first leads elsewhere than
+    /// to the directories it holds: for a report that gives up on it.
+    func whereReachFails(_ wd: Int32) -> String {
+        var chain: [Int32] = []
+        var current: Int32? = wd
+        while let next = current, let node = tree.node(next), node.parent != WatchTree.noParent, chain.count <= tree.count {
+            chain.append(next)
+            current = node.parent
+        }
+        for step in chain.reversed() {
+            guard let node = tree.node(step), let path = tree.path(of: step) else { break }
+            guard let info = rootBytes.appending(path).withCString({ DirectoryDescriptor.status(of: $0, in: AT_FDCWD, follow: false) })
+            else { return "\(path) is missing" }
+            if !DirectoryDescriptor.isDirectory(info) { return "\(path) is not a directory" }
+            if node.identity != .unknown && FileID(info) != node.identity { return "\(path) is another directory than the one watched" }
+        }
+        return "it is there now"
+    }
 
     /// An O_PATH descriptor of directory `wd`, reached by the tree's path and
     /// checked to be that directory; nil when the path leads elsewhere or
