@@ -72,6 +72,40 @@ struct ReplacedDirectoryTests {
         #expect(!said.contains("deleted n/y/c/f"), "\(said)")
     }
 
+    @Test("a listing that finds another directory at a held one's name: the one that left, moved elsewhere in the tree, is reported there")
+    func listingFindsTheNameTakenAndTheOtherMovedWithin() throws {
+        let setup = try Setup()
+        defer { setup.close() }
+        // As above, but the first c went to q/c, in the tree: its rename's
+        // old side is superseded by n's listing, its new side is news.
+        let root = setup.dir.path
+        try Files.mkdir(root.appending("n"))
+        try Files.mkdir(root.appending("n/y"))
+        try Files.mkdir(root.appending("q"))
+        try Files.mkdir(root.appending("q/c"))
+        try Files.touch(root.appending("q/c/g"))
+        try Files.mkdir(root.appending("n/y/c"))
+        let n = try Setup.id(of: root.appending("n")), m = try Setup.id(of: root.appending("n/y"))
+        let q = try Setup.id(of: root.appending("q")), first = try Setup.id(of: root.appending("q/c"))
+        let second = try Setup.id(of: root.appending("n/y/c"))
+        let events = [
+            setup.event([.create, .onDir], in: setup.root, "m", target: m),
+            setup.event([.create, .onDir], in: m, "c", target: first),
+            setup.event([.create, .onDir], in: setup.root, "q", target: q),
+            Self.rename(setup, from: (setup.unheld("elsewhere"), "n"), to: (setup.root, "n"), target: n),
+            Self.rename(setup, from: (setup.root, "m"), to: (n, "y"), target: m),
+            Self.rename(setup, from: (m, "c"), to: (q, "c"), target: first),
+            setup.event([.create, .onDir], in: m, "c", target: second),
+        ]
+        let changes = setup.engine.process(events, queuedAfter: 0)
+        var view = RebuiltTree()
+        for change in changes { view.apply(change) }
+        let said = EarlyEventTests.described(changes)
+        #expect(view.entries["q/c"] == true, "q/c, on disk, is not in the view: \(said)")
+        #expect(view.entries["q/c/g"] == false, "q/c/g, on disk, is not in the view: \(said)")
+        #expect(view.entries["n/y/c"] == true, "\(said)")
+    }
+
     @Test("a rename over an empty directory: a deletion in the one replaced, told late, is told before the rename")
     func renameOverAnEmptyDirectory() throws {
         let setup = try Setup()
