@@ -70,7 +70,26 @@ struct EarlyEventTests {
             (0..<count).map { event(.create, in: unheld("elsewhere-\($0)"), "x") }
         }
 
+        /// Makes each entry below the root, in order: one ending in `/` a
+        /// directory, any other an empty file.
+        func make(_ entries: [String]) throws {
+            for entry in entries {
+                if entry.hasSuffix("/") {
+                    try Files.mkdir(dir.path.appending(String(entry.dropLast())))
+                } else {
+                    try Files.touch(dir.path.appending(entry))
+                }
+            }
+        }
+
         func close() { try? group.close() }
+    }
+
+    /// The tree a consumer rebuilds from `changes` alone.
+    static func view(_ changes: [Change]) -> RebuiltTree {
+        var view = RebuiltTree()
+        for change in changes { view.apply(change) }
+        return view
     }
 
     static func described(_ changes: [Change]) -> [String] {

@@ -41,8 +41,7 @@ struct LateDeletionTests {
         ]
         var changes = setup.engine.process(events, queuedAfter: 10)
         changes += setup.engine.process(setup.elsewhere(10), queuedAfter: 0)
-        var view = RebuiltTree()
-        for change in changes { view.apply(change) }
+        let view = EarlyEventTests.view(changes)
         let said = EarlyEventTests.described(changes)
         #expect(view.entries["d/f1"] == false, "d/f1, on disk, is not in the view: \(said)")
         #expect(view.entries["d"] == true, "\(said)")

@@ -38,14 +38,12 @@ struct ReplacedDirectoryTests {
         // n/y/c first, now outside it, holding an f of its own.
         let root = setup.dir.path
         let outside = try setup.fs.directory("outside")
-        try Files.mkdir(root.appending("n"))
-        try Files.mkdir(root.appending("n/y"))
+        try setup.make(["n/", "n/y/"])
         try Files.mkdir(outside.path.appending("c"))
         try Files.touch(outside.path.appending("c/f"))
         let n = try Setup.id(of: root.appending("n")), m = try Setup.id(of: root.appending("n/y"))
         let first = try Setup.id(of: outside.path.appending("c"))
-        try Files.mkdir(root.appending("n/y/c"))
-        try Files.touch(root.appending("n/y/c/f"))
+        try setup.make(["n/y/c/", "n/y/c/f"])
         let second = try Setup.id(of: root.appending("n/y/c"))
         let outsideID = try Setup.id(of: outside.path)
         let fileOutside = try Setup.id(of: outside.path.appending("c/f"))
@@ -65,8 +63,7 @@ struct ReplacedDirectoryTests {
             setup.event(.delete, in: first, "f", target: fileOutside),
         ]
         let changes = setup.engine.process(events, queuedAfter: 0)
-        var view = RebuiltTree()
-        for change in changes { view.apply(change) }
+        let view = EarlyEventTests.view(changes)
         let said = EarlyEventTests.described(changes)
         #expect(view.entries["n/y/c/f"] == false, "n/y/c/f, on disk, is not in the view: \(said)")
         #expect(!said.contains("deleted n/y/c/f"), "\(said)")
@@ -79,12 +76,7 @@ struct ReplacedDirectoryTests {
         // As above, but the first c went to q/c, in the tree: its rename's
         // old side is superseded by n's listing, its new side is news.
         let root = setup.dir.path
-        try Files.mkdir(root.appending("n"))
-        try Files.mkdir(root.appending("n/y"))
-        try Files.mkdir(root.appending("q"))
-        try Files.mkdir(root.appending("q/c"))
-        try Files.touch(root.appending("q/c/g"))
-        try Files.mkdir(root.appending("n/y/c"))
+        try setup.make(["n/", "n/y/", "q/", "q/c/", "q/c/g", "n/y/c/"])
         let n = try Setup.id(of: root.appending("n")), m = try Setup.id(of: root.appending("n/y"))
         let q = try Setup.id(of: root.appending("q")), first = try Setup.id(of: root.appending("q/c"))
         let second = try Setup.id(of: root.appending("n/y/c"))
@@ -98,8 +90,7 @@ struct ReplacedDirectoryTests {
             setup.event([.create, .onDir], in: m, "c", target: second),
         ]
         let changes = setup.engine.process(events, queuedAfter: 0)
-        var view = RebuiltTree()
-        for change in changes { view.apply(change) }
+        let view = EarlyEventTests.view(changes)
         let said = EarlyEventTests.described(changes)
         #expect(view.entries["q/c"] == true, "q/c, on disk, is not in the view: \(said)")
         #expect(view.entries["q/c/g"] == false, "q/c/g, on disk, is not in the view: \(said)")
@@ -113,8 +104,7 @@ struct ReplacedDirectoryTests {
         // On disk at the end: x/f, which was a/f; the x that was there
         // first held an f made and removed (one merged event, told late).
         let root = setup.dir.path
-        try Files.mkdir(root.appending("x"))
-        try Files.touch(root.appending("x/f"))
+        try setup.make(["x/", "x/f"])
         let a = try Setup.id(of: root.appending("x"))
         let file = try Setup.id(of: root.appending("x/f"))
         let replaced = setup.unheld("the x replaced")
@@ -128,8 +118,7 @@ struct ReplacedDirectoryTests {
         // Ten more events were queued when this was read: the deletion is not due yet.
         var changes = setup.engine.process(events, queuedAfter: 10)
         changes += setup.engine.process(setup.elsewhere(10), queuedAfter: 0)
-        var view = RebuiltTree()
-        for change in changes { view.apply(change) }
+        let view = EarlyEventTests.view(changes)
         let said = EarlyEventTests.described(changes)
         #expect(view.entries["x/f"] == false, "x/f, on disk, is not in the view: \(said)")
         #expect(view.entries["x"] == true, "\(said)")
