@@ -295,7 +295,7 @@ struct FsnotifyWaitTests {
         let process = try Tools.start("fsnotifywait", ["-m", "-e", "create"] + (json ? ["--json"] : []) + ["d"],
                                       directory: temp.path.string)
         #expect(process.waitFor(stderr: "Watches established."))
-        process.signal(SIGSTOP)
+        #expect(process.stop())
         for index in 0..<(limit + 10) {
             let fd = open(temp.appending("d/f\(index)").string, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)
             if fd >= 0 { close(fd) }

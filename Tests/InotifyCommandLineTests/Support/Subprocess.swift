@@ -153,6 +153,32 @@ final class Subprocess {
         kill(pid, number)
     }
 
+    /// Stops the child (SIGSTOP) and waits until it is stopped: kill(2)
+    /// returns before, and a child still running reads what a test means
+    /// to pile up in the kernel's queue. False if it was not seen stopped
+    /// within `timeout`.
+    @discardableResult
+    func stop(timeout seconds: Double = 10) -> Bool {
+        kill(pid, SIGSTOP)
+        let deadline = now() + seconds
+        while now() < deadline {
+            if state == UInt8(ascii: "T") { return true }
+            usleep(1000)
+        }
+        return false
+    }
+
+    /// The state letter of /proc/PID/stat, after the command's name in parentheses.
+    private var state: UInt8? {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = read(fd, &buffer, buffer.count)
+        guard count > 0, let close = buffer[..<count].lastIndex(of: UInt8(ascii: ")")), close + 2 < count else { return nil }
+        return buffer[close + 2]
+    }
+
     /// Waits for the child to end (killing it after `timeout`) and collects its output.
     func finish(timeout seconds: Double = 30) -> Finished {
         let deadline = now() + seconds
