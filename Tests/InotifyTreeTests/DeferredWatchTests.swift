@@ -38,6 +38,20 @@ struct DeferredWatchTests {
         #expect(harness.mismatch() == nil)
     }
 
+    @Test("below a directory whose move out waits at every try: given up on after a bound of tries in all, and said so")
+    func boundedWhileMovesAlwaysWait() throws {
+        let outside = try TemporaryDirectory("outside")
+        let harness = try Self.harness()
+        try Files.mkdir(harness.dir.appending("a/b/c"))
+        try Files.rename(harness.dir.appending("a"), outside.appending("a"))
+        let start = ContinuousClock.now
+        var changes = try harness.engine.process(try harness.inotify.readEvents(timeout: .seconds(5)), now: start)
+        for _ in 0..<TreeEngine.deferredTriesLimit { changes += try harness.engine.process([], now: start) }
+        let said = changes.map { "\($0.kind) \($0.path)" }
+        #expect(said == ["created a/b/c", "unwatched(reason: \"its parent directory was not found at its path (a is missing)\") a/b/c"])
+        #expect(harness.engine.deferred.isEmpty)
+    }
+
     @Test("below a directory whose rename is still in the kernel's queue: not given up on before it is read, then watched")
     func whileTheRenameIsQueued() throws {
         let harness = try Self.harness()

@@ -94,6 +94,8 @@ final class TreeEngine {
         var due: UInt64
         /// Tries made with nothing left to handle that could explain it.
         var attempts = 0
+        /// Tries in all, counted or not.
+        var tries = 0
     }
 
     // MARK: The other parts

@@ -156,7 +156,8 @@ extension TreeEngine {
                 item.attempts += 1
                 item.due = queuedEnd
             }
-            if item.attempts >= Self.deferredAttempts {
+            item.tries += 1
+            if item.attempts >= Self.deferredAttempts || item.tries >= Self.deferredTriesLimit {
                 let reason = "its parent directory was not found at its path (\(whereReachFails(item.parent)))"
                 report(.unwatched(reason: reason), path, isDirectory: true, [], &out)
             } else {
@@ -184,6 +185,9 @@ extension TreeEngine {
     /// Tries with nothing left to handle, 5 ms apart when nothing else
     /// comes: about half a second of a parent that stays out of reach.
     static let deferredAttempts = 100
+    /// Tries in all: writers that never pause can keep a directory's
+    /// rename waiting at every try, and each try opens a path.
+    static let deferredTriesLimit = 10_000
 
     /// Where the tree's path for directory `wd` first leads elsewhere than
     /// to the directories it holds: for a report that gives up on it.
