@@ -9,9 +9,9 @@ import Testing
 /// path for it. Where a rename above it is still to be handled, that path
 /// leads nowhere and the directory waits (``TreeEngine/deferred``). It may be
 /// given up on, reported `unwatched`, only once nothing still to be handled
-/// can explain it: the soak reported such directories, falsely, when many
-/// batches were read while the rename waited (its second half, or its
-/// place in the queue).
+/// can explain it: its tries were counted one per batch, and a busy
+/// writer's batches used them up while the rename waited (for its second
+/// half, or for its place in the queue), leaving it unwatched.
 @Suite("A new directory whose parent is out of reach for a while", .inBlockingLane, .timeLimit(.minutes(10)))
 struct DeferredWatchTests {
     /// `a/b` watched; then `a/b/c` made and `a` moved: the creation is
