@@ -267,9 +267,9 @@ extension FanotifyEngine {
         // A deletion told late happened before the read that brought it, so
         // before this listing: told first, or a name the listing finds
         // taken again would be reported, then deleted (seen in a churn).
-        tellLateDeletions(into: &changes) { late in
-            tree.path(of: late.directory).map { $0.starts(with: path) } ?? false
-        }
+        // (By handle: a name holds one directory, so what is below `key` is
+        // what is below its path.)
+        tellLateDeletions(into: &changes) { tree.isWithin($0.directory, key) }
         // Even where it cannot be listed (gone already), what was queued
         // about its inside until now is past: it was not seen to be there.
         let start = streamEnd

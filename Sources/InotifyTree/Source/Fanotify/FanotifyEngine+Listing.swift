@@ -54,7 +54,7 @@ extension FanotifyEngine {
             guard case .success(let childFD) = opened else {
                 // Gone since the listing (its deletion is queued), or a link
                 // now: nothing to hold, whatever was held there. Unreadable: said.
-                if let held = tree.child(named: name, in: parent.key) { tree.remove(held) }
+                tree.removeChild(named: name, in: parent.key)
                 if case .failure(let errno) = opened, errno == .permissionDenied {
                     changes.append(unwatched(childPath, reason: "cannot be listed: \(errno)"))
                 }
@@ -70,7 +70,7 @@ extension FanotifyEngine {
                 childKey = HandleTree.Key(id)
             } catch {
                 DirectoryDescriptor.close(childFD)
-                if let held = tree.child(named: name, in: parent.key) { tree.remove(held) }
+                tree.removeChild(named: name, in: parent.key)
                 changes.append(unwatched(childPath, reason: "\(error)"))
                 continue
             }

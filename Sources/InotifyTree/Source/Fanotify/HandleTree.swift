@@ -121,6 +121,12 @@ struct HandleTree {
         }
     }
 
+    /// Forgets the directory held at `name` in `parent`, if any, and
+    /// everything below it (a listing found nothing there to hold).
+    mutating func removeChild(named name: EventName, in parent: Key) {
+        if let held = child(named: name, in: parent) { remove(held) }
+    }
+
     /// Forgets the directory `key` and everything below it (deleted, or
     /// moved out of the tree). The root is never removed.
     mutating func remove(_ key: Key) {
